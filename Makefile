@@ -1,0 +1,54 @@
+# specloom: every target sets itself up from nothing (venv + pip), so a fresh clone needs only
+# `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PKG    := orchestra
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup demo test test-tool test-generated generate check validate plan bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+validate: setup
+	$(BIN)/specloom validate specs
+
+generate: setup
+	$(BIN)/specloom generate specs
+
+check: setup
+	$(BIN)/specloom check specs
+
+plan: setup
+	$(BIN)/specloom plan specs
+
+demo: setup
+	$(BIN)/specloom validate specs
+	$(BIN)/specloom generate specs
+	cd generated && ../$(BIN)/python -m $(PKG) health
+	cd generated && ../$(BIN)/python -m $(PKG) call Database@1.create '{"table": "users", "data": {"name": "Ada"}}'
+
+test: setup
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/specloom validate specs
+	$(BIN)/specloom check specs
+	$(BIN)/python -m pytest tests generated/tests examples
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+lint: setup
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/mypy generator
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,124 @@
+"""Finding spec files, reading them safely, and telling their kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import Diagnostic, display_path
+from .located import Located, YamlProblem, parse_yaml
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+# Top-level key that marks each kind of spec file, in detection order.
+KINDS = {"system": "specloom", "module": "module", "contract": "contract", "types": "types"}
+
+
+@dataclass
+class SpecDocument:
+    """One loaded spec file."""
+
+    path: Path
+    shown: str  # the path as printed in diagnostics
+    kind: str
+    doc: Located
+
+    @property
+    def data(self) -> Any:
+        return self.doc.data
+
+    def at(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        return self.doc.position(path, key=key)
+
+
+def detect_kind(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return None
+    for kind, marker in KINDS.items():
+        if marker in data:
+            return kind
+    return None
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(
+            "E_ENCODING",
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            line,
+            col,
+            hint="save the file as UTF-8",
+        ) from exc
+    return text.removeprefix("\ufeff")
+
+
+def read_spec_file(path: Path, base: Path) -> tuple[SpecDocument | None, list[Diagnostic]]:
+    shown = display_path(path, base)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    "E_FILE_TOO_BIG",
+                    f"spec file is {size / 1048576:.1f} MiB; the limit is "
+                    f"{MAX_FILE_BYTES // 1048576} MiB",
+                    hint="split it into several files",
+                )
+            ]
+        doc = parse_yaml(_decode(path.read_bytes(), shown))
+    except YamlProblem as p:
+        return None, [Diagnostic(shown, p.line, p.col, p.code, p.message, p.hint)]
+    except OSError as exc:
+        return None, [Diagnostic(shown, 0, 0, "E_READ", f"cannot read file: {exc.strerror}")]
+    kind = detect_kind(doc.data)
+    if kind is None:
+        return None, [
+            Diagnostic(
+                shown,
+                1,
+                1,
+                "E_KIND",
+                "not a spec file: expected a mapping with one of the keys "
+                + ", ".join(repr(k) for k in KINDS.values()),
+            )
+        ]
+    return SpecDocument(path, shown, kind, doc), []
+
+
+def spec_files(folder: Path) -> list[Path]:
+    """Spec files below ``folder`` in a stable order; symlinks leaving the folder are skipped."""
+    root = folder.resolve()
+    found = []
+    for p in sorted(folder.rglob("*")):
+        if p.suffix not in (".yaml", ".yml") or not p.is_file():
+            continue
+        if any(part.startswith(".") for part in p.relative_to(folder).parts):
+            continue
+        if not p.resolve().is_relative_to(root):
+            continue
+        found.append(p)
+    return found
+
+
+def load_specs(
+    folder: Path, base: Path | None = None
+) -> tuple[list[SpecDocument], list[Diagnostic]]:
+    """Load every spec file below ``folder``; diagnostics for those that cannot be loaded."""
+    base = base or Path.cwd()
+    docs: list[SpecDocument] = []
+    diags: list[Diagnostic] = []
+    for p in spec_files(folder):
+        doc, problems = read_spec_file(p, base)
+        diags.extend(problems)
+        if doc is not None:
+            docs.append(doc)
+    return docs, diags

@@ -1,0 +1,169 @@
+"""Safe YAML parsing that keeps the line and column of every key and value.
+
+Built on PyYAML's composer (libyaml when available) and safe scalar constructors. The resolver is
+YAML 1.2-like where YAML 1.1 surprises users: only ``true``/``false`` are booleans (``on``, ``no``
+and ``yes`` stay strings) and dates stay strings, so data is always JSON-compatible. Python object
+tags, duplicate keys, non-string keys, alias bombs and absurd nesting are rejected with a location.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """SafeLoader with JSON-friendly implicit resolvers."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+for _first in "tTfFyYnNoO":
+    _Loader.yaml_implicit_resolvers[_first] = [
+        (tag, rx)
+        for tag, rx in _Loader.yaml_implicit_resolvers.get(_first, [])
+        if tag != "tag:yaml.org,2002:bool"
+    ]
+    if _first in "tTfF":
+        _Loader.yaml_implicit_resolvers[_first].append(("tag:yaml.org,2002:bool", _BOOL))
+
+
+class YamlProblem(Exception):
+    """A problem in the YAML text, at a 1-based line/column."""
+
+    def __init__(self, code: str, message: str, line: int, col: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message, self.line, self.col, self.hint = code, message, line, col, hint
+
+
+@dataclass
+class Located:
+    """A parsed document: ``data`` plus positions of values and keys by JSON path."""
+
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Position of the node at ``path`` (of its key if ``key``); falls back to the parent."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), (1, 1))
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.doc = Located(None)
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlProblem(
+                "E_YAML_TOO_BIG",
+                f"document expands to more than {MAX_NODES} nodes (an alias bomb?)",
+                *_mark(node),
+                hint="specloom limits YAML aliases so that a small file cannot expand forever",
+            )
+        if depth > MAX_DEPTH:
+            raise YamlProblem(
+                "E_YAML_TOO_DEEP", f"nesting deeper than {MAX_DEPTH} levels", *_mark(node)
+            )
+        self.doc.values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlProblem(
+                "E_YAML_TAG",
+                f"unsupported YAML tag {node.tag!r}",
+                *_mark(node),
+                hint="spec files hold plain data: strings, numbers, booleans, lists and maps",
+            ) from exc
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        if node.tag != "tag:yaml.org,2002:map":
+            raise YamlProblem("E_YAML_TAG", f"unsupported YAML tag {node.tag!r}", *_mark(node))
+        try:
+            self.loader.flatten_mapping(node)
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlProblem("E_YAML_MERGE", str(exc.problem), *_mark(node)) from exc
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem("E_YAML_KEY", "mapping keys must be plain strings", *_mark(key_node))
+            key = self.loader.construct_object(key_node)
+            if not isinstance(key, str):
+                raise YamlProblem(
+                    "E_YAML_KEY",
+                    f"mapping key {key_node.value!r} is not a string",
+                    *_mark(key_node),
+                    hint=f'quote it: "{key_node.value}"',
+                )
+            if key in out:
+                first = self.doc.keys.get((*path, key), (0, 0))
+                raise YamlProblem(
+                    "E_YAML_DUPLICATE_KEY",
+                    f"duplicate key {key!r} (first defined at line {first[0]})",
+                    *_mark(key_node),
+                )
+            self.doc.keys[(*path, key)] = _mark(key_node)
+            out[key] = self.build(value_node, (*path, key), depth + 1)
+        return out
+
+
+def parse_yaml(text: str) -> Located:
+    """Parse one YAML document; raise :class:`YamlProblem` with a location on any problem."""
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            raise YamlProblem("E_YAML_SYNTAX", f"{exc.problem or exc}", line, col) from exc
+        except yaml.YAMLError as exc:
+            raise YamlProblem("E_YAML_SYNTAX", str(exc), 1, 1) from exc
+        except RecursionError as exc:
+            raise YamlProblem(
+                "E_YAML_TOO_DEEP", f"nesting deeper than {MAX_DEPTH} levels", 1, 1
+            ) from exc
+        builder = _Builder(loader)
+        if node is None:
+            return Located(None)
+        try:
+            builder.doc.data = builder.build(node, (), 0)
+        except RecursionError as exc:
+            raise YamlProblem(
+                "E_YAML_TOO_DEEP", f"nesting deeper than {MAX_DEPTH} levels", *_mark(node)
+            ) from exc
+        return builder.doc
+    finally:
+        loader.dispose()

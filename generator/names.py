@@ -1,0 +1,82 @@
+"""Naming rules shared by validation and the model: what generated code calls things.
+
+Identifiers from specs are validated, never silently rewritten; this module says which names the
+generated code derives from them and which names are taken.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+# Sub-packages and modules of every generated package.
+RESERVED_MODULE_NAMES = frozenset(
+    {"runtime", "contracts", "mocks", "modules", "types", "tests", "docs", "main", "system", "impl"}
+)
+# Attributes of generated clients, mocks, services and pydantic models that a method or
+# parameter name must not shadow.
+RESERVED_METHOD_NAMES = frozenset(
+    {
+        "bus", "calls", "stub", "reset", "health", "start", "stop", "close", "config", "spec",
+        "agent_id", "contract", "scenarios", "provider", "self", "cls",
+    }
+)
+RESERVED_PARAM_NAMES = frozenset(
+    {
+        "self", "cls", "model_config", "model_fields", "model_computed_fields", "model_extra",
+        "model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json",
+        "model_json_schema", "model_post_init", "model_rebuild", "model_validate",
+        "model_validate_json", "model_validate_strings", "dict", "json", "copy", "parse_obj",
+        "parse_raw", "parse_file", "from_orm", "construct", "schema", "schema_json",
+        "validate", "update_forward_refs", "fields", "priority", "timeout_ms",
+    }
+)
+# Names generated code imports or defines next to contract, type and error classes.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Any", "Annotated", "Literal", "Field", "BaseModel", "ConfigDict", "TypeAdapter",
+        "ABC", "Bus", "Envelope", "Payload", "Client", "ServiceHost", "ContractSpec",
+        "MethodSpec", "DeclaredError", "SpecloomError", "InvalidParams", "ContractViolation",
+        "RequestTimeout", "NotImplementedYet", "UnknownTarget", "UnknownMethod", "InternalError",
+        "Mock", "Settings", "Optional", "Union", "List", "Dict", "None", "True", "False",
+    }
+)
+
+
+def identifier_problem(name: str, kind: str) -> str | None:
+    """Why ``name`` cannot be used as a ``kind`` identifier, or None."""
+    pattern = PASCAL if kind in ("contract", "type", "error") else SNAKE
+    if not pattern.match(name):
+        style = "PascalCase" if pattern is PASCAL else "snake_case"
+        return f"{kind} name {name!r} is not {style}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"{kind} name {name!r} is a Python keyword"
+    if kind == "module" and name in RESERVED_MODULE_NAMES:
+        return f"module name {name!r} would shadow the generated sub-package of that name"
+    if kind == "method" and (name in RESERVED_METHOD_NAMES or name.startswith("_")):
+        return f"method name {name!r} would shadow an attribute of generated clients or mocks"
+    if kind == "param" and (name in RESERVED_PARAM_NAMES or name.startswith("model_")):
+        return f"parameter name {name!r} would shadow a pydantic model attribute"
+    if kind in ("contract", "type", "error") and name in RESERVED_CLASS_NAMES:
+        return f"{kind} name {name!r} would shadow a name used by generated code"
+    return None
+
+
+def pascal(snake: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in snake.split("_") if part)
+
+
+def contract_slug(name: str, version: int) -> str:
+    """``Database``, 1 -> ``database_v1`` (file and module name)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + f"_v{version}"
+
+
+def contract_class(name: str, version: int) -> str:
+    return f"{name}V{version}"
+
+
+def env_var(package: str, module: str, setting: str) -> str:
+    return f"{package}_{module}_{setting}".upper()

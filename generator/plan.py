@@ -1,0 +1,89 @@
+"""The build plan: topological waves, the independence matrix, the critical path, a Mermaid graph.
+
+The seed plan's matrix is hand-written and contradicts itself; here every column is computed from
+the dependency graph (A depends on B when A consumes a contract B provides).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model.graph import critical_path, dependencies, edges, transitive, waves
+from .model.spec import SpecSet
+
+
+@dataclass(frozen=True)
+class ModulePlan:
+    name: str
+    number: int
+    title: str
+    wave: int
+    phase: int | None
+    depends_on: tuple[str, ...]
+    start: str  # "YES" (no dependencies) or "PARTIAL" (starts against mocks)
+    parallel_safe: bool
+    dependents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    modules: tuple[ModulePlan, ...]
+    waves: tuple[tuple[str, ...], ...]
+    critical_path: tuple[str, ...]
+    mermaid: str
+
+
+def build_plan(spec: SpecSet) -> Plan:
+    deps = dependencies(spec)
+    ws = waves(deps)
+    wave_of = {n: i + 1 for i, w in enumerate(ws) for n in w}
+    rdeps: dict[str, list[str]] = {m.name: [] for m in spec.modules}
+    for m, ds in deps.items():
+        for d in ds:
+            rdeps[d].append(m)
+    mods = []
+    for m in spec.modules:
+        # Parallel safe: talks to others only through contracts (always, by construction) and
+        # shares no provided contract with another module (validation guarantees it).
+        mods.append(
+            ModulePlan(
+                name=m.name,
+                number=m.number,
+                title=m.title,
+                wave=wave_of.get(m.name, 0),
+                phase=m.phase,
+                depends_on=tuple(deps[m.name]),
+                start="YES" if not deps[m.name] else "PARTIAL",
+                parallel_safe=True,
+                dependents=tuple(rdeps[m.name]),
+            )
+        )
+    lines = ["graph TD"]
+    for m in spec.modules:
+        lines.append(f'    {m.name}["{m.number:02d} {_mermaid_text(m.title)}"]')
+    for e in edges(spec):
+        lines.append(f"    {e.consumer} -->|{e.contract.key}| {e.provider}")
+    return Plan(
+        modules=tuple(mods),
+        waves=tuple(tuple(w) for w in ws),
+        critical_path=tuple(critical_path(deps)),
+        mermaid="\n".join(lines),
+    )
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;").replace("\n", " ")
+
+
+def render_plan(spec: SpecSet) -> str:
+    """The plan as Markdown (the same text lands in generated/docs/PLAN.md)."""
+    from .render.environment import render_one
+
+    plan = build_plan(spec)
+    deps = dependencies(spec)
+    return render_one(
+        "docs/PLAN.md.jinja",
+        system=spec.system,
+        plan=plan,
+        all_deps={m.name: sorted(transitive(deps, m.name)) for m in spec.modules},
+    )

@@ -1,0 +1,75 @@
+"""Step 2, validate: JSON Schema per file, then semantic checks over the whole spec set.
+
+``validate_specs(folder)`` returns the typed :class:`SpecSet` (when the files could be read and
+match their schemas) and every diagnostic found, sorted by location. It never raises for bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Diagnostic, Severity
+from ..load import load_specs
+from ..model.spec import SpecSet, build_specset
+from .examples import check_examples
+from .schema import check_schema, schema_for
+from .semantic import (
+    check_graph,
+    check_identifiers,
+    check_references,
+    check_schemas_in_use,
+    check_uniqueness,
+)
+
+__all__ = ["ValidationResult", "schema_for", "validate_specs"]
+
+
+@dataclass
+class ValidationResult:
+    spec: SpecSet | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not self.errors
+
+
+def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
+    if not folder.is_dir():
+        d = Diagnostic(str(folder), 0, 0, "E_NO_SPECS", "not a folder of spec files")
+        return ValidationResult(None, [d])
+    docs, diags = load_specs(folder, base)
+    valid = []
+    for doc in docs:
+        problems = check_schema(doc)
+        diags.extend(problems)
+        if not problems:
+            valid.append(doc)
+    systems = [d for d in docs if d.kind == "system"]
+    if not systems:
+        diags.append(
+            Diagnostic(
+                str(folder), 0, 0, "E_NO_SYSTEM", "no system.yaml (a file with 'specloom: 1')",
+                "run `specloom init` for a starting point",
+            )
+        )
+    for extra in systems[1:]:
+        diags.append(Diagnostic(extra.shown, 1, 1, "E_DUPLICATE", "a second system file"))
+    spec = build_specset(valid)
+    if not diags:  # semantic checks need every file loaded and schema-valid
+        for check in (
+            check_uniqueness,
+            check_identifiers,
+            check_references,
+            check_schemas_in_use,
+            check_graph,
+            check_examples,
+        ):
+            diags.extend(check(spec))
+    unique = sorted(set(diags), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
+    return ValidationResult(spec if valid or not docs else None, unique)

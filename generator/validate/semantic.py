@@ -1,0 +1,326 @@
+"""Checks over the whole spec set: references, graph rules, identifiers, schemas in use."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ..errors import Diagnostic, Severity
+from ..model.graph import dependencies, edges, find_cycle
+from ..model.spec import TYPE_REF, Origin, SpecSet
+from ..names import identifier_problem
+
+
+def _did_you_mean(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def walk_schema(schema: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Mapping[str, Any], tuple[Any, ...]]]:
+    """Every sub-schema of a data schema, with its path."""
+    if not isinstance(schema, Mapping):
+        return
+    yield schema, path
+    for key in ("items",):
+        if key in schema:
+            yield from walk_schema(schema[key], (*path, key))
+    if isinstance(schema.get("additionalProperties"), Mapping):
+        yield from walk_schema(schema["additionalProperties"], (*path, "additionalProperties"))
+    for key in ("anyOf", "oneOf"):
+        for i, sub in enumerate(schema.get(key, [])):
+            yield from walk_schema(sub, (*path, key, i))
+    for name, sub in (schema.get("properties") or {}).items():
+        yield from walk_schema(sub, (*path, "properties", name))
+
+
+def _data_schemas(spec: SpecSet) -> Iterator[tuple[Mapping[str, Any], Origin, tuple[Any, ...]]]:
+    for c in spec.contracts:
+        for m in c.methods:
+            for p in m.params:
+                yield p.schema, p.origin, ()
+            if m.returns is not None:
+                yield m.returns, m.origin, ("returns",)
+        for e in c.events:
+            if e.payload is not None:
+                yield e.payload, e.origin, ("payload",)
+    for t in spec.types:
+        yield t.schema, t.origin, ()
+    for mod in spec.modules:
+        for name, s in (mod.config.get("properties") or {}).items():
+            yield s, mod.origin, ("config", "properties", name)
+
+
+def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
+    """Type references resolve, patterns compile, defaults fit, bounds are satisfiable."""
+    diags = []
+    type_names = [t.name for t in spec.types]
+    types = {t.name: dict(t.schema) for t in spec.types}
+    for schema, origin, base in _data_schemas(spec):
+        for sub, path in walk_schema(schema):
+            where = origin.at(*base, *path)
+            ref = sub.get("$ref")
+            if isinstance(ref, str):
+                m = TYPE_REF.match(ref)
+                if not m or m.group(1) not in type_names:
+                    name = m.group(1) if m else ref
+                    diags.append(
+                        Diagnostic(
+                            *origin.at(*base, *path, "$ref"),
+                            "E_UNKNOWN_TYPE",
+                            f"unknown type {name!r}",
+                            _did_you_mean(name, type_names) or "types are defined in types/*.yaml",
+                        )
+                    )
+            pattern = sub.get("pattern")
+            if isinstance(pattern, str):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    diags.append(
+                        Diagnostic(
+                            *origin.at(*base, *path, "pattern"),
+                            "E_PATTERN",
+                            f"pattern {pattern!r} is not a valid regular expression: {exc}",
+                        )
+                    )
+            lo, hi = sub.get("minimum"), sub.get("maximum")
+            if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
+                diags.append(Diagnostic(*where, "E_BOUNDS", f"minimum {lo} exceeds maximum {hi}"))
+            lo, hi = sub.get("minLength"), sub.get("maxLength")
+            if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+                diags.append(Diagnostic(*where, "E_BOUNDS", f"minLength {lo} exceeds maxLength {hi}"))
+            lo, hi = sub.get("minItems"), sub.get("maxItems")
+            if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+                diags.append(Diagnostic(*where, "E_BOUNDS", f"minItems {lo} exceeds maxItems {hi}"))
+            if "default" in sub and not any(d.code == "E_UNKNOWN_TYPE" for d in diags[-1:]):
+                root = {**sub, "types": types}
+                try:
+                    errs = list(Draft202012Validator(root).iter_errors(sub["default"]))
+                except Exception:  # noqa: BLE001 - an unresolvable $ref is reported above
+                    errs = []
+                if errs:
+                    diags.append(
+                        Diagnostic(
+                            *origin.at(*base, *path, "default"),
+                            "E_DEFAULT_INVALID",
+                            f"default {sub['default']!r} violates its own schema: {errs[0].message}",
+                        )
+                    )
+    return diags
+
+
+def check_identifiers(spec: SpecSet) -> list[Diagnostic]:
+    diags = []
+
+    def check(name: str, kind: str, where: tuple[str, int, int]) -> None:
+        problem = identifier_problem(name, kind)
+        if problem:
+            diags.append(Diagnostic(*where, "E_IDENTIFIER", problem))
+
+    if spec.system:
+        check(spec.system.package, "module", spec.system.origin.at("name"))
+    for mod in spec.modules:
+        check(mod.name, "module", mod.origin.at("module"))
+        for s in mod.config.get("properties") or {}:
+            check(s, "param", mod.origin.at("config", "properties", s, key=True))
+    for c in spec.contracts:
+        check(c.name, "contract", c.origin.at("contract"))
+        for m in c.methods:
+            check(m.name, "method", m.origin.at(key=True))
+            for p in m.params:
+                check(p.name, "param", p.origin.at(key=True))
+        for e in c.errors:
+            check(e.name, "error", e.origin.at(key=True))
+            if spec.type(e.name):
+                diags.append(
+                    Diagnostic(
+                        *e.origin.at(key=True),
+                        "E_IDENTIFIER",
+                        f"error {e.name!r} has the name of a shared type",
+                    )
+                )
+    for t in spec.types:
+        check(t.name, "type", t.origin.at(key=True))
+    return diags
+
+
+def check_uniqueness(spec: SpecSet) -> list[Diagnostic]:
+    diags = []
+    seen: dict[tuple[str, object], Origin] = {}
+
+    def once(kind: str, value: object, origin: Origin, *where: str | int, key: bool = False) -> None:
+        if (kind, value) in seen:
+            first = seen[(kind, value)]
+            diags.append(
+                Diagnostic(
+                    *origin.at(*where, key=key),
+                    "E_DUPLICATE",
+                    f"{kind} {value!r} is defined twice (first in {first.file}:{first.at(*where, key=key)[1]})",
+                )
+            )
+        else:
+            seen[(kind, value)] = origin
+
+    for mod in spec.modules:
+        once("module", mod.name, mod.origin, "module")
+        once("module number", mod.number, mod.origin, "number")
+        once("agent", mod.agent, mod.origin, "module")
+    for c in spec.contracts:
+        once("contract", c.key, c.origin, "contract")
+        for e in c.errors:
+            if spec.type(e.name) is None:
+                pass
+    for t in spec.types:
+        once("type", t.name, t.origin, key=True)
+    for c in spec.contracts:
+        for m in c.methods:
+            for err in m.errors:
+                if c.error(err) is None:
+                    diags.append(
+                        Diagnostic(
+                            *m.origin.at("errors", m.errors.index(err)),
+                            "E_UNKNOWN_ERROR",
+                            f"method {m.name} raises undeclared error {err!r}",
+                            _did_you_mean(err, [e.name for e in c.errors])
+                            or "declare it under the contract's errors",
+                        )
+                    )
+    return diags
+
+
+def check_references(spec: SpecSet) -> list[Diagnostic]:
+    diags = []
+    keys = [c.key for c in spec.contracts]
+    names = sorted({c.name for c in spec.contracts})
+    for mod in spec.modules:
+        for ref in (*mod.provides, *mod.consumes):
+            if ref.key in keys:
+                continue
+            versions = [c.version for c in spec.contracts if c.name == ref.name]
+            if versions:
+                hint = "defined versions: " + ", ".join(f"{ref.name}@{v}" for v in versions)
+            else:
+                close = difflib.get_close_matches(ref.name, names, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}@{ref.version}'?" if close else ""
+            diags.append(
+                Diagnostic(
+                    *ref.origin.at(),
+                    "E_UNKNOWN_CONTRACT",
+                    f"module {mod.name} refers to unknown contract {ref.key!r}",
+                    hint,
+                )
+            )
+    providers: dict[str, list[str]] = defaultdict(list)
+    for mod in spec.modules:
+        for ref in mod.provides:
+            providers[ref.key].append(mod.name)
+            if len(providers[ref.key]) == 2:
+                diags.append(
+                    Diagnostic(
+                        *ref.origin.at(),
+                        "E_MULTIPLE_PROVIDERS",
+                        f"{ref.key} is provided by both {providers[ref.key][0]} and {mod.name}",
+                        "one contract version has one provider; add a version or a new contract",
+                    )
+                )
+    for mod in spec.modules:
+        provided = {r.key for r in mod.provides}
+        for ref in mod.consumes:
+            if ref.key in provided:
+                diags.append(
+                    Diagnostic(
+                        *ref.origin.at(),
+                        "E_SELF_DEPENDENCY",
+                        f"module {mod.name} consumes {ref.key}, which it provides itself",
+                    )
+                )
+            elif ref.key in keys and not providers.get(ref.key):
+                others = sorted(k for k in providers if k.startswith(ref.name + "@"))
+                hint = ("provided versions: " + ", ".join(others)) if others else ""
+                diags.append(
+                    Diagnostic(
+                        *ref.origin.at(),
+                        "E_UNPROVIDED",
+                        f"module {mod.name} consumes {ref.key}, which no module provides",
+                        hint or "add it to some module's provides",
+                    )
+                )
+    for c in spec.contracts:
+        if not providers.get(c.key):
+            diags.append(
+                Diagnostic(
+                    *c.origin.at("contract"),
+                    "W_UNUSED_CONTRACT",
+                    f"contract {c.key} is provided by no module (no code is generated for it)",
+                    severity=Severity.WARNING,
+                )
+            )
+    if spec.system:
+        keep = spec.system.versions_kept
+        counts = Counter(c.name for c in spec.contracts)
+        for c in spec.contracts:
+            if counts[c.name] > keep and c.version == max(
+                x.version for x in spec.contracts if x.name == c.name
+            ):
+                diags.append(
+                    Diagnostic(
+                        *c.origin.at("version"),
+                        "W_TOO_MANY_VERSIONS",
+                        f"{counts[c.name]} versions of {c.name} are kept; the policy is {keep} "
+                        "(current plus two)",
+                        "retire the oldest version once no module consumes it",
+                        Severity.WARNING,
+                    )
+                )
+    return diags
+
+
+def check_graph(spec: SpecSet) -> list[Diagnostic]:
+    diags = []
+    by_name = {m.name: m for m in spec.modules}
+    per_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for e in edges(spec):
+        per_pair[(e.consumer, e.provider)].append(e.contract.key)
+        if len(per_pair[(e.consumer, e.provider)]) == 2:
+            diags.append(
+                Diagnostic(
+                    *e.contract.origin.at(),
+                    "E_EDGE_MULTIPLE",
+                    f"module {e.consumer} consumes two contracts of {e.provider} "
+                    f"({', '.join(per_pair[(e.consumer, e.provider)])}); each dependency has "
+                    "exactly one integration point",
+                    "merge the methods into one contract, or consume only one",
+                )
+            )
+        consumer, provider = by_name[e.consumer], by_name[e.provider]
+        if consumer.phase and provider.phase and provider.phase > consumer.phase:
+            diags.append(
+                Diagnostic(
+                    *e.contract.origin.at(),
+                    "E_PHASE_ORDER",
+                    f"module {consumer.name} (phase {consumer.phase}) depends on "
+                    f"{provider.name}, scheduled later (phase {provider.phase})",
+                )
+            )
+    cycle = find_cycle(dependencies(spec))
+    if cycle:
+        first = by_name[cycle[0]]
+        ref = next(
+            (r for r in first.consumes if any(p.name == cycle[1] for p in spec.providers(r.key))),
+            None,
+        )
+        origin = ref.origin if ref else first.origin
+        diags.append(
+            Diagnostic(
+                *origin.at(),
+                "E_CYCLE",
+                "dependency cycle: " + " -> ".join(cycle),
+                "break it: let one side publish events, or move the shared part into its own module",
+            )
+        )
+    return diags
