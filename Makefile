@@ -36,12 +36,19 @@ demo: setup
 	cd generated && ../$(BIN)/python -m $(PKG) health
 	cd generated && ../$(BIN)/python -m $(PKG) call Database@1.create '{"table": "users", "data": {"name": "Ada"}}'
 
+# Each generated system is its own project (own package, own impl/): its tests run in their own
+# pytest process. The tool's own tests run last.
 test: setup
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks templates/code/runtime
+	$(BIN)/ruff format --check generator tests benchmarks templates/code/runtime
 	$(BIN)/specloom validate specs
 	$(BIN)/specloom check specs
-	$(BIN)/python -m pytest tests generated/tests examples
+	$(BIN)/python -m pytest -p no:cacheprovider generated/tests
+	for ex in examples/*/; do \
+	  $(BIN)/specloom validate $$ex/specs && $(BIN)/specloom check $$ex/specs && \
+	  $(BIN)/python -m pytest -p no:cacheprovider $$ex/generated/tests || exit 1; \
+	done
+	$(BIN)/python -m pytest tests
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

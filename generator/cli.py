@@ -156,3 +156,127 @@ def plan(specs: Path) -> None:
 
 def elapsed(start: float) -> str:
     return f"{time.perf_counter() - start:.2f}s"
+
+
+OUT_OPT = click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder [default: 'generated' next to SPECS].",
+)
+IMPL_OPT = click.option(
+    "--impl-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding the implementation package (impl/) [default: the folder of SPECS].",
+)
+TEMPLATES_OPT = click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of templates overriding built-in ones at the same relative paths.",
+)
+
+
+def _options(
+    specs: Path,
+    out: Path | None,
+    impl_root: Path | None,
+    templates: Path | None,
+    force: bool = False,
+    use_cache: bool = True,
+) -> Any:
+    from .errors import UsageError
+    from .pipeline import Options
+
+    if not specs.is_dir():
+        raise UsageError(f"spec folder {specs} does not exist")
+    root = specs.resolve().parent
+    return Options(
+        specs=specs,
+        out=out or root / "generated",
+        impl_root=impl_root or root,
+        templates=templates,
+        force=force,
+        use_cache=use_cache,
+    )
+
+
+@main.command()
+@SPECS_ARG
+@OUT_OPT
+@IMPL_OPT
+@TEMPLATES_OPT
+@click.option("--force", is_flag=True, help="Overwrite generated files that were edited by hand.")
+@click.option("--no-cache", is_flag=True, help="Do not reuse cached shared-type models.")
+@handle_errors
+def generate(
+    specs: Path,
+    out: Path | None,
+    impl_root: Path | None,
+    templates: Path | None,
+    force: bool,
+    no_cache: bool,
+) -> None:
+    """Validate, render and write the system; only changed files are written.
+
+    Implementation scaffolds (impl/<module>.py) are created once and never overwritten; stubs
+    for new contract methods are appended to them.
+
+    \b
+    Examples:
+      specloom generate specs
+      specloom generate specs -o build/generated --templates my-templates
+    """
+    from .errors import display_path
+    from .pipeline import generate as run
+
+    opts = _options(specs, out, impl_root, templates, force, not no_cache)
+    outcome = run(opts)
+    for line in outcome.scaffold.lines():
+        click.echo(line, err=True)
+    note = " (up to date)" if outcome.short_circuit else ""
+    click.echo(
+        f"{display_path(opts.out)}: {outcome.written} written, {outcome.unchanged} unchanged, "
+        f"{outcome.removed} removed in {outcome.seconds:.2f}s{note}"
+    )
+
+
+@main.command()
+@SPECS_ARG
+@OUT_OPT
+@IMPL_OPT
+@TEMPLATES_OPT
+@click.option("--quiet", "-q", is_flag=True, help="No diff, only the summary line.")
+@handle_errors
+def check(
+    specs: Path, out: Path | None, impl_root: Path | None, templates: Path | None, quiet: bool
+) -> None:
+    """CI drift check: exit 1 with a unified diff when the output is stale or hand-edited.
+
+    Writes nothing.
+
+    \b
+    Example:
+      specloom check specs || (echo "run: specloom generate specs" && exit 1)
+    """
+    from .errors import display_path
+    from .pipeline import check as run
+
+    opts = _options(specs, out, impl_root, templates)
+    outcome = run(opts)
+    label = display_path(opts.out)
+    changes = outcome.changes.changes if outcome.changes else []
+    if not changes:
+        return
+    if not quiet:
+        click.echo(outcome.changes.diff(label) if outcome.changes else "", nl=False)
+    edited = [c.path for c in changes if c.edited]
+    stale = len(changes) - len(edited)
+    msg = f"{label} is out of date: {stale} file(s) stale"
+    if edited:
+        shown = ", ".join(edited[:5]) + (", ..." if len(edited) > 5 else "")
+        msg += f", {len(edited)} edited by hand ({shown})"
+    click.secho(msg + "; run `specloom generate`", fg="red", err=True)
+    sys.exit(1)

@@ -118,7 +118,9 @@ class _Builder:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("E_YAML_KEY", "mapping keys must be plain strings", *_mark(key_node))
+                raise YamlProblem(
+                    "E_YAML_KEY", "mapping keys must be plain strings", *_mark(key_node)
+                )
             key = self.loader.construct_object(key_node)
             if not isinstance(key, str):
                 raise YamlProblem(

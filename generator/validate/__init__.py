@@ -54,7 +54,11 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
     if not systems:
         diags.append(
             Diagnostic(
-                str(folder), 0, 0, "E_NO_SYSTEM", "no system.yaml (a file with 'specloom: 1')",
+                str(folder),
+                0,
+                0,
+                "E_NO_SYSTEM",
+                "no system.yaml (a file with 'specloom: 1')",
                 "run `specloom init` for a starting point",
             )
         )

@@ -49,14 +49,31 @@ class SchemaChecker:
         var_paths = [p for _, p in find_vars(value)]
         out = []
         for err in Draft202012Validator(root).iter_errors(value):
-            path = tuple(err.absolute_path)
-            if any(path[: len(p)] == p for p in var_paths):
-                continue  # a {$var} stands here: its value is only known at run time
-            if subset and err.validator == "required":
+            if not _relevant(err, var_paths, subset):
                 continue
-            where = "".join(f"[{p!r}]" for p in path)
+            where = "".join(f"[{p!r}]" for p in err.absolute_path)
             out.append(f"{where + ': ' if where else ''}{err.message}")
         return out
+
+
+def _relevant(err: Any, var_paths: list[tuple[Any, ...]], subset: bool) -> bool:
+    """Whether a schema error stands, given ``{$var}`` placeholders and subset matching."""
+    path = tuple(err.absolute_path)
+    if any(path[: len(p)] == p for p in var_paths):
+        return False  # a {$var} stands here: its value is only known at run time
+    if subset and err.validator == "required":
+        return False
+    if err.validator in ("anyOf", "oneOf") and err.context:
+        branches: dict[Any, list[Any]] = {}
+        for sub in err.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        n_branches = len(err.validator_value)
+        if len(branches) < n_branches:
+            return err.validator == "oneOf" and "more than one" in err.message
+        return not any(
+            not any(_relevant(sub, var_paths, subset) for sub in subs) for subs in branches.values()
+        )
+    return True
 
 
 def check_examples(spec: SpecSet) -> list[Diagnostic]:
@@ -91,7 +108,9 @@ def check_examples(spec: SpecSet) -> list[Diagnostic]:
     return diags
 
 
-def _check_step(c: Contract, step: Step, bound: set[str], checker: SchemaChecker) -> list[Diagnostic]:
+def _check_step(
+    c: Contract, step: Step, bound: set[str], checker: SchemaChecker
+) -> list[Diagnostic]:
     diags = []
     for value, where in ((step.args, "with"), (step.returns, "returns")):
         for name, path in find_vars(value):

@@ -28,7 +28,9 @@ def schema_for(kind: str) -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry:
-    resources_ = [(schema_for(k)["$id"], Resource.from_contents(schema_for(k))) for k in SCHEMA_FILES]
+    resources_ = [
+        (schema_for(k)["$id"], Resource.from_contents(schema_for(k))) for k in SCHEMA_FILES
+    ]
     return Registry().with_resources(resources_)
 
 
@@ -56,9 +58,7 @@ def _diagnostic(doc: SpecDocument, err: ValidationError) -> Diagnostic:
         line, col = doc.at((*path, key), key=True)
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
-        return Diagnostic(
-            doc.shown, line, col, "E_SCHEMA", f"unknown key {key!r} at {where}", hint
-        )
+        return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"unknown key {key!r} at {where}", hint)
     if err.validator == "required":
         line, col = doc.at(path)
         return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"{err.message} at {where}")
@@ -82,5 +82,7 @@ def _diagnostic(doc: SpecDocument, err: ValidationError) -> Diagnostic:
 
 def check_schema(doc: SpecDocument) -> list[Diagnostic]:
     """All schema violations of one document, each located at its node."""
-    errors = sorted(validator_for(doc.kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        validator_for(doc.kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
+    )
     return [_diagnostic(doc, e) for e in errors]

@@ -21,7 +21,9 @@ def _did_you_mean(name: str, choices: list[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else ""
 
 
-def walk_schema(schema: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Mapping[str, Any], tuple[Any, ...]]]:
+def walk_schema(
+    schema: Any, path: tuple[Any, ...] = ()
+) -> Iterator[tuple[Mapping[str, Any], tuple[Any, ...]]]:
     """Every sub-schema of a data schema, with its path."""
     if not isinstance(schema, Mapping):
         return
@@ -93,7 +95,9 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
                 diags.append(Diagnostic(*where, "E_BOUNDS", f"minimum {lo} exceeds maximum {hi}"))
             lo, hi = sub.get("minLength"), sub.get("maxLength")
             if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-                diags.append(Diagnostic(*where, "E_BOUNDS", f"minLength {lo} exceeds maxLength {hi}"))
+                diags.append(
+                    Diagnostic(*where, "E_BOUNDS", f"minLength {lo} exceeds maxLength {hi}")
+                )
             lo, hi = sub.get("minItems"), sub.get("maxItems")
             if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
                 diags.append(Diagnostic(*where, "E_BOUNDS", f"minItems {lo} exceeds maxItems {hi}"))
@@ -108,7 +112,8 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
                         Diagnostic(
                             *origin.at(*base, *path, "default"),
                             "E_DEFAULT_INVALID",
-                            f"default {sub['default']!r} violates its own schema: {errs[0].message}",
+                            f"default {sub['default']!r} violates its own schema: "
+                            + errs[0].message,
                         )
                     )
     return diags
@@ -153,14 +158,17 @@ def check_uniqueness(spec: SpecSet) -> list[Diagnostic]:
     diags = []
     seen: dict[tuple[str, object], Origin] = {}
 
-    def once(kind: str, value: object, origin: Origin, *where: str | int, key: bool = False) -> None:
+    def once(
+        kind: str, value: object, origin: Origin, *where: str | int, key: bool = False
+    ) -> None:
         if (kind, value) in seen:
             first = seen[(kind, value)]
             diags.append(
                 Diagnostic(
                     *origin.at(*where, key=key),
                     "E_DUPLICATE",
-                    f"{kind} {value!r} is defined twice (first in {first.file}:{first.at(*where, key=key)[1]})",
+                    f"{kind} {value!r} is defined twice "
+                    f"(first in {first.file}:{first.at(*where, key=key)[1]})",
                 )
             )
         else:
@@ -320,7 +328,7 @@ def check_graph(spec: SpecSet) -> list[Diagnostic]:
                 *origin.at(),
                 "E_CYCLE",
                 "dependency cycle: " + " -> ".join(cycle),
-                "break it: let one side publish events, or move the shared part into its own module",
+                "break it: let one side publish events, or move the shared part into a module",
             )
         )
     return diags

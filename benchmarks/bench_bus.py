@@ -1,0 +1,129 @@
+"""Round trips per second through the runtime bus versus a direct await of the same method.
+
+Copies ``templates/code/runtime`` into a temporary package (as the generator does), serves a
+small Database-like contract with ServiceHost and calls it through a Client subclass.
+
+    .venv/bin/python benchmarks/bench_bus.py [--n 20000] [--concurrency 64] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import importlib
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, cast
+
+RUNTIME = Path(__file__).resolve().parent.parent / "templates" / "code" / "runtime"
+
+
+def load_runtime() -> Any:
+    root = Path(tempfile.mkdtemp(prefix="specloom-bench-"))
+    package = root / "benchsys"
+    shutil.copytree(RUNTIME, package / "runtime")
+    (package / "__init__.py").write_text("")
+    sys.path.insert(0, str(root))
+    return importlib.import_module("benchsys.runtime")
+
+
+rt = load_runtime()
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter  # noqa: E402
+
+
+class CreateParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    data: dict[str, Any]
+
+
+DATABASE_V1 = rt.ContractSpec(
+    name="Database",
+    version=1,
+    methods={"create": rt.MethodSpec("create", CreateParams, TypeAdapter(str), ())},
+)
+
+
+class Database:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def create(self, table: str, data: dict[str, Any]) -> str:
+        self.count += 1
+        return f"{table}-{self.count}"
+
+
+class DatabaseClient(rt.Client):  # type: ignore[misc]
+    async def create(self, table: str, data: dict[str, Any]) -> str:
+        return cast(str, await self._call(DATABASE_V1, "create", {"table": table, "data": data}))
+
+
+async def run(n: int, concurrency: int) -> dict[str, float]:
+    impl = Database()
+    data = {"name": "ada", "age": 36}
+    rates: dict[str, float] = {}
+
+    start = time.perf_counter()
+    for _ in range(n):
+        await impl.create("users", data)
+    rates["direct await"] = n / (time.perf_counter() - start)
+
+    async with rt.Bus() as bus:
+
+        async def raw_handler(request: Any) -> Any:
+            return request.make_response(await impl.create("users", data))
+
+        bus.register("raw", raw_handler)
+        make_request = rt.Envelope.make_request
+        start = time.perf_counter()
+        for _ in range(n):
+            await bus.request(make_request("bench", "raw", "Database", 1, "create", data))
+        rates["bus only, raw handler"] = n / (time.perf_counter() - start)
+
+        rt.ServiceHost("db", bus, [(DATABASE_V1, impl)])
+        client = DatabaseClient(bus, "bench", "db")
+        await client.create("users", data)  # warm up
+
+        start = time.perf_counter()
+        for _ in range(n):
+            await client.create("users", data)
+        rates["client+host+bus, sequential"] = n / (time.perf_counter() - start)
+
+        async def worker(count: int) -> None:
+            for _ in range(count):
+                await client.create("users", data)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(n // concurrency) for _ in range(concurrency)))
+        done = (n // concurrency) * concurrency
+        rates[f"client+host+bus, {concurrency} callers"] = done / (time.perf_counter() - start)
+    return rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        asyncio.run(run(args.n, args.concurrency))
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        return
+    rates = asyncio.run(run(args.n, args.concurrency))
+    direct = rates["direct await"]
+    for name, rate in rates.items():
+        print(f"{name:<34} {rate:>12,.0f} round trips/s   overhead x{direct / rate:,.1f}")
+
+
+if __name__ == "__main__":
+    main()

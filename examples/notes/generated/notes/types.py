@@ -1,0 +1,24 @@
+"""Shared types of the system, generated from specs/types by specloom (via datamodel-code-generator)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+
+class Note(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    body: str
+    id: Annotated[str, Field(min_length=1)]
+    tags: list[str]
+    title: Annotated[str, Field(max_length=120, min_length=1)]
+
+
+class SharedTypes(RootModel[Note]):
+    root: Annotated[Note, Field(title="SharedTypes")]
+    """
+    Any one of the shared types.
+    """

@@ -1,0 +1,1 @@
+"""Hand-written implementations of the notes modules (one file per module)."""

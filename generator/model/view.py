@@ -1,0 +1,410 @@
+"""The render view: everything templates need, computed here so templates hold only layout.
+
+``build_view(spec)`` derives class names, type hints, defaults, synthesized mock answers and the
+wiring of modules from a validated :class:`SpecSet`. The view is immutable and deterministic.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Diagnostic, SpecloomError
+from ..names import contract_class, contract_slug, env_var, pascal
+from ..plan import Plan, build_plan
+from .spec import MISSING, TYPE_REF, Contract, Method, Module, SpecSet
+from .synth import SynthError, synthesize
+from .typehints import MODEL_CONFIG_KWARGS, InlineModel, SchemaError, to_annotation
+from .typehints import Field as ModelField
+
+
+@dataclass(frozen=True)
+class ParamView:
+    name: str
+    hint: str
+    required: bool
+    default_repr: str
+    description: str
+
+
+@dataclass(frozen=True)
+class MethodView:
+    name: str
+    summary: str
+    description: str
+    params: tuple[ParamView, ...]
+    keyword_only: bool
+    params_model: str
+    result_hint: str  # for signatures (plain)
+    result_type: str  # for validation (with constraints)
+    returns_none: bool
+    errors: tuple[str, ...]
+    default_result: Any
+    params_schema: Mapping[str, Any]
+    returns_schema: Mapping[str, Any] | None
+    deprecated: str
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ContractView:
+    name: str
+    version: int
+    key: str
+    slug: str
+    cls: str
+    const: str
+    client: str
+    mock: str
+    description: str
+    deprecated: str
+    methods: tuple[MethodView, ...]
+    errors: tuple[ErrorView, ...]
+    events: tuple[tuple[str, str], ...]
+    models: tuple[InlineModel, ...]
+    imports: tuple[tuple[str, str], ...]
+    type_imports: tuple[str, ...]
+    examples: tuple[Mapping[str, Any], ...]
+    provider: str  # module name
+    provider_agent: str
+    file: str  # spec file, for headers
+
+
+@dataclass(frozen=True)
+class DepView:
+    attr: str
+    contract: ContractView
+    provider: str
+    provider_agent: str
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    name: str
+    hint: str
+    default_repr: str
+    required: bool
+    env: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    name: str
+    number: int
+    folder: str  # docs folder, e.g. 02-database
+    agent: str
+    title: str
+    scope: str
+    outputs: str
+    phase: int | None
+    wave: int
+    impl_class: str
+    base: str
+    deps_cls: str
+    config_cls: str
+    provides: tuple[ContractView, ...]
+    consumes: tuple[DepView, ...]
+    dependents: tuple[str, ...]
+    config: tuple[ConfigField, ...]
+    config_imports: tuple[tuple[str, str], ...]
+    config_models: tuple[InlineModel, ...]
+    brief: str
+    guide: str
+    testing_criteria: tuple[str, ...]
+    notes: tuple[str, ...]
+    file: str
+
+
+@dataclass(frozen=True)
+class SystemView:
+    name: str
+    package: str
+    title: str
+    version: str
+    description: str
+    impl_package: str
+    model: str
+    modules: tuple[ModuleView, ...]
+    contracts: tuple[ContractView, ...]
+    type_names: tuple[str, ...]
+    plan: Plan
+    model_config: str
+
+
+def _fail(origin_at: tuple[str, int, int], code: str, msg: str) -> SpecloomError:
+    return SpecloomError("cannot build the model", [Diagnostic(*origin_at, code, msg)])
+
+
+class _Builder:
+    def __init__(self, spec: SpecSet) -> None:
+        self.spec = spec
+        self.types = {t.name: t.schema for t in spec.types}
+
+    def resolve(self, name: str) -> Mapping[str, Any]:
+        return self.types[name]
+
+    def annotation(self, schema: Mapping[str, Any], name_hint: str, used: set[str], at: Any) -> Any:
+        def ref(name: str) -> str:
+            used.add(name)
+            return name
+
+        try:
+            return to_annotation(schema, name_hint=name_hint, ref_to_hint=ref)
+        except SchemaError as exc:
+            raise _fail(at, "E_SCHEMA_UNSUPPORTED", str(exc)) from exc
+
+    def synth(self, schema: Mapping[str, Any], seed: str, at: Any) -> Any:
+        try:
+            return synthesize(schema, resolve_ref=self.resolve, seed=seed)
+        except SynthError as exc:
+            raise _fail(at, "E_SCHEMA_UNSATISFIABLE", str(exc)) from exc
+
+    def method(
+        self,
+        c: Contract,
+        m: Method,
+        imports: set[tuple[str, str]],
+        models: list[InlineModel],
+        used: set[str],
+    ) -> MethodView:
+        params = []
+        fields = []
+        model_name = pascal(m.name) + "Params"
+        for p in m.params:
+            expr = self.annotation(p.schema, model_name + pascal(p.name), used, p.origin.at())
+            imports.update(expr.imports)
+            models.extend(expr.models)
+            default = "" if p.required else _repr(p.default)
+            params.append(
+                ParamView(
+                    p.name, plain_hint(expr.hint), p.required, default,
+                    p.schema.get("description", ""),
+                )
+            )
+            fields.append(ModelField(p.name, expr.hint, p.required, default or None, None, None))
+        models.append(InlineModel(model_name, tuple(fields), "forbid", None))
+        if m.returns is None:
+            result_hint, default_result = "None", None
+            result_type = "None"
+        else:
+            expr = self.annotation(
+                m.returns, pascal(m.name) + "Result", used, m.origin.at("returns")
+            )
+            imports.update(expr.imports)
+            models.extend(expr.models)
+            result_type = expr.hint
+            result_hint = plain_hint(expr.hint)
+            default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"))
+        seen_default = False
+        keyword_only = False
+        for p in params:
+            if not p.required:
+                seen_default = True
+            elif seen_default:
+                keyword_only = True
+        return MethodView(
+            name=m.name,
+            summary=m.summary,
+            description=m.description,
+            params=tuple(params),
+            keyword_only=keyword_only,
+            params_model=model_name,
+            result_hint=result_hint,
+            result_type=result_type,
+            returns_none=m.returns is None,
+            errors=m.errors,
+            default_result=default_result,
+            params_schema={p.name: p.schema for p in m.params},
+            returns_schema=m.returns,
+            deprecated=m.deprecated,
+        )
+
+    def examples(self, c: Contract) -> tuple[Mapping[str, Any], ...]:
+        out = []
+        for i, ex in enumerate(c.examples):
+            steps = []
+            for j, s in enumerate(ex.steps):
+                m = c.method(s.call)
+                step: dict[str, Any] = {"call": s.call, "with": dict(s.args)}
+                if s.bind:
+                    step["bind"] = s.bind
+                if s.raises:
+                    step["raises"] = s.raises
+                if s.returns is not MISSING:
+                    step["returns"] = s.returns
+                    step["match"] = s.match
+                if m is not None and m.returns is not None and not s.raises:
+                    # The mock's answer where the example leaves the value open (bind only)
+                    # or partial (match: subset): deterministic, valid against the schema.
+                    step["default"] = self.synth(m.returns, f"{c.key}/{i}/{j}", s.origin.at())
+                steps.append(step)
+            out.append({"name": ex.name, "steps": steps})
+        return tuple(out)
+
+    def contract(self, c: Contract) -> ContractView:
+        imports: set[tuple[str, str]] = set()
+        models: list[InlineModel] = []
+        used: set[str] = set()
+        methods = tuple(self.method(c, m, imports, models, used) for m in c.methods)
+        for e in c.events:
+            if e.payload is not None:
+                self.annotation(e.payload, pascal(e.name) + "Event", used, e.origin.at())
+        providers = self.spec.providers(c.key)
+        provider = providers[0] if providers else None
+        return ContractView(
+            name=c.name,
+            version=c.version,
+            key=c.key,
+            slug=contract_slug(c.name, c.version),
+            cls=contract_class(c.name, c.version),
+            const=contract_slug(c.name, c.version).upper(),
+            client=contract_class(c.name, c.version) + "Client",
+            mock=contract_class(c.name, c.version) + "Mock",
+            description=c.description,
+            deprecated=c.deprecated,
+            methods=methods,
+            errors=tuple(ErrorView(e.name, e.summary) for e in c.errors),
+            events=tuple((e.name, e.summary) for e in c.events),
+            models=_dedupe(models),
+            imports=tuple(sorted(imports)),
+            type_imports=tuple(sorted(used)),
+            examples=self.examples(c),
+            provider=provider.name if provider else "",
+            provider_agent=provider.agent if provider else "",
+            file=c.origin.file,
+        )
+
+    def module(
+        self, m: Module, contracts: dict[str, ContractView], plan: Plan, package: str
+    ) -> ModuleView:
+        mp = next(p for p in plan.modules if p.name == m.name)
+        deps = []
+        for ref in m.consumes:
+            cv = contracts[ref.key]
+            deps.append(
+                DepView(
+                    contract_slug(ref.name, ref.version)[: -len(f"_v{ref.version}")],
+                    cv,
+                    cv.provider,
+                    cv.provider_agent,
+                )
+            )
+        cfg = []
+        cfg_imports: set[tuple[str, str]] = set()
+        cfg_models: list[InlineModel] = []
+        required = set(m.config.get("required", []))
+        used: set[str] = set()
+        for name, schema in (m.config.get("properties") or {}).items():
+            expr = self.annotation(
+                schema,
+                pascal(m.name) + "Config" + pascal(name),
+                used,
+                m.origin.at("config", "properties", name),
+            )
+            cfg_imports.update(expr.imports)
+            cfg_models.extend(expr.models)
+            has_default = "default" in schema
+            cfg.append(
+                ConfigField(
+                    name=name,
+                    hint=expr.hint,
+                    default_repr=_repr(schema["default"]) if has_default else "",
+                    required=name in required or not has_default,
+                    env=env_var(package, m.name, name),
+                    description=schema.get("description", ""),
+                )
+            )
+        return ModuleView(
+            name=m.name,
+            number=m.number,
+            folder=f"{m.number:02d}-{m.name.replace('_', '-')}",
+            agent=m.agent,
+            title=m.title,
+            scope=m.scope,
+            outputs=m.outputs,
+            phase=m.phase,
+            wave=mp.wave,
+            impl_class=pascal(m.name),
+            base=pascal(m.name) + "Base",
+            deps_cls=pascal(m.name) + "Deps",
+            config_cls=pascal(m.name) + "Config",
+            provides=tuple(contracts[r.key] for r in m.provides),
+            consumes=tuple(deps),
+            dependents=mp.dependents,
+            config=tuple(cfg),
+            config_imports=tuple(sorted(cfg_imports)),
+            config_models=_dedupe(cfg_models),
+            brief=m.brief,
+            guide=m.guide,
+            testing_criteria=m.testing_criteria,
+            notes=m.notes,
+            file=m.origin.file,
+        )
+
+
+class _StripAnnotated(ast.NodeTransformer):
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if isinstance(node.value, ast.Name) and node.value.id == "Annotated":
+            inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+            return self.visit(inner)
+        self.generic_visit(node)
+        return node
+
+
+def plain_hint(hint: str) -> str:
+    """The hint without ``Annotated[...]`` constraints, for signatures people read.
+
+    Constraints stay in the params models and result adapters, which do the validating.
+    """
+    tree = ast.parse(hint, mode="eval")
+    return ast.unparse(_StripAnnotated().visit(tree))
+
+
+def _repr(value: Any) -> str:
+    from ..render.literals import pyrepr
+
+    return pyrepr(value)
+
+
+def _dedupe(models: list[InlineModel]) -> tuple[InlineModel, ...]:
+    seen: dict[str, InlineModel] = {}
+    for mdl in models:
+        seen.setdefault(mdl.name, mdl)
+    return tuple(seen.values())
+
+
+def build_view(spec: SpecSet) -> SystemView:
+    """The complete render view of a validated spec set."""
+    if spec.system is None:
+        raise SpecloomError("the spec set has no system.yaml")
+    b = _Builder(spec)
+    plan = build_plan(spec)
+    contracts = {c.key: b.contract(c) for c in spec.contracts}
+    provided = {r.key for m in spec.modules for r in m.provides}
+    modules = tuple(b.module(m, contracts, plan, spec.system.package) for m in spec.modules)
+    config = ", ".join(f"{k}={v!r}" for k, v in MODEL_CONFIG_KWARGS.items())
+    return SystemView(
+        name=spec.system.name,
+        package=spec.system.package,
+        title=spec.system.title,
+        version=spec.system.version,
+        description=spec.system.description,
+        impl_package=spec.system.impl_package,
+        model=str(spec.system.llm.get("model", "")),
+        modules=modules,
+        contracts=tuple(c for k, c in contracts.items() if k in provided),
+        type_names=tuple(t.name for t in spec.types),
+        plan=plan,
+        model_config=config,
+    )
+
+
+__all__ = ["SystemView", "ModuleView", "ContractView", "MethodView", "build_view", "TYPE_REF"]

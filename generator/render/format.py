@@ -1,0 +1,51 @@
+"""Formatting generated Python with ruff, in one batch per run (import sorting, unused imports,
+then ``ruff format``), isolated from any ruff configuration of the user's project."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import SpecloomError
+
+LINE_LENGTH = "100"
+
+
+def ruff_binary() -> str:
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        return str(find_ruff_bin())
+    except (ImportError, FileNotFoundError):
+        candidate = Path(sys.executable).with_name("ruff")
+        return str(candidate) if candidate.exists() else "ruff"
+
+
+def _run(args: list[str], cwd: Path) -> None:
+    proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+    if proc.returncode not in (0, 1):
+        raise SpecloomError(f"ruff failed ({' '.join(args[1:3])}): {proc.stderr.strip()[:2000]}")
+
+
+def format_python(files: dict[str, str]) -> dict[str, str]:
+    """Return ``files`` with every ``*.py`` sorted, pruned of unused imports and formatted."""
+    py = {k: v for k, v in files.items() if k.endswith(".py")}
+    if not py:
+        return dict(files)
+    with tempfile.TemporaryDirectory(prefix="specloom-fmt-") as tmp:
+        root = Path(tmp)
+        for rel, text in py.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+        ruff = ruff_binary()
+        common = ["--isolated", "--line-length", LINE_LENGTH, "--target-version", "py311"]
+        fix = ["--select", "I,F401", "--fix", "--exit-zero", "--quiet", "--no-cache"]
+        _run([ruff, "check", *common, *fix, "."], root)
+        _run([ruff, "format", *common, "--quiet", "--no-cache", "."], root)
+        out = dict(files)
+        for rel in py:
+            out[rel] = (root / rel).read_text("utf-8")
+    return out

@@ -1,0 +1,177 @@
+"""Render a whole system: the view -> ``{relative path: content}`` for generated/ and scaffolds.
+
+Paths are POSIX, relative to the output folder (``generated/``) or, for scaffolds, to the
+project root. Python files are formatted with ruff in one batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..model.graph import edges
+from ..model.spec import SpecSet
+from ..model.typehints import render_model
+from ..model.view import SystemView, build_view
+from ..write.scaffold import ScaffoldSpec
+from .environment import builtin_templates, environment, render_one
+from .format import format_python
+from .types_module import render_types
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    consumer: str
+    provider: str
+    contract: Any
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What generation produces, before anything is written."""
+
+    files: dict[str, str]  # under the output folder
+    scaffolds: dict[str, ScaffoldSpec]  # under the project root (written once, then extended)
+    view: SystemView
+
+
+def _env(user_dir: str | None) -> Any:
+    env = environment(user_dir)
+    env.filters.setdefault("render_model", render_model)
+    return env
+
+
+def _runtime_files() -> dict[str, str]:
+    root = builtin_templates() / "code" / "runtime"
+    return {f"runtime/{p.name}": p.read_text("utf-8") for p in sorted(root.glob("*.py"))}
+
+
+def render_system(
+    spec: SpecSet,
+    *,
+    user_templates: str | None = None,
+    impl_root: str = "..",
+    use_cache: bool = True,
+) -> Rendered:
+    """Render everything ``specloom generate`` writes, in memory."""
+    view = build_view(spec)
+    _env(user_templates)
+
+    def r(template: str, **ctx: Any) -> str:
+        return render_one(template, user_templates, view=view, **ctx)
+
+    pkg = view.package
+    files: dict[str, str] = {}
+    for rel, text in _runtime_files().items():
+        files[f"{pkg}/{rel}"] = text
+    files[f"{pkg}/__init__.py"] = r("code/package/__init__.py.jinja")
+    files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
+    files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
+    files[f"{pkg}/types.py"] = render_types(
+        {t.name: t.schema for t in spec.types}, use_cache=use_cache
+    )
+    files[f"{pkg}/py.typed"] = ""
+    for sub in ("contracts", "mocks", "modules"):
+        files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")
+    for c in view.contracts:
+        files[f"{pkg}/contracts/{c.slug}.py"] = r("code/package/contracts/contract.py.jinja", c=c)
+        files[f"{pkg}/mocks/{c.slug}.py"] = r("code/package/mocks/mock.py.jinja", c=c)
+        files[f"tests/contract/test_{c.slug}.py"] = r("code/tests/test_contract.py.jinja", c=c)
+    for m in view.modules:
+        files[f"{pkg}/modules/{m.name}.py"] = r(
+            "code/package/modules/module.py.jinja", m=m, impl_package=view.impl_package
+        )
+    by_key = {c.key: c for c in view.contracts}
+    for e in edges(spec):
+        ev = EdgeView(e.consumer, e.provider, by_key[e.contract.key])
+        files[f"tests/integration/test_{e.consumer}__{e.provider}.py"] = r(
+            "code/tests/test_integration.py.jinja", e=ev
+        )
+    files["tests/conftest.py"] = r("code/tests/conftest.py.jinja", impl_root=impl_root)
+    files["tests/test_smoke.py"] = r("code/tests/test_smoke.py.jinja")
+    files.update(_docs(view, spec, r))
+    files["config/env.example"] = r("config/env.example.jinja")
+
+    return Rendered(format_python(files), render_scaffolds(view, user_templates), view)
+
+
+def _docs(view: SystemView, spec: SpecSet, r: Any) -> dict[str, str]:
+    from ..model.graph import dependencies, transitive
+
+    deps = dependencies(spec)
+    out = {
+        "docs/README.md": r("docs/README.md.jinja"),
+        "docs/MODULE-INTERFACES.md": r("docs/MODULE-INTERFACES.md.jinja"),
+        "docs/MESSAGE-FORMAT.md": r("docs/MESSAGE-FORMAT.md.jinja"),
+        "docs/PLAN.md": r(
+            "docs/PLAN.md.jinja",
+            system=spec.system,
+            plan=view.plan,
+            all_deps={m.name: sorted(transitive(deps, m.name)) for m in spec.modules},
+        ),
+    }
+    for m in view.modules:
+        for doc in ("AGENT-BRIEF", "INTERFACES", "IMPLEMENTATION-GUIDE", "TESTING-CRITERIA"):
+            out[f"docs/modules/{m.folder}/{doc}.md"] = r(
+                f"docs/module/{doc}.md.jinja",
+                m=m,
+                impl_package=view.impl_package,
+                package=view.package,
+            )
+    return out
+
+
+def stub_method_source(view: SystemView, method: Any, user_templates: str | None = None) -> str:
+    """Source of one ``@stub`` method, indented for the implementation class."""
+    return render_one("code/scaffold/method.py.jinja", user_templates, view=view, m=method)
+
+
+def render_scaffolds(
+    view: SystemView, user_templates: str | None = None
+) -> dict[str, ScaffoldSpec]:
+    """The implementation files (``impl/<module>.py``), relative to the project root."""
+    impl = view.impl_package
+    texts = {
+        f"{impl}/__init__.py": render_one(
+            "code/scaffold/__init__.py.jinja", user_templates, view=view
+        )
+    }
+    methods: dict[str, dict[str, Any]] = {}
+    for m in view.modules:
+        methods[m.name] = {meth.name: meth for c in m.provides for meth in c.methods}
+        texts[f"{impl}/{m.name}.py"] = render_one(
+            "code/scaffold/module.py.jinja",
+            user_templates,
+            view=view,
+            m=m,
+            stub_method=lambda meth: stub_method_source(view, meth, user_templates),
+        )
+    texts = format_python(texts)
+    out = {
+        f"{impl}/__init__.py": ScaffoldSpec(
+            f"{impl}/__init__.py", texts[f"{impl}/__init__.py"], "", (), str
+        )
+    }
+    for m in view.modules:
+        rel = f"{impl}/{m.name}.py"
+        by_name = methods[m.name]
+        out[rel] = ScaffoldSpec(
+            rel,
+            texts[rel],
+            m.impl_class,
+            tuple(by_name),
+            lambda name, by_name=by_name: stub_method_source(view, by_name[name], user_templates),
+        )
+    return out
+
+
+def template_files(user_templates: str | None) -> list[Path]:
+    """Every template file that can influence output (for the generation fingerprint)."""
+    roots = [builtin_templates()] + ([Path(user_templates)] if user_templates else [])
+    return sorted(
+        p
+        for root in roots
+        for p in root.rglob("*")
+        if p.is_file() and "project" not in p.relative_to(root).parts[:1]
+    )

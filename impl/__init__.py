@@ -1,0 +1,1 @@
+"""Hand-written implementations of the orchestra modules (one file per module)."""
