@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the specs or the output are wrong, 2 usage error.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -48,6 +49,16 @@ def handle_errors(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+            if os.environ.get("SPECLOOM_DEBUG"):
+                raise
+            click.secho(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "this is a bug in specloom; rerun with SPECLOOM_DEBUG=1 for the traceback",
+                fg="red",
+                err=True,
+            )
+            sys.exit(70)
 
     return wrapper  # type: ignore[return-value]
 

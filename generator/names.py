@@ -139,3 +139,18 @@ def contract_class(name: str, version: int) -> str:
 
 def env_var(package: str, module: str, setting: str) -> str:
     return f"{package}_{module}_{setting}".upper()
+
+
+def module_class_names(module: str) -> dict[str, str]:
+    """Classes generated for a module: base, deps, config, and the implementation's name."""
+    base = pascal(module)
+    return {k: base + k for k in ("Base", "Deps", "Config", "Impl")}
+
+
+def contract_generated_names(name: str, version: int, methods: list[str]) -> set[str]:
+    """Names a contract module defines besides declared errors and shared types."""
+    cls = contract_class(name, version)
+    out = {cls, cls + "Client", cls + "Mock", contract_slug(name, version).upper()}
+    for m in methods:
+        out |= {pascal(m) + "Params", pascal(m) + "Result"}
+    return out

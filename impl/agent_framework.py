@@ -11,7 +11,7 @@ from orchestra.runtime import stub
 from orchestra.types import Payload, Task, TaskResult
 
 
-class AgentFramework(AgentFrameworkBase):
+class AgentFrameworkImpl(AgentFrameworkBase):
     """Agent Framework"""
 
     @stub
@@ -25,19 +25,23 @@ class AgentFramework(AgentFrameworkBase):
     async def execute_task(self, task: Task) -> TaskResult:
         """Execute assigned task
 
-        Executes the task through the core engine and returns its result. A task the engine refuses (unknown kind, engine paused) raises TaskRejected."""
+        Executes the task through the core engine and returns its result. A task the engine
+        refuses (unknown kind, engine paused) raises TaskRejected."""
         raise NotImplementedError
 
     @stub
     async def communicate(self, message: Payload, target: str) -> Payload:
         """Send message to another agent
 
-        Sends `message` to the agent `target` as a request envelope and returns the payload of its reply. Every hosted agent answers a custom message whose metadata.method is "echo" with the same payload (a round-trip check)."""
+        Sends `message` to the agent `target` as a request envelope and returns the payload of
+        its reply. Every hosted agent answers a custom message whose metadata.method is "echo"
+        with the same payload (a round-trip check)."""
         raise NotImplementedError
 
     @stub
     async def self_validate(self) -> bool:
         """Validate own functionality
 
-        True when the agent is initialized and its checks pass (core engine reachable, echo round trip works)."""
+        True when the agent is initialized and its checks pass (core engine reachable, echo
+        round trip works)."""
         raise NotImplementedError

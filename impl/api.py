@@ -15,7 +15,7 @@ from orchestra.modules.api import ApiBase
 from orchestra.runtime import stub
 
 
-class Api(ApiBase):
+class ApiImpl(ApiBase):
     """API Layer"""
 
     @stub
@@ -27,14 +27,18 @@ class Api(ApiBase):
     ) -> bool:
         """Register new endpoint
 
-        Registers `path` for the given HTTP methods, forwarding to the route `handler`. Registering the same path, handler and methods again is a no-op that returns true. Path segments in braces (`/tasks/{id}`) match any single segment."""
+        Registers `path` for the given HTTP methods, forwarding to the route `handler`.
+        Registering the same path, handler and methods again is a no-op that returns true. Path
+        segments in braces (`/tasks/{id}`) match any single segment."""
         raise NotImplementedError
 
     @stub
     async def validate_request(self, request: Any) -> bool:
         """Validate incoming request
 
-        True when `request` is an object {method, path, headers?, query?, body?} whose method and path match a registered endpoint (body, when present, an object); false otherwise. Never raises for a malformed request: that is what it detects."""
+        True when `request` is an object {method, path, headers?, query?, body?} whose method
+        and path match a registered endpoint (body, when present, an object); false otherwise.
+        Never raises for a malformed request: that is what it detects."""
         raise NotImplementedError
 
     @stub

@@ -16,14 +16,15 @@ from orchestra.runtime import stub
 from orchestra.types import Task, TaskResult
 
 
-class CoreEngine(CoreEngineBase):
+class CoreEngineImpl(CoreEngineBase):
     """Core Engine"""
 
     @stub
     async def process_task(self, task: Task) -> TaskResult:
         """Process any task, return results
 
-        Runs the task to completion. A task that runs and fails is a TaskResult with status `failed`; errors are for tasks the engine refuses."""
+        Runs the task to completion. A task that runs and fails is a TaskResult with status
+        `failed`; errors are for tasks the engine refuses."""
         raise NotImplementedError
 
     @stub
@@ -35,5 +36,7 @@ class CoreEngine(CoreEngineBase):
     async def configure(self, config: dict[str, Any]) -> bool:
         """Update configuration
 
-        Applies the given settings (others are kept). Known settings: paused (boolean), max_concurrent_tasks (integer >= 1), task_timeout_ms (integer >= 1). Unknown settings or invalid values raise InvalidConfig and change nothing."""
+        Applies the given settings (others are kept). Known settings: paused (boolean),
+        max_concurrent_tasks (integer >= 1), task_timeout_ms (integer >= 1). Unknown settings or
+        invalid values raise InvalidConfig and change nothing."""
         raise NotImplementedError

@@ -12,14 +12,15 @@ from orchestra.modules.database import DatabaseBase
 from orchestra.runtime import stub
 
 
-class Database(DatabaseBase):
+class DatabaseImpl(DatabaseBase):
     """Database Layer"""
 
     @stub
     async def create(self, table: str, data: dict[str, Any]) -> str:
         """Create new record, return ID
 
-        Stores `data` as a new record. If `data.id` is given (a non-empty string) it becomes the record's id."""
+        Stores `data` as a new record. If `data.id` is given (a non-empty string) it becomes the
+        record's id."""
         raise NotImplementedError
 
     @stub
@@ -31,7 +32,8 @@ class Database(DatabaseBase):
     async def update(self, table: str, id: str, data: dict[str, Any]) -> bool:
         """Update record, return success
 
-        Merges `data` into the record (top-level keys replace, others are kept). Returns false when there is no such record."""
+        Merges `data` into the record (top-level keys replace, others are kept). Returns false
+        when there is no such record."""
         raise NotImplementedError
 
     @stub
@@ -45,5 +47,6 @@ class Database(DatabaseBase):
     ) -> list[dict[str, Any]]:
         """Query records with filters
 
-        Records whose top-level keys equal every filter value (an empty filter matches all), in creation order."""
+        Records whose top-level keys equal every filter value (an empty filter matches all), in
+        creation order."""
         raise NotImplementedError

@@ -11,21 +11,23 @@ from orchestra.runtime import stub
 from orchestra.types import Deployment
 
 
-class Deployment(DeploymentBase):
+class DeploymentImpl(DeploymentBase):
     """Deployment"""
 
     @stub
     async def deploy(self, version: str, environment: str) -> Deployment:
         """Deploy a version to an environment
 
-        Runs the test gate, then deploys; the new deployment becomes the environment's current one."""
+        Runs the test gate, then deploys; the new deployment becomes the environment's current
+        one."""
         raise NotImplementedError
 
     @stub
     async def rollback(self, environment: str) -> Deployment:
         """Roll an environment back to its previous version
 
-        Deploys the version that was current before the current deployment; the replaced deployment gets status rolled_back and the new one has rollback_of set to its id."""
+        Deploys the version that was current before the current deployment; the replaced
+        deployment gets status rolled_back and the new one has rollback_of set to its id."""
         raise NotImplementedError
 
     @stub

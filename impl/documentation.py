@@ -13,12 +13,12 @@ from orchestra.runtime import stub
 from orchestra.types import Document, DocumentInfo
 
 
-class Documentation(DocumentationBase):
+class DocumentationImpl(DocumentationBase):
     """Documentation"""
 
     @stub
     async def list_documents(
-        self, section: Literal["user", "api", "architecture", "module", None] = None
+        self, section: Literal["user", "api", "architecture", "module"] | None = None
     ) -> list[DocumentInfo]:
         """List documents, optionally of one section"""
         raise NotImplementedError

@@ -16,7 +16,7 @@ from orchestra.runtime import stub
 from orchestra.types import UiAction, UiState
 
 
-class Frontend(FrontendBase):
+class FrontendImpl(FrontendBase):
     """Frontend Core"""
 
     @stub

@@ -13,7 +13,7 @@ from orchestra.runtime import stub
 from orchestra.types import Health, Resource
 
 
-class Infrastructure(InfrastructureBase):
+class InfrastructureImpl(InfrastructureBase):
     """Infrastructure"""
 
     @stub
@@ -22,7 +22,8 @@ class Infrastructure(InfrastructureBase):
     ) -> Resource:
         """Provision a service, volume or network
 
-        Creates the resource and returns it (status provisioning or ready). Spec by kind: service {image, ports?, env?}, volume {size_mb}, network {}."""
+        Creates the resource and returns it (status provisioning or ready). Spec by kind:
+        service {image, ports?, env?}, volume {size_mb}, network {}."""
         raise NotImplementedError
 
     @stub

@@ -18,7 +18,7 @@ from orchestra.runtime import stub
 from orchestra.types import ChatMessage
 
 
-class Llm(LlmBase):
+class LlmImpl(LlmBase):
     """LLM Integration"""
 
     @stub

@@ -14,7 +14,7 @@ from orchestra.runtime import stub
 from orchestra.types import Health
 
 
-class Monitoring(MonitoringBase):
+class MonitoringImpl(MonitoringBase):
     """Monitoring"""
 
     @stub
@@ -26,7 +26,8 @@ class Monitoring(MonitoringBase):
     async def log_event(self, event: LogEventParamsEvent) -> bool:
         """Log an event
 
-        Records a structured log event. An event named component_health sets the health of its source; its data must be {status: healthy|degraded|unhealthy}."""
+        Records a structured log event. An event named component_health sets the health of its
+        source; its data must be {status: healthy|degraded|unhealthy}."""
         raise NotImplementedError
 
     @stub

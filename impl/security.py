@@ -13,7 +13,7 @@ from orchestra.modules.security import SecurityBase
 from orchestra.runtime import stub
 
 
-class Security(SecurityBase):
+class SecurityImpl(SecurityBase):
     """Security Layer"""
 
     @stub

@@ -13,7 +13,7 @@ from orchestra.runtime import stub
 from orchestra.types import TestReport
 
 
-class Testing(TestingBase):
+class TestingImpl(TestingBase):
     """Testing Suite"""
 
     @stub

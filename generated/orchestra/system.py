@@ -70,7 +70,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(InfrastructureV1Mock,),
         deps_cls=InfrastructureDeps,
         config_cls=InfrastructureConfig,
-        impl_class="Infrastructure",
+        impl_class="InfrastructureImpl",
     ),
     ModuleDef(
         name="database",
@@ -89,7 +89,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(DatabaseV1Mock,),
         deps_cls=DatabaseDeps,
         config_cls=DatabaseConfig,
-        impl_class="Database",
+        impl_class="DatabaseImpl",
     ),
     ModuleDef(
         name="core_engine",
@@ -104,7 +104,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(CoreEngineV1Mock,),
         deps_cls=CoreEngineDeps,
         config_cls=CoreEngineConfig,
-        impl_class="CoreEngine",
+        impl_class="CoreEngineImpl",
     ),
     ModuleDef(
         name="api",
@@ -118,7 +118,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(ApiV1Mock,),
         deps_cls=ApiDeps,
         config_cls=ApiConfig,
-        impl_class="Api",
+        impl_class="ApiImpl",
     ),
     ModuleDef(
         name="frontend",
@@ -130,7 +130,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(FrontendV1Mock,),
         deps_cls=FrontendDeps,
         config_cls=FrontendConfig,
-        impl_class="Frontend",
+        impl_class="FrontendImpl",
     ),
     ModuleDef(
         name="agent_framework",
@@ -146,7 +146,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(AgentV1Mock,),
         deps_cls=AgentFrameworkDeps,
         config_cls=AgentFrameworkConfig,
-        impl_class="AgentFramework",
+        impl_class="AgentFrameworkImpl",
     ),
     ModuleDef(
         name="llm",
@@ -165,7 +165,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(LlmV1Mock,),
         deps_cls=LlmDeps,
         config_cls=LlmConfig,
-        impl_class="Llm",
+        impl_class="LlmImpl",
     ),
     ModuleDef(
         name="monitoring",
@@ -184,7 +184,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(MonitoringV1Mock,),
         deps_cls=MonitoringDeps,
         config_cls=MonitoringConfig,
-        impl_class="Monitoring",
+        impl_class="MonitoringImpl",
     ),
     ModuleDef(
         name="testing",
@@ -211,7 +211,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(TestingV1Mock,),
         deps_cls=TestingDeps,
         config_cls=TestingConfig,
-        impl_class="Testing",
+        impl_class="TestingImpl",
     ),
     ModuleDef(
         name="documentation",
@@ -223,7 +223,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(DocumentationV1Mock,),
         deps_cls=DocumentationDeps,
         config_cls=DocumentationConfig,
-        impl_class="Documentation",
+        impl_class="DocumentationImpl",
     ),
     ModuleDef(
         name="deployment",
@@ -243,7 +243,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(DeploymentV1Mock,),
         deps_cls=DeploymentDeps,
         config_cls=DeploymentConfig,
-        impl_class="Deployment",
+        impl_class="DeploymentImpl",
     ),
     ModuleDef(
         name="security",
@@ -262,6 +262,6 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(SecurityV1Mock,),
         deps_cls=SecurityDeps,
         config_cls=SecurityConfig,
-        impl_class="Security",
+        impl_class="SecurityImpl",
     ),
 )

@@ -421,9 +421,13 @@ class _Builder:
             else:
                 raise SchemaError(f"enum/const value {value!r} is not JSON")
         hints = []
+        has_none = "None" in literals
+        literals = [lit for lit in literals if lit != "None"]
         if literals:
             self.use("typing", "Literal")
             hints.append(f"Literal[{', '.join(dict.fromkeys(literals))}]")
+        if has_none:
+            others.append("None")  # `Literal[...] | None`, not `Literal[..., None]` (PYI061)
         return _union(hints + others)
 
     def single(self, schema: Mapping[str, Any], json_type: str, name: str) -> str:

@@ -185,7 +185,10 @@ class _Builder:
             default = "" if p.required else _repr(p.default)
             params.append(
                 ParamView(
-                    p.name, plain_hint(expr.hint), p.required, default,
+                    p.name,
+                    plain_hint(expr.hint),
+                    p.required,
+                    default,
                     p.schema.get("description", ""),
                 )
             )
@@ -332,7 +335,7 @@ class _Builder:
             outputs=m.outputs,
             phase=m.phase,
             wave=mp.wave,
-            impl_class=pascal(m.name),
+            impl_class=pascal(m.name) + "Impl",
             base=pascal(m.name) + "Base",
             deps_cls=pascal(m.name) + "Deps",
             config_cls=pascal(m.name) + "Config",

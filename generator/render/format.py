@@ -10,8 +10,6 @@ from pathlib import Path
 
 from ..errors import SpecloomError
 
-LINE_LENGTH = "100"
-
 
 def ruff_binary() -> str:
     try:
@@ -29,8 +27,12 @@ def _run(args: list[str], cwd: Path) -> None:
         raise SpecloomError(f"ruff failed ({' '.join(args[1:3])}): {proc.stderr.strip()[:2000]}")
 
 
-def format_python(files: dict[str, str]) -> dict[str, str]:
-    """Return ``files`` with every ``*.py`` sorted, pruned of unused imports and formatted."""
+def format_python(files: dict[str, str], config: str) -> dict[str, str]:
+    """Return ``files`` with every ``*.py`` sorted, pruned of unused imports and formatted.
+
+    ``config`` is the text of the ``ruff.toml`` shipped with the generated code, so that
+    ``ruff check`` and ``ruff format --check`` pass there with the same settings.
+    """
     py = {k: v for k, v in files.items() if k.endswith(".py")}
     if not py:
         return dict(files)
@@ -40,9 +42,10 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
+        (root / "ruff.toml").write_text(config, "utf-8")
         ruff = ruff_binary()
-        common = ["--isolated", "--line-length", LINE_LENGTH, "--target-version", "py311"]
-        fix = ["--select", "I,F401", "--fix", "--exit-zero", "--quiet", "--no-cache"]
+        common = ["--config", str(root / "ruff.toml")]
+        fix = ["--select", "I,F401,RUF022,PIE790", "--fix", "--exit-zero", "--quiet", "--no-cache"]
         _run([ruff, "check", *common, *fix, "."], root)
         _run([ruff, "format", *common, "--quiet", "--no-cache", "."], root)
         out = dict(files)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 
@@ -25,13 +26,28 @@ def pyrepr(value: Any) -> str:
     raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
+DOC_WIDTH = 96
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    if len(line) <= width:
+        return [line]
+    lead = line[: len(line) - len(line.lstrip())]
+    return textwrap.wrap(
+        line, width, initial_indent="", subsequent_indent=lead, break_long_words=False,
+        break_on_hyphens=False,
+    ) or [line]
+
+
 def docstring(text: str, indent: int = 4) -> str:
-    """Text safe inside a triple-quoted docstring: backslashes and quotes escaped."""
+    """Text safe inside a triple-quoted docstring: backslashes and quotes escaped, long lines
+    wrapped to fit the line length at ``indent``."""
     text = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r", "")
     if text.endswith('"'):
         text = text[:-1] + '\\"'
     pad = " " * indent
-    lines = text.splitlines() or [""]
+    width = DOC_WIDTH - indent
+    lines = [w for ln in (text.splitlines() or [""]) for w in _wrap(ln, width)]
     return "\n".join([lines[0], *[(pad + ln) if ln.strip() else "" for ln in lines[1:]]])
 
 

@@ -92,8 +92,12 @@ def render_system(
     files["tests/test_smoke.py"] = r("code/tests/test_smoke.py.jinja")
     files.update(_docs(view, spec, r))
     files["config/env.example"] = r("config/env.example.jinja")
-
-    return Rendered(format_python(files), render_scaffolds(view, user_templates), view)
+    files["ruff.toml"] = r("config/ruff.toml.jinja")
+    return Rendered(
+        format_python(files, files["ruff.toml"]),
+        render_scaffolds(view, files["ruff.toml"], user_templates),
+        view,
+    )
 
 
 def _docs(view: SystemView, spec: SpecSet, r: Any) -> dict[str, str]:
@@ -128,7 +132,7 @@ def stub_method_source(view: SystemView, method: Any, user_templates: str | None
 
 
 def render_scaffolds(
-    view: SystemView, user_templates: str | None = None
+    view: SystemView, ruff_config: str, user_templates: str | None = None
 ) -> dict[str, ScaffoldSpec]:
     """The implementation files (``impl/<module>.py``), relative to the project root."""
     impl = view.impl_package
@@ -147,7 +151,7 @@ def render_scaffolds(
             m=m,
             stub_method=lambda meth: stub_method_source(view, meth, user_templates),
         )
-    texts = format_python(texts)
+    texts = format_python(texts, ruff_config)
     out = {
         f"{impl}/__init__.py": ScaffoldSpec(
             f"{impl}/__init__.py", texts[f"{impl}/__init__.py"], "", (), str

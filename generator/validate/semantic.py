@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from ..errors import Diagnostic, Severity
 from ..model.graph import dependencies, edges, find_cycle
 from ..model.spec import TYPE_REF, Origin, SpecSet
-from ..names import identifier_problem
+from ..names import contract_generated_names, identifier_problem, module_class_names
 
 
 def _did_you_mean(name: str, choices: list[str]) -> str:
@@ -151,6 +151,32 @@ def check_identifiers(spec: SpecSet) -> list[Diagnostic]:
                 )
     for t in spec.types:
         check(t.name, "type", t.origin.at(key=True))
+    diags.extend(_clashes(spec))
+    return diags
+
+
+def _clashes(spec: SpecSet) -> list[Diagnostic]:
+    """Shared types and errors must not take a name that generated code defines."""
+    taken: dict[str, str] = {}
+    for c in spec.contracts:
+        for n in contract_generated_names(c.name, c.version, [m.name for m in c.methods]):
+            taken.setdefault(n, f"contract {c.key}")
+    for mod in spec.modules:
+        for n in module_class_names(mod.name).values():
+            taken.setdefault(n, f"module {mod.name}")
+    diags = []
+    named = [(t.name, t.origin, "type") for t in spec.types]
+    named += [(e.name, e.origin, "error") for c in spec.contracts for e in c.errors]
+    for name, origin, kind in named:
+        if name in taken:
+            diags.append(
+                Diagnostic(
+                    *origin.at(key=True),
+                    "E_NAME_CLASH",
+                    f"{kind} name {name!r} is also a class generated for {taken[name]}",
+                    "rename it",
+                )
+            )
     return diags
 
 

@@ -12,7 +12,7 @@ from notes.modules.notes import NotesBase
 from notes.types import Note
 
 
-class Notes(NotesBase):
+class NotesImpl(NotesBase):
     """Notes"""
 
     async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:

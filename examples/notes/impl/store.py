@@ -11,7 +11,7 @@ from notes.contracts.key_value_v1 import KeyMissing
 from notes.modules.store import StoreBase
 
 
-class Store(StoreBase):
+class StoreImpl(StoreBase):
     """Store"""
 
     async def on_start(self) -> None:

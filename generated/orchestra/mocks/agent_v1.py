@@ -185,13 +185,16 @@ class AgentV1Mock(Mock, AgentV1):
     async def execute_task(self, task: Task) -> TaskResult:
         """Execute assigned task
 
-        Executes the task through the core engine and returns its result. A task the engine refuses (unknown kind, engine paused) raises TaskRejected."""
+        Executes the task through the core engine and returns its result. A task the engine
+        refuses (unknown kind, engine paused) raises TaskRejected."""
         return cast("TaskResult", await self._answer("execute_task", {"task": task}))
 
     async def communicate(self, message: Payload, target: str) -> Payload:
         """Send message to another agent
 
-        Sends `message` to the agent `target` as a request envelope and returns the payload of its reply. Every hosted agent answers a custom message whose metadata.method is "echo" with the same payload (a round-trip check)."""
+        Sends `message` to the agent `target` as a request envelope and returns the payload of
+        its reply. Every hosted agent answers a custom message whose metadata.method is "echo"
+        with the same payload (a round-trip check)."""
         return cast(
             "Payload", await self._answer("communicate", {"message": message, "target": target})
         )
@@ -199,5 +202,6 @@ class AgentV1Mock(Mock, AgentV1):
     async def self_validate(self) -> bool:
         """Validate own functionality
 
-        True when the agent is initialized and its checks pass (core engine reachable, echo round trip works)."""
+        True when the agent is initialized and its checks pass (core engine reachable, echo
+        round trip works)."""
         return cast("bool", await self._answer("self_validate", {}))

@@ -221,7 +221,9 @@ class ApiV1Mock(Mock, ApiV1):
     ) -> bool:
         """Register new endpoint
 
-        Registers `path` for the given HTTP methods, forwarding to the route `handler`. Registering the same path, handler and methods again is a no-op that returns true. Path segments in braces (`/tasks/{id}`) match any single segment."""
+        Registers `path` for the given HTTP methods, forwarding to the route `handler`.
+        Registering the same path, handler and methods again is a no-op that returns true. Path
+        segments in braces (`/tasks/{id}`) match any single segment."""
         return cast(
             "bool",
             await self._answer(
@@ -232,7 +234,9 @@ class ApiV1Mock(Mock, ApiV1):
     async def validate_request(self, request: Any) -> bool:
         """Validate incoming request
 
-        True when `request` is an object {method, path, headers?, query?, body?} whose method and path match a registered endpoint (body, when present, an object); false otherwise. Never raises for a malformed request: that is what it detects."""
+        True when `request` is an object {method, path, headers?, query?, body?} whose method
+        and path match a registered endpoint (body, when present, an object); false otherwise.
+        Never raises for a malformed request: that is what it detects."""
         return cast("bool", await self._answer("validate_request", {"request": request}))
 
     async def format_response(self, data: Any) -> FormatResponseResult:

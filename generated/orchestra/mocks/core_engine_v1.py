@@ -206,7 +206,8 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
     async def process_task(self, task: Task) -> TaskResult:
         """Process any task, return results
 
-        Runs the task to completion. A task that runs and fails is a TaskResult with status `failed`; errors are for tasks the engine refuses."""
+        Runs the task to completion. A task that runs and fails is a TaskResult with status
+        `failed`; errors are for tasks the engine refuses."""
         return cast("TaskResult", await self._answer("process_task", {"task": task}))
 
     async def get_status(self) -> GetStatusResult:
@@ -216,5 +217,7 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
     async def configure(self, config: dict[str, Any]) -> bool:
         """Update configuration
 
-        Applies the given settings (others are kept). Known settings: paused (boolean), max_concurrent_tasks (integer >= 1), task_timeout_ms (integer >= 1). Unknown settings or invalid values raise InvalidConfig and change nothing."""
+        Applies the given settings (others are kept). Known settings: paused (boolean),
+        max_concurrent_tasks (integer >= 1), task_timeout_ms (integer >= 1). Unknown settings or
+        invalid values raise InvalidConfig and change nothing."""
         return cast("bool", await self._answer("configure", {"config": config}))

@@ -231,7 +231,8 @@ class DatabaseV1Mock(Mock, DatabaseV1):
     async def create(self, table: str, data: dict[str, Any]) -> str:
         """Create new record, return ID
 
-        Stores `data` as a new record. If `data.id` is given (a non-empty string) it becomes the record's id."""
+        Stores `data` as a new record. If `data.id` is given (a non-empty string) it becomes the
+        record's id."""
         return cast("str", await self._answer("create", {"table": table, "data": data}))
 
     async def read(self, table: str, id: str) -> dict[str, Any] | None:
@@ -241,7 +242,8 @@ class DatabaseV1Mock(Mock, DatabaseV1):
     async def update(self, table: str, id: str, data: dict[str, Any]) -> bool:
         """Update record, return success
 
-        Merges `data` into the record (top-level keys replace, others are kept). Returns false when there is no such record."""
+        Merges `data` into the record (top-level keys replace, others are kept). Returns false
+        when there is no such record."""
         return cast("bool", await self._answer("update", {"table": table, "id": id, "data": data}))
 
     async def delete(self, table: str, id: str) -> bool:
@@ -253,7 +255,8 @@ class DatabaseV1Mock(Mock, DatabaseV1):
     ) -> list[dict[str, Any]]:
         """Query records with filters
 
-        Records whose top-level keys equal every filter value (an empty filter matches all), in creation order."""
+        Records whose top-level keys equal every filter value (an empty filter matches all), in
+        creation order."""
         return cast(
             "list[dict[str, Any]]",
             await self._answer("query", {"table": table, "filters": filters}),

@@ -189,7 +189,8 @@ class DeploymentV1Mock(Mock, DeploymentV1):
     async def deploy(self, version: str, environment: str) -> Deployment:
         """Deploy a version to an environment
 
-        Runs the test gate, then deploys; the new deployment becomes the environment's current one."""
+        Runs the test gate, then deploys; the new deployment becomes the environment's current
+        one."""
         return cast(
             "Deployment",
             await self._answer("deploy", {"version": version, "environment": environment}),
@@ -198,7 +199,8 @@ class DeploymentV1Mock(Mock, DeploymentV1):
     async def rollback(self, environment: str) -> Deployment:
         """Roll an environment back to its previous version
 
-        Deploys the version that was current before the current deployment; the replaced deployment gets status rolled_back and the new one has rollback_of set to its id."""
+        Deploys the version that was current before the current deployment; the replaced
+        deployment gets status rolled_back and the new one has rollback_of set to its id."""
         return cast("Deployment", await self._answer("rollback", {"environment": environment}))
 
     async def get_deployment_status(self, environment: str) -> Deployment | None:

@@ -80,7 +80,7 @@ class DocumentationV1Mock(Mock, DocumentationV1):
     }
 
     async def list_documents(
-        self, section: Literal["user", "api", "architecture", "module", None] = None
+        self, section: Literal["user", "api", "architecture", "module"] | None = None
     ) -> list[DocumentInfo]:
         """List documents, optionally of one section"""
         return cast(

@@ -208,7 +208,8 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
     ) -> Resource:
         """Provision a service, volume or network
 
-        Creates the resource and returns it (status provisioning or ready). Spec by kind: service {image, ports?, env?}, volume {size_mb}, network {}."""
+        Creates the resource and returns it (status provisioning or ready). Spec by kind:
+        service {image, ports?, env?}, volume {size_mb}, network {}."""
         return cast(
             "Resource", await self._answer("provision", {"kind": kind, "name": name, "spec": spec})
         )

@@ -163,7 +163,8 @@ class MonitoringV1Mock(Mock, MonitoringV1):
     async def log_event(self, event: LogEventParamsEvent) -> bool:
         """Log an event
 
-        Records a structured log event. An event named component_health sets the health of its source; its data must be {status: healthy|degraded|unhealthy}."""
+        Records a structured log event. An event named component_health sets the health of its
+        source; its data must be {status: healthy|degraded|unhealthy}."""
         return cast("bool", await self._answer("log_event", {"event": event}))
 
     async def get_health(self) -> Health:

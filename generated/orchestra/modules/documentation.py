@@ -59,8 +59,6 @@ def _parse(text: str) -> Any:
 class DocumentationDeps:
     """Clients of the contracts documentation consumes (one integration point per dependency)."""
 
-    pass
-
 
 class DocumentationBase(DocumentationV1, ABC):
     """Base of the documentation implementation: provides Documentation@1."""

@@ -62,8 +62,6 @@ def _parse(text: str) -> Any:
 class InfrastructureDeps:
     """Clients of the contracts infrastructure consumes (one integration point per dependency)."""
 
-    pass
-
 
 class InfrastructureBase(InfrastructureV1, ABC):
     """Base of the infrastructure implementation: provides Infrastructure@1."""

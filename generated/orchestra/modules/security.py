@@ -27,7 +27,8 @@ class SecurityConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
     secret_key: Annotated[str, Field(strict=True, min_length=32)] | None = None
-    """Signing and encryption key; null = a random key per start (tokens and ciphertexts do not survive a restart). (env: ORCHESTRA_SECURITY_SECRET_KEY)"""
+    """Signing and encryption key; null = a random key per start (tokens and ciphertexts do not
+    survive a restart). (env: ORCHESTRA_SECURITY_SECRET_KEY)"""
     token_ttl_s: Annotated[int, Field(strict=True, ge=1)] = 3600
     """Default token lifetime in seconds. (env: ORCHESTRA_SECURITY_TOKEN_TTL_S)"""
     policy: dict[str, list[Annotated[str, Field(strict=True)]]] = {

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from heapq import heappop, heappush
 from types import TracebackType
+from typing import Self
 
 from .envelope import PRIORITY_RANK, Envelope
 from .errors import SpecloomError
@@ -180,7 +181,7 @@ class Bus:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def __aenter__(self) -> Bus:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 

@@ -11,7 +11,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from .bus import Bus
 from .service import Client, ContractSpec, ServiceHost, pending_stubs
@@ -146,8 +146,9 @@ class System:
             running.host.close()
         await self.bus.close()
 
-    async def __aenter__(self) -> System:
-        return await self.start()
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()

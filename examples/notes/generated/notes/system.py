@@ -30,7 +30,7 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(KeyValueV1Mock,),
         deps_cls=StoreDeps,
         config_cls=StoreConfig,
-        impl_class="Store",
+        impl_class="StoreImpl",
     ),
     ModuleDef(
         name="notes",
@@ -42,6 +42,6 @@ MODULES: tuple[ModuleDef, ...] = (
         mocks=(NotesV1Mock,),
         deps_cls=NotesDeps,
         config_cls=NotesConfig,
-        impl_class="Notes",
+        impl_class="NotesImpl",
     ),
 )

@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
 __all__ = [
-    "KeyValueV1",
-    "KeyValueV1Client",
     "KEY_VALUE_V1",
     "KeyMissing",
+    "KeyValueV1",
+    "KeyValueV1Client",
 ]
 
 

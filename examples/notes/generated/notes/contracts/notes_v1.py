@@ -13,10 +13,10 @@ from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from ..types import Note
 
 __all__ = [
-    "NotesV1",
-    "NotesV1Client",
     "NOTES_V1",
     "NoteNotFound",
+    "NotesV1",
+    "NotesV1Client",
 ]
 
 

@@ -52,8 +52,6 @@ def _parse(text: str) -> Any:
 class StoreDeps:
     """Clients of the contracts store consumes (one integration point per dependency)."""
 
-    pass
-
 
 class StoreBase(KeyValueV1, ABC):
     """Base of the store implementation: provides KeyValue@1."""
