@@ -34,7 +34,11 @@ def _wrap(line: str, width: int) -> list[str]:
         return [line]
     lead = line[: len(line) - len(line.lstrip())]
     return textwrap.wrap(
-        line, width, initial_indent="", subsequent_indent=lead, break_long_words=False,
+        line,
+        width,
+        initial_indent="",
+        subsequent_indent=lead,
+        break_long_words=False,
         break_on_hyphens=False,
     ) or [line]
 

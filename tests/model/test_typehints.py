@@ -233,7 +233,7 @@ def assert_safe_source(source: str, model_names: set[str]) -> None:
         ),
         ({"type": "null"}, "None"),
         ({"enum": ["a", "b"]}, "Literal['a', 'b']"),
-        ({"enum": ["a", None]}, "Literal['a', None]"),
+        ({"enum": ["a", None]}, "Literal['a'] | None"),
         ({"enum": ["a", 1, 2.0, True]}, "Literal['a', 1, 2, True]"),
         ({"type": "string", "enum": ["a", 1]}, "Literal['a']"),
         ({"const": "v1"}, "Literal['v1']"),
