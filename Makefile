@@ -35,6 +35,7 @@ demo: setup
 	$(BIN)/specloom generate specs
 	cd generated && ../$(BIN)/python -m $(PKG) health
 	cd generated && ../$(BIN)/python -m $(PKG) call Database@1.create '{"table": "users", "data": {"name": "Ada"}}'
+	cd generated && ../$(BIN)/python -m $(PKG) metrics
 
 # Each generated system is its own project (own package, own impl/): its tests run in their own
 # pytest process. The tool's own tests run last.

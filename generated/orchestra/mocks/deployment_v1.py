@@ -32,7 +32,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "default": {
                         "id": "id",
                         "version": "0.0.0",
-                        "environment": "e",
+                        "environment": "environment",
                         "status": "pending",
                         "rollback_of": "rollback_of",
                     },
@@ -45,7 +45,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "default": {
                         "id": "id",
                         "version": "0.0.0",
-                        "environment": "e",
+                        "environment": "environment",
                         "status": "pending",
                         "rollback_of": "rollback_of",
                     },
@@ -58,7 +58,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "default": {
                         "id": "id",
                         "version": "0.0.0",
-                        "environment": "e",
+                        "environment": "environment",
                         "status": "pending",
                         "rollback_of": "rollback_of",
                     },
@@ -71,7 +71,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "default": {
                         "id": "id",
                         "version": "0.0.0",
-                        "environment": "e",
+                        "environment": "environment",
                         "status": "pending",
                         "rollback_of": "rollback_of",
                     },
@@ -84,7 +84,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "default": {
                         "id": "id",
                         "version": "0.0.0",
-                        "environment": "e",
+                        "environment": "environment",
                         "status": "pending",
                         "rollback_of": "rollback_of",
                     },
@@ -97,7 +97,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "default": {
                         "id": "id",
                         "version": "0.0.0",
-                        "environment": "e",
+                        "environment": "environment",
                         "status": "pending",
                         "rollback_of": "rollback_of",
                     },
@@ -110,7 +110,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "default": {
                         "id": "id",
                         "version": "0.0.0",
-                        "environment": "e",
+                        "environment": "environment",
                         "status": "pending",
                         "rollback_of": "rollback_of",
                     },
@@ -133,7 +133,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "default": {
                         "id": "id",
                         "version": "0.0.0",
-                        "environment": "e",
+                        "environment": "environment",
                         "status": "pending",
                         "rollback_of": "rollback_of",
                     },
@@ -166,21 +166,21 @@ class DeploymentV1Mock(Mock, DeploymentV1):
         "deploy": {
             "id": "id",
             "version": "0.0.0",
-            "environment": "e",
+            "environment": "environment",
             "status": "pending",
             "rollback_of": "rollback_of",
         },
         "rollback": {
             "id": "id",
             "version": "0.0.0",
-            "environment": "e",
+            "environment": "environment",
             "status": "pending",
             "rollback_of": "rollback_of",
         },
         "get_deployment_status": {
             "id": "id",
             "version": "0.0.0",
-            "environment": "e",
+            "environment": "environment",
             "status": "pending",
             "rollback_of": "rollback_of",
         },

@@ -30,14 +30,14 @@ class FrontendV1Mock(Mock, FrontendV1):
                     "with": {},
                     "returns": {"view": "dashboard", "data": {}},
                     "match": "exact",
-                    "default": {"view": "v", "data": {}},
+                    "default": {"view": "view", "data": {}},
                 },
                 {
                     "call": "dispatch_action",
                     "with": {"action": {"kind": "navigate", "payload": {"view": "tasks"}}},
                     "returns": {"view": "tasks", "data": {}},
                     "match": "exact",
-                    "default": {"view": "v", "data": {}},
+                    "default": {"view": "view", "data": {}},
                 },
                 {
                     "call": "dispatch_action",
@@ -49,21 +49,21 @@ class FrontendV1Mock(Mock, FrontendV1):
                     },
                     "returns": {"view": "tasks", "data": {"status_filter": "failed"}},
                     "match": "exact",
-                    "default": {"view": "v", "data": {}},
+                    "default": {"view": "view", "data": {}},
                 },
                 {
                     "call": "get_state",
                     "with": {},
                     "returns": {"view": "tasks", "data": {"status_filter": "failed"}},
                     "match": "exact",
-                    "default": {"view": "v", "data": {}},
+                    "default": {"view": "view", "data": {}},
                 },
                 {
                     "call": "dispatch_action",
                     "with": {"action": {"kind": "reset"}},
                     "returns": {"view": "dashboard", "data": {}},
                     "match": "exact",
-                    "default": {"view": "v", "data": {}},
+                    "default": {"view": "view", "data": {}},
                 },
             ],
         },
@@ -90,7 +90,7 @@ class FrontendV1Mock(Mock, FrontendV1):
                     "with": {},
                     "returns": {"view": "dashboard", "data": {}},
                     "match": "exact",
-                    "default": {"view": "v", "data": {}},
+                    "default": {"view": "view", "data": {}},
                 },
             ],
         },
@@ -117,8 +117,8 @@ class FrontendV1Mock(Mock, FrontendV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "render_view": {"view": "view", "title": "title", "html": "html"},
-        "get_state": {"view": "v", "data": {}},
-        "dispatch_action": {"view": "v", "data": {}},
+        "get_state": {"view": "view", "data": {}},
+        "dispatch_action": {"view": "view", "data": {}},
     }
 
     async def render_view(self, view: str, page_params: dict[str, Any] = {}) -> RenderViewResult:

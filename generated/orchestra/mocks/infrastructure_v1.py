@@ -30,7 +30,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "n",
+                        "name": "name",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
@@ -47,7 +47,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     },
                     "match": "subset",
                     "default": {
-                        "name": "n",
+                        "name": "name",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
@@ -60,7 +60,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "database-data", "kind": "volume"},
                     "match": "subset",
                     "default": {
-                        "name": "n",
+                        "name": "name",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
@@ -85,7 +85,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "n",
+                        "name": "name",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
@@ -110,7 +110,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "orchestra-net", "kind": "network", "spec": {}},
                     "match": "subset",
                     "default": {
-                        "name": "n",
+                        "name": "name",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
@@ -127,7 +127,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "ollama", "kind": "service"},
                     "match": "subset",
                     "default": {
-                        "name": "n",
+                        "name": "name",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
@@ -140,7 +140,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "ollama", "kind": "service"},
                     "match": "subset",
                     "default": {
-                        "name": "n",
+                        "name": "name",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
@@ -163,7 +163,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "n",
+                        "name": "name",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
@@ -186,14 +186,14 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "provision": {
-            "name": "n",
+            "name": "name",
             "kind": "service",
             "status": "provisioning",
             "spec": {},
             "endpoint": "endpoint",
         },
         "get_resource": {
-            "name": "n",
+            "name": "name",
             "kind": "service",
             "status": "provisioning",
             "spec": {},

@@ -1,4 +1,4 @@
-"""``python -m <package> run|list|call|health``: the generated system's command line."""
+"""``python -m <package> run|list|call|health|metrics``: the generated system's command line."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import asyncio
 import json
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic_core import to_jsonable_python
 
 from .errors import SpecloomError
+from .metrics import MANUAL, measure
 from .service import Client
 from .system import ModuleDef, System
 
@@ -39,6 +41,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     run.add_argument("--seconds", type=float, default=None, help="stop after this long")
     sub.add_parser("list", help="list modules, agents, contracts and modes")
     sub.add_parser("health", help="print the health of every module")
+    metrics = sub.add_parser(
+        "metrics", help="measure the plan's success metrics (examples, integration, docs)"
+    )
+    metrics.add_argument(
+        "--strict", action="store_true", help="exit 1 unless every module is complete"
+    )
     call = sub.add_parser("call", help="send one request, e.g. call Database@1.read '{...}'")
     call.add_argument("target", help="Contract@major.method")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -46,9 +54,47 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     return p
 
 
+def _ratio(pair: tuple[int, int]) -> str:
+    return f"{pair[0]}/{pair[1]}"
+
+
+async def _metrics(
+    args: argparse.Namespace, modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]]
+) -> int:
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    results = await measure(modules, clients, docs)
+    rows = [
+        {
+            "module": r.module,
+            "implemented": r.implemented,
+            "mock examples": _ratio(r.mock_examples),
+            "impl examples": _ratio(r.impl_examples),
+            "integration": _ratio(r.integration),
+            "docs": "yes" if r.docs else "no",
+            "complete": "yes" if r.complete else "no",
+        }
+        for r in results
+    ]
+    print(_table(rows, list(rows[0]) if rows else []))
+    done = sum(r.complete for r in results)
+    mocks_ok = all(r.mock_examples[0] == r.mock_examples[1] for r in results)
+    edges_ok = all(r.integration[0] == r.integration[1] for r in results)
+    print()
+    print(f"modules completed:        {done}/{len(results)}")
+    print(f"interfaces validated:     {'yes' if mocks_ok else 'no'} (every example vs its mock)")
+    print(f"integration tests passing: {'yes' if edges_ok else 'no'}")
+    print("manual (not measurable here): " + "; ".join(MANUAL))
+    for r in results:
+        for failure in r.failures:
+            print(f"FAIL {r.module}: {failure}", file=sys.stderr)
+    return 1 if args.strict and done < len(results) else 0
+
+
 async def _amain(
     args: argparse.Namespace, modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]]
 ) -> int:
+    if args.command == "metrics":
+        return await _metrics(args, modules, clients)
     async with System(modules, clients=clients, force_mock=args.mock) as system:
         if args.command in ("list", "health", "run"):
             rows = system.health()
