@@ -26,8 +26,19 @@ class ModulePlan:
 
 
 @dataclass(frozen=True)
+class PhasePlan:
+    """A scheduled phase (from the modules' ``phase``) and who develops against mocks in it."""
+
+    number: int
+    modules: tuple[str, ...]
+    against_mocks: tuple[tuple[str, tuple[str, ...]], ...]  # module -> same-phase dependencies
+
+
+@dataclass(frozen=True)
 class Plan:
     modules: tuple[ModulePlan, ...]
+    phases: tuple[PhasePlan, ...]
+    unscheduled: tuple[str, ...]
     waves: tuple[tuple[str, ...], ...]
     critical_path: tuple[str, ...]
     mermaid: str
@@ -63,8 +74,20 @@ def build_plan(spec: SpecSet) -> Plan:
         lines.append(f'    {m.name}["{m.number:02d} {_mermaid_text(m.title)}"]')
     for e in edges(spec):
         lines.append(f"    {e.consumer} -->|{e.contract.key}| {e.provider}")
+    phase_of = {m.name: m.phase for m in spec.modules}
+    phases = []
+    for number in sorted({p for p in phase_of.values() if p is not None}):
+        names = tuple(n for n, p in phase_of.items() if p == number)
+        same = tuple(
+            (n, tuple(d for d in deps[n] if phase_of.get(d) == number))
+            for n in names
+            if any(phase_of.get(d) == number for d in deps[n])
+        )
+        phases.append(PhasePlan(number, names, same))
     return Plan(
         modules=tuple(mods),
+        phases=tuple(phases),
+        unscheduled=tuple(n for n, p in phase_of.items() if p is None),
         waves=tuple(tuple(w) for w in ws),
         critical_path=tuple(critical_path(deps)),
         mermaid="\n".join(lines),
