@@ -37,6 +37,7 @@ __all__ = [
     "SchemaError",
     "TypeExpr",
     "default_repr",
+    "pascal_name",
     "ref_name",
     "render_imports",
     "render_model",
@@ -55,6 +56,11 @@ KNOWN_DISAGREEMENTS = (
     "arrays also accept Python tuples/sets (lax list); JSON input never has them",
     "anyOf and oneOf both present: only anyOf is used",
     "keywords outside the subset (allOf, not, if/then, patternProperties, ...) are ignored",
+    "an aliased property is also accepted under its Python name (populate_by_name=True)",
+    "number fields convert ints to float: ints beyond 2**53 are compared after rounding",
+    "a required property missing from properties is accepted even if additionalProperties is false",
+    "patterns follow Python re only with regex_engine='python-re' (pydantic defaults to Rust regex,"
+    " which rejects lookarounds and backreferences)",
 )
 
 MODEL_CONFIG_KWARGS: Mapping[str, str] = {"regex_engine": "python-re"}
@@ -73,7 +79,8 @@ _CODE_NAMES = frozenset(
 # A class name must not shadow a builtin or a name generated modules define next to it.
 _RESERVED_CLASS_NAMES = frozenset(dir(builtins)) | RESERVED_CLASS_NAMES | _CODE_NAMES
 # A field name must not shadow a BaseModel attribute (nor a name its hints use, added per model).
-_RESERVED_FIELD_NAMES = frozenset(dir(BaseModel)) | _CODE_NAMES
+# ``Config`` is pydantic's v1-style configuration class: a field of that name breaks the model.
+_RESERVED_FIELD_NAMES = frozenset(dir(BaseModel)) | _CODE_NAMES | {"Config"}
 
 
 class SchemaError(ValueError):
@@ -215,7 +222,7 @@ def _field_value(fld: Field) -> str:
     if not kwargs:
         return "" if fld.default_repr is None else f" = {fld.default_repr}"
     if fld.default_repr is not None:
-        kwargs.insert(0, fld.default_repr)
+        kwargs.insert(0, f"default={fld.default_repr}")  # keyword: mypy reads it as optional
     return f" = Field({', '.join(kwargs)})"
 
 
@@ -347,9 +354,9 @@ class _Builder:
         if "anyOf" in schema or "oneOf" in schema:
             return self.combined(schema, name)
         if "const" in schema:
-            return self.literal([schema["const"]])
+            return self.enum([schema["const"]], schema)
         if "enum" in schema:
-            return self.enum(schema)
+            return self.enum(schema["enum"], schema)
         types = self.types(schema)
         if not types:
             self.use("typing", "Any")
@@ -391,15 +398,15 @@ class _Builder:
             hints.append(self.hint(branch, name))
         return _union(hints)
 
-    def enum(self, schema: Mapping[str, Any]) -> str:
-        values = schema["enum"]
+    def enum(self, values: Any, schema: Mapping[str, Any]) -> str:
+        """``Literal`` of the values (const is a one-value enum) that have the declared type."""
         if not isinstance(values, list):
             raise SchemaError(f"enum must be a list, not {values!r}")
         if "type" in schema:
             allowed = set(self.types(schema))
             values = [v for v in values if _json_type_of(v) & allowed]
         if not values:
-            raise SchemaError("enum has no value of the declared type (matches nothing)")
+            raise SchemaError("enum/const has no value of the declared type (matches nothing)")
         return self.literal(values)
 
     def literal(self, values: list[Any]) -> str:
