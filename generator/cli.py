@@ -291,3 +291,337 @@ def check(
         msg += f", {len(edited)} edited by hand ({shown})"
     click.secho(msg + "; run `specloom generate`", fg="red", err=True)
     sys.exit(1)
+
+
+# --- specloom fill -------------------------------------------------------------------------------
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+
+
+@main.command()
+@click.argument("modules", nargs=-1, metavar="[MODULE]...")
+@click.option(
+    "--specs",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="specs",
+    show_default=True,
+    help="Spec folder.",
+)
+@OUT_OPT
+@IMPL_OPT
+@TEMPLATES_OPT
+@click.option(
+    "--method",
+    "methods",
+    multiple=True,
+    metavar="NAME",
+    help="Fill only this method (NAME or MODULE.NAME); repeatable.",
+)
+@click.option("--model", default=None, help="Ollama model [default: llm.model of system.yaml].")
+@click.option(
+    "--host",
+    envvar="OLLAMA_HOST",
+    default=None,
+    help="Ollama server [default: $OLLAMA_HOST, else http://127.0.0.1:11434].",
+)
+@click.option(
+    "--attempts", type=click.IntRange(min=1), default=3, show_default=True, help="Tries per stub."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for one answer of the model.",
+)
+@click.option(
+    "--test-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds one contract-test run of a candidate may take.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the diff of each file; write nothing.")
+@click.option(
+    "--no-cache", is_flag=True, help="Ask the model even when an answer is cached (still stored)."
+)
+@handle_errors
+def fill(
+    modules: tuple[str, ...],
+    specs: Path,
+    out: Path | None,
+    impl_root: Path | None,
+    templates: Path | None,
+    methods: tuple[str, ...],
+    model: str | None,
+    host: str | None,
+    attempts: int,
+    timeout: float,
+    test_timeout: float,
+    dry_run: bool,
+    no_cache: bool,
+) -> None:
+    """Draft the @stub methods of impl/<module>.py with a local LLM (Ollama).
+
+    For each stub (modules in dependency order, methods in file order) the model gets the
+    contract (signature, schemas, declared errors), the examples calling the method, the module
+    brief and the current file. Its answer must define exactly that method with the same
+    signature; it is spliced into a copy and the module's generated contract tests run on it.
+    Failures go back into the next prompt, up to --attempts. The examples calling the method
+    must run: one that calls another stub first cannot check it (fill that one first). Only a
+    candidate that passes is written; a stub that fails keeps its bytes. A report table goes to
+    stdout, progress to stderr; exit 1 unless every requested stub was filled.
+
+    Answers are cached in <project>/.specloom/fill-cache by model and prompt. Ollama is only
+    contacted for an answer the cache lacks, so a replay works offline; when it is needed and
+    unreachable, or lacks the model, the run stops with one line (files already written stay).
+    --dry-run: each module is tested against the files on disk, so a consumer is checked
+    against its providers' current code, not their drafts. `specloom generate` must be current.
+
+    \b
+    Examples:
+      specloom fill                          every stub of every module
+      specloom fill store --method put       one method
+      specloom fill notes --model qwen2.5-coder:14b --host http://gpu-box:11434
+      specloom fill --dry-run                show the diffs, write nothing
+    """
+    from importlib.util import find_spec
+
+    from .errors import UsageError, display_path
+    from .fill import FillError, LlmError
+    from .fill.context import load_project
+    from .fill.engine import FillResult, fill_file, format_report
+    from .fill.llm import check_server, normalize_host
+    from .fill.runner import ContractRunner
+    from .fill.stubs import find_stubs
+
+    opts = _options(specs, out, impl_root, templates)
+    project = load_project(opts.specs, opts.out, opts.impl_root, opts.templates)
+    known = [m.name for m in project.view.modules]
+    for name in modules:
+        if name not in known:
+            raise UsageError(f"unknown module {name!r}{_did_you_mean(name, known)}")
+    chosen = project.ordered(modules)
+    names = sorted({meth.name for m in chosen for c in m.provides for meth in c.methods})
+    for entry in methods:
+        module_name, _, method_name = entry.rpartition(".")
+        if module_name and module_name not in known:
+            raise UsageError(f"unknown module {module_name!r} in --method {entry}")
+        if method_name not in names:
+            raise UsageError(f"unknown method {method_name!r}{_did_you_mean(method_name, names)}")
+    model = model or project.view.model
+    if not model:
+        raise UsageError("no model: pass --model or set llm.model in system.yaml")
+    if find_spec("pytest") is None:
+        raise SpecloomError(f"pytest is needed to run the contract tests (not in {sys.prefix})")
+
+    def say(message: str) -> None:
+        click.echo(message, err=True)
+
+    checked: list[str] = []
+
+    def before_ask() -> None:
+        if not checked:
+            say(f"checking Ollama at {normalize_host(host)} for {model} ...")
+            checked.append(check_server(host, model, timeout=min(timeout, 10.0)))
+
+    results: list[FillResult] = []
+    try:
+        for m in chosen:
+            path = Path(display_path(project.impl_file(m.name)))  # diffs show a short path
+            if not path.is_file():
+                raise SpecloomError(f"{display_path(path)} is missing; run `specloom generate`")
+            if not find_stubs(path.read_text(encoding="utf-8")):
+                continue
+            results += fill_file(
+                path,
+                project.contexts(m),
+                ContractRunner(project, m, timeout=test_timeout),
+                model=model,
+                host=host,
+                attempts=attempts,
+                timeout=timeout,
+                cache_dir=project.cache_dir,
+                use_cache=not no_cache,
+                dry_run=dry_run,
+                only_methods=set(methods) or None,
+                module=m.name,
+                progress=say,
+                on_diff=lambda diff: click.echo(diff, nl=False),
+                before_ask=before_ask,
+            )
+    except (LlmError, FillError) as exc:
+        if results:
+            click.echo(format_report(results))
+        raise SpecloomError(str(exc)) from None
+    if not any(r.outcome != "skipped" for r in results):
+        click.echo("nothing to fill: no selected @stub method left")
+        return
+    click.echo(format_report(results))
+    for r in results:
+        unchecked = not project.examples_calling(project.module(r.module), r.method)
+        if r.outcome == "filled" and unchecked:
+            click.echo(
+                f"note: no contract example calls {r.module}.{r.method}; it was only checked to "
+                "import and keep the other examples passing"
+            )
+    if any(r.outcome == "failed" for r in results):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path), required=False)
+@click.argument("new", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--against",
+    metavar="GIT_REF",
+    help="Compare the spec folder (OLD's place: SPECS, default 'specs') with itself at GIT_REF.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+@click.option("--ignore", multiple=True, metavar="RULE", help="Accept every finding of RULE.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 on breaking changes only, or on warnings too.",
+)
+@click.option("--rules", "list_rules", is_flag=True, help="List every rule and exit.")
+@handle_errors
+def diff(
+    old: Path | None,
+    new: Path | None,
+    against: str | None,
+    fmt: str,
+    ignore: tuple[str, ...],
+    fail_on: str,
+    list_rules: bool,
+) -> None:
+    """Report every change between two spec sets, classified by named rules.
+
+    Exit 1 when a breaking change keeps its major version (the rule, the contract and method and
+    the file:line in NEW are printed); exit 0 for compatible changes and proper version bumps.
+    Accept a deliberate break with a `breaking: [{rule, reason}]` entry in the contract (or the
+    method) in NEW; see docs/diff-rules.md for the rules.
+
+    \b
+    Examples:
+      specloom diff old-specs specs            two folders
+      specloom diff --against HEAD specs       the folder against its last commit
+      specloom diff --against main --format json
+      specloom diff --rules                    every rule with its severity
+    """
+    from .diff import RULES, diff_against, diff_folders
+    from .errors import UsageError
+
+    if list_rules:
+        for rule in RULES.values():
+            click.echo(f"{rule.id:<28} {rule.level.value:<8} {rule.description}")
+        return
+    if against is not None:
+        if new is not None:
+            raise UsageError("with --against give one spec folder, not two")
+        report = diff_against(against, old or Path("specs"), ignore=ignore)
+    else:
+        if old is None or new is None:
+            raise UsageError("give two spec folders (OLD NEW), or --against GIT_REF [SPECS]")
+        for folder in (old, new):
+            if not folder.is_dir():
+                raise UsageError(f"spec folder {folder} does not exist")
+        report = diff_folders(old, new, ignore=ignore)
+    if fmt == "json":
+        click.echo(report.to_json(fail_on))
+    else:
+        click.echo(report.format_text())
+    failing = report.failing(fail_on)
+    if failing and fmt == "text":
+        first = failing[0]
+        what = "breaking change(s)" if fail_on == "error" else "breaking change(s) or warning(s)"
+        where = first.location(report.old_prefix)
+        click.secho(
+            f"error: {len(failing)} {what} without a new major version; first: {first.rule} "
+            f"in {first.subject} at {where}",
+            fg="red",
+            err=True,
+        )
+    sys.exit(report.exit_code(fail_on))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--defaults", is_flag=True, help="Take the default of every question --data does not answer."
+)
+@click.option(
+    "--data",
+    "-d",
+    "data",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Answer a question of the template (repeatable), e.g. -d package_name=shop.",
+)
+@click.option("--overwrite", is_flag=True, help="Render into a folder that is not empty.")
+@click.option(
+    "--template",
+    metavar="SRC",
+    default=None,
+    help="Copier template (path or git URL) [default: the one shipped with specloom].",
+)
+@click.option("--vcs-ref", metavar="REF", default=None, help="Tag or commit of a git template.")
+@click.option("--no-git", is_flag=True, help="Do not run `git init` in the new project.")
+@handle_errors
+def init(
+    directory: Path,
+    defaults: bool,
+    data: tuple[str, ...],
+    overwrite: bool,
+    template: str | None,
+    vcs_ref: str | None,
+    no_git: bool,
+) -> None:
+    """Start a project in DIRECTORY from specloom's copier template, then generate it.
+
+    Asks the template's questions (project and package name, description, Python version,
+    Ollama model, starter specs: "minimal" or the twelve-module "orchestra", where specloom is
+    installed from), renders the project, and runs the first `specloom generate`, so that
+    `make test` passes in it right away. Keep it current with the template by `copier update`.
+
+    \b
+    Examples:
+      specloom init my-system
+      specloom init my-system --defaults
+      specloom init shop --defaults -d package_name=shop -d starter=orchestra
+      specloom init svc --defaults --template git+https://example.org/tpl.git --vcs-ref v2
+    """
+    from .errors import display_path
+    from .init import init_project, parse_data
+
+    result = init_project(
+        directory,
+        data=parse_data(data),
+        defaults=defaults,
+        overwrite=overwrite,
+        template=template,
+        vcs_ref=vcs_ref,
+        git=not no_git,
+    )
+    answers = result.answers
+    where = display_path(result.path)
+    click.echo(
+        f"created {where}: package {answers.get('package_name')}, "
+        f"starter {answers.get('starter')}" + (", git repository" if result.git_initialized else "")
+    )
+    click.echo(result.generate_summary)
+    click.echo(f"next: cd {where} && make test")

@@ -73,6 +73,7 @@ class _Run:
     workdir: Path
     say: Progress
     run_tests: Callable[[Path, str], TestOutcome]
+    before_ask: Callable[[], None] | None = None
     copies: int = 0
 
 
@@ -93,10 +94,12 @@ def fill_file(
     options: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     on_diff: Callable[[str], None] | None = None,
+    before_ask: Callable[[], None] | None = None,
 ) -> list[FillResult]:
     """Fill the stubs of ``impl_path``; see the module docstring. Fatal ``LlmError``s propagate
     (nothing is written then). ``only_methods`` holds ``name``, ``Class.name`` or ``module.name``
-    entries; ``use_cache=False`` skips reading the cache (answers are still stored)."""
+    entries; ``use_cache=False`` skips reading the cache (answers are still stored);
+    ``before_ask`` runs before every call that the cache cannot answer (e.g. a server check)."""
     if attempts < 1:
         raise FillError(f"attempts must be at least 1, got {attempts}")
     path = Path(impl_path)
@@ -122,6 +125,7 @@ def fill_file(
         workdir=Path(tempfile.mkdtemp(prefix="specloom-fill-")),
         say=progress or (lambda _message: None),
         run_tests=run_tests,
+        before_ask=before_ask,
     )
     current = original
     results: list[FillResult] = []
@@ -199,6 +203,8 @@ def _answer(run: _Run, messages: list[dict[str, str]], prefix: str) -> LlmAnswer
         if cached is not None:
             run.say(f"{prefix}: cached answer")
             return cached
+    if run.before_ask is not None:
+        run.before_ask()
     waiting = f"{prefix}, waiting on {run.model} ..."
     run.say(waiting)
     last = time.monotonic()

@@ -34,7 +34,8 @@ kinds, defaults and type annotations, the same return annotation, and the same a
 3. Remove the `@stub` decorator; keep any other decorator and the docstring.
 4. Change nothing else: the rest of the file stays as it is. You may use the other methods and \
 attributes of the class as they are written in the current file.
-5. For errors, raise the declared error classes; they are already imported in the file.
+5. For errors, raise the declared error classes; when the file does not import one yet, put \
+the import statement shown for it in "imports".
 6. Use the standard library and the names already imported in the file. Put any extra import \
 statement the method needs in "imports" (one full statement per item), never inside "code".
 7. Answer with JSON only: {"imports": ["from x import y", ...], "code": "<the method source>"}; \
@@ -88,7 +89,7 @@ def build_prompt(ctx: StubContext, feedback: str | None = None) -> list[dict[str
     parts.append(f"Returns (JSON Schema):\n{_json(ctx.returns_schema)}")
     if ctx.errors:
         errors = "\n".join(f"- {name}: {summary}" for name, summary in sorted(ctx.errors.items()))
-        parts.append(f"Declared errors (already imported in the file):\n{errors}")
+        parts.append(f"Declared errors (raise these; import them as shown if needed):\n{errors}")
     else:
         parts.append("Declared errors: none")
     if ctx.examples:
