@@ -6,20 +6,25 @@ manifest; when it matches and every output file still has its recorded hash, not
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import SpecloomError, display_path
 from .load.files import spec_files
-from .validate import validate_specs
 from .write import ChangeSet, Manifest, apply_changes, plan_changes, update_scaffolds
 from .write.manifest import sha256
-from .write.safe_io import output_lock, read_bytes
+from .write.safe_io import output_lock, read_bytes, safe_target, sweep_temporaries
 from .write.scaffold import ScaffoldReport
+
+# The no-op path (fingerprint, manifest, file hashes) imports neither jsonschema nor the
+# renderer: ``validate`` and ``render`` are imported when a render is needed.
 
 
 @dataclass
@@ -57,22 +62,58 @@ def _version(dist: str) -> str:
         return "-"
 
 
-def fingerprint(opts: Options) -> str:
-    """Hash of everything output depends on: specs, templates, generator code, options."""
-    from .render.environment import builtin_templates
+def _tool_digest() -> str:
+    """Hash of the generator's code, its built-in templates and the libraries that shape output.
 
-    h = hashlib.sha256()
-    h.update(f"specloom {__version__}\n".encode())
+    Hashing ~100 files and reading package metadata costs more than the rest of a no-op run, so
+    the digest is cached under a key made of the files' stats (path, size, mtime, inode) and of
+    the mtimes of the ``sys.path`` folders (an install or upgrade changes them).
+    """
+    from .render.environment import builtin_templates
+    from .render.types_module import cache_dir
+
+    tpl = builtin_templates()
+    groups = [
+        ("generator", Path(__file__).resolve().parent, _generator_files()),
+        ("templates", tpl, sorted(p for p in tpl.rglob("*") if p.is_file())),
+    ]
+    key = hashlib.sha256(f"specloom {__version__}\n".encode())
+    for name, root, paths in groups:
+        for p in paths:
+            st = p.stat()
+            rel = p.relative_to(root).as_posix()
+            key.update(f"{name}:{rel}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}\n".encode())
+    for entry in filter(None, sys.path):  # not "" (the working folder changes too often)
+        with contextlib.suppress(OSError):
+            key.update(f"{entry}:{os.stat(entry).st_mtime_ns}\n".encode())
+    cached = cache_dir() / "tool" / key.hexdigest()
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        text = cached.read_text("ascii").strip()
+        if len(text) == 64:
+            return text
+    h = hashlib.sha256(f"specloom {__version__}\n".encode())
     for dist in ("datamodel-code-generator", "ruff", "pydantic"):
         h.update(f"{dist} {_version(dist)}\n".encode())
+    for name, root, paths in groups:
+        for p in paths:
+            h.update(f"{name}:{p.relative_to(root).as_posix()}\n".encode())
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    digest = h.hexdigest()
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        tmp.write_text(digest, "ascii")
+        os.replace(tmp, cached)
+    return digest
+
+
+def fingerprint(opts: Options) -> str:
+    """Hash of everything output depends on: specs, templates, generator code, options."""
+    h = hashlib.sha256()
+    h.update(f"tool {_tool_digest()}\n".encode())
     rel_impl = os.path.relpath(opts.impl_root.resolve(), opts.out.resolve())
     h.update(f"impl={rel_impl}\n".encode())
-    groups = [
-        ("specs", opts.specs, spec_files(opts.specs)),
-        ("generator", Path(__file__).parent, _generator_files()),
-    ]
-    tpl = builtin_templates()
-    groups.append(("templates", tpl, sorted(p for p in tpl.rglob("*") if p.is_file())))
+    groups = [("specs", opts.specs, spec_files(opts.specs))]
     if opts.templates:
         groups.append(
             ("user", opts.templates, sorted(p for p in opts.templates.rglob("*") if p.is_file()))
@@ -95,7 +136,22 @@ def outputs_intact(out: Path, manifest: Manifest) -> bool:
 
 
 def render(opts: Options) -> tuple[dict[str, str], dict, object]:
+    from .render.types_module import TypesJob
+
+    # Likely cache miss: start datamodel-code-generator's process now, so that its import
+    # overlaps validation and rendering; it is killed if the specs fail or the cache answers.
+    types_job = TypesJob()
+    if TypesJob.worth_prestarting(opts.use_cache):
+        types_job.prestart()
+    try:
+        return _render(opts, types_job)
+    finally:
+        types_job.cancel()
+
+
+def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object]:
     from .render.project import render_system
+    from .validate import validate_specs
 
     result = validate_specs(opts.specs)
     if not result.ok:
@@ -107,6 +163,7 @@ def render(opts: Options) -> tuple[dict[str, str], dict, object]:
         user_templates=str(opts.templates) if opts.templates else None,
         impl_root=Path(rel_impl).as_posix(),
         use_cache=opts.use_cache,
+        types_job=types_job,
     )
     return rendered.files, rendered.scaffolds, rendered.view
 
@@ -121,12 +178,26 @@ def generate(opts: Options) -> Outcome:
         outcome.seconds = time.perf_counter() - start
         return outcome
     files, scaffolds, _ = render(opts)
+    report = ScaffoldReport()
+
+    def write_scaffolds() -> None:  # before the manifest: a run killed here is not complete
+        nonlocal report
+        sweep_temporaries(opts.impl_root, scaffolds)
+        report = update_scaffolds(opts.impl_root, scaffolds)
+
     with output_lock(opts.out):
+        for rel in scaffolds:  # a symlinked implementation file fails now, before any write
+            safe_target(opts.impl_root, rel)
         plan = plan_changes(opts.out, files)
         apply_changes(
-            opts.out, files, plan, force=opts.force, fingerprint=fp, generator=__version__
+            opts.out,
+            files,
+            plan,
+            force=opts.force,
+            fingerprint=fp,
+            generator=__version__,
+            before_manifest=write_scaffolds,
         )
-        report = update_scaffolds(opts.impl_root, scaffolds)
     outcome = Outcome(
         written=sum(c.new is not None for c in plan.changes),
         removed=sum(c.new is None for c in plan.changes),

@@ -7,6 +7,7 @@ wiring of modules from a validated :class:`SpecSet`. The view is immutable and d
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from .spec import MISSING, TYPE_REF, Contract, Method, Module, SpecSet
 from .synth import SynthError, synthesize
 from .typehints import MODEL_CONFIG_KWARGS, InlineModel, SchemaError, to_annotation
 from .typehints import Field as ModelField
+from .versions import AdapterView, LegacyView, ServeView, module_versions
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class MethodView:
     params_schema: Mapping[str, Any]
     returns_schema: Mapping[str, Any] | None
     deprecated: str
+    # Patterns inside a bare TypeAdapter need Python's `re` (as in the params models).
+    adapter_config: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,14 @@ class DepView:
 @dataclass(frozen=True)
 class ConfigField:
     name: str
-    hint: str
+    hint: str  # with constraints, for the config model
+    plain_hint: str  # without, for docs
     default_repr: str
     required: bool
     env: str
     description: str
+    text: bool  # a string setting: its environment variable is read as plain text
+    env_default: str  # the default as written in an env file ("" when required)
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,10 @@ class ModuleView:
     testing_criteria: tuple[str, ...]
     notes: tuple[str, ...]
     file: str
+    # several major versions of one contract (see generator.model.versions)
+    implements: tuple[ContractView, ...] = ()  # the newest provided version of each contract
+    serves: tuple[ServeView, ...] = ()  # per provided version: what serves it
+    legacy: tuple[LegacyView, ...] = ()  # older versions the module serves itself
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,7 @@ class SystemView:
     type_names: tuple[str, ...]
     plan: Plan
     model_config: str
+    adapters: tuple[AdapterView, ...] = ()  # generated adapters/ (older versions served)
 
 
 def _fail(origin_at: tuple[str, int, int], code: str, msg: str) -> SpecloomError:
@@ -182,7 +194,8 @@ class _Builder:
             expr = self.annotation(p.schema, model_name + pascal(p.name), used, p.origin.at())
             imports.update(expr.imports)
             models.extend(expr.models)
-            default = "" if p.required else _repr(p.default)
+            known = set(self.types) | {mdl.name for mdl in expr.models}
+            default = "" if p.required else _default_repr(p.default, expr.hint, known)
             params.append(
                 ParamView(
                     p.name,
@@ -208,8 +221,8 @@ class _Builder:
             default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"))
         seen_default = False
         keyword_only = False
-        for p in params:
-            if not p.required:
+        for pv in params:
+            if not pv.required:
                 seen_default = True
             elif seen_default:
                 keyword_only = True
@@ -222,6 +235,9 @@ class _Builder:
             params_model=model_name,
             result_hint=result_hint,
             result_type=result_type,
+            adapter_config=(
+                ", config=ConfigDict(regex_engine='python-re')" if "pattern=" in result_type else ""
+            ),
             returns_none=m.returns is None,
             errors=m.errors,
             default_result=default_result,
@@ -315,16 +331,24 @@ class _Builder:
             cfg_imports.update(expr.imports)
             cfg_models.extend(expr.models)
             has_default = "default" in schema
+            text = schema.get("type") == "string"
+            known = set(self.types) | {mdl.name for mdl in expr.models}
             cfg.append(
                 ConfigField(
                     name=name,
                     hint=expr.hint,
-                    default_repr=_repr(schema["default"]) if has_default else "",
+                    plain_hint=plain_hint(expr.hint),
+                    default_repr=(
+                        _default_repr(schema["default"], expr.hint, known) if has_default else ""
+                    ),
                     required=name in required or not has_default,
                     env=env_var(package, m.name, name),
                     description=schema.get("description", ""),
+                    text=text,
+                    env_default=_env_text(schema["default"], text) if has_default else "",
                 )
             )
+        versions = module_versions(self.spec, m, contracts)
         return ModuleView(
             name=m.name,
             number=m.number,
@@ -350,6 +374,9 @@ class _Builder:
             testing_criteria=m.testing_criteria,
             notes=m.notes,
             file=m.origin.file,
+            implements=versions.implements,
+            serves=versions.serves,
+            legacy=versions.legacy,
         )
 
 
@@ -375,6 +402,32 @@ def _repr(value: Any) -> str:
     from ..render.literals import pyrepr
 
     return pyrepr(value)
+
+
+def _default_repr(value: Any, hint: str, models: set[str]) -> str:
+    """A default as Python source of the annotated type: an object default of a model-typed
+    parameter becomes ``Model.model_validate({...})``, so signatures type-check."""
+    if isinstance(value, dict):
+        node = ast.parse(plain_hint(hint), mode="eval").body
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            is_none = isinstance(node.right, ast.Constant) and node.right.value is None
+            node = node.left if is_none else node
+            if not is_none:
+                break
+        if isinstance(node, ast.Name) and node.id in models:
+            return f"{node.id}.model_validate({_repr(value)})"
+    return _repr(value)
+
+
+def _env_text(value: Any, text: bool) -> str:
+    """A default as the value of its environment variable, read back by the generated
+    ``from_env``: plain text for a string setting, JSON otherwise (and for strings plain text
+    cannot carry, such as ones with newlines or surrounding spaces)."""
+    if text and isinstance(value, str):
+        plain = value.isprintable() and value == value.strip() and not value.startswith('"')
+        if plain and value:
+            return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _dedupe(models: list[InlineModel]) -> tuple[InlineModel, ...]:
@@ -407,6 +460,7 @@ def build_view(spec: SpecSet) -> SystemView:
         type_names=tuple(t.name for t in spec.types),
         plan=plan,
         model_config=config,
+        adapters=tuple(s.adapter for m in modules for s in m.serves if s.adapter is not None),
     )
 
 

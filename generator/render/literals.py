@@ -1,8 +1,22 @@
-"""Turning untrusted spec strings and values into safe Python literals and Markdown text."""
+"""Turning untrusted spec strings and values into safe Python literals, comments and Markdown.
+
+Every spec string that reaches generated output passes through one of these functions (as a
+Jinja filter), so it lands literally and can never change the structure around it:
+
+- ``pyrepr``: a Python literal (strings through :func:`repr`);
+- ``docstring``: text inside ``\"\"\"...\"\"\"`` (backslashes, quotes and control characters
+  escaped, long lines wrapped); ``docblock``: the whole docstring, quotes included;
+- ``comment``: text as ``#`` comment lines (config files, shell);
+- ``md`` / ``md_line`` / ``md_cell``: Markdown prose (spec text *is* Markdown: code spans and
+  emphasis are kept) with raw HTML neutralised outside code; ``md_line`` is one line (headings,
+  list items), ``md_cell`` is also safe in a table cell;
+- ``md_code``: a code span showing the text exactly (types, defaults, schemas).
+"""
 
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from typing import Any
 
@@ -28,6 +42,10 @@ def pyrepr(value: Any) -> str:
 
 DOC_WIDTH = 96
 
+# Control characters other than tab and newline cannot appear raw in source (NUL is refused,
+# CR becomes a newline); inside a docstring they are written as escapes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
 
 def _wrap(line: str, width: int) -> list[str]:
     if len(line) <= width:
@@ -44,22 +62,101 @@ def _wrap(line: str, width: int) -> list[str]:
 
 
 def docstring(text: str, indent: int = 4) -> str:
-    """Text safe inside a triple-quoted docstring: backslashes and quotes escaped, long lines
-    wrapped to fit the line length at ``indent``."""
-    text = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r", "")
+    """Text safe inside a triple-quoted docstring: backslashes, quotes and control characters
+    escaped, long lines wrapped to fit the line length at ``indent``."""
+    text = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     if text.endswith('"'):
         text = text[:-1] + '\\"'
     pad = " " * indent
     width = DOC_WIDTH - indent
-    lines = [w for ln in (text.splitlines() or [""]) for w in _wrap(ln, width)]
+    lines = [w for ln in text.split("\n") for w in _wrap(ln, width)]
     return "\n".join([lines[0], *[(pad + ln) if ln.strip() else "" for ln in lines[1:]]])
 
 
+def docblock(text: str, indent: int = 4) -> str:
+    """A whole docstring literal for ``text`` at ``indent``: one line between triple quotes, or,
+    when it has several lines, with the closing quotes on a line of their own (PEP 257)."""
+    body = docstring(text, indent)
+    if "\n" not in body:
+        return f'"""{body}"""'
+    return f'"""{body}\n{" " * indent}"""'
+
+
+def comment(text: str, prefix: str = "# ") -> str:
+    """Text as comment lines (each line starts with ``prefix``); no line escapes the comment."""
+    lines = _CONTROL.sub(" ", text.strip()).split("\n") or [""]
+    return "\n".join((prefix + ln).rstrip() for ln in lines)
+
+
+# Code spans (a run of N backticks up to the next run of exactly N) and fenced code blocks are
+# shown verbatim by Markdown: HTML is neutralised only outside them.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TICKS = re.compile(r"`+")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def _neutralise(text: str) -> str:
+    return _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _md_inline(line: str) -> str:
+    out: list[str] = []
+    pos = 0
+    while True:
+        opening = _TICKS.search(line, pos)
+        if opening is None:
+            break
+        ticks = opening.group()
+        closing = next(
+            (m for m in _TICKS.finditer(line, opening.end()) if m.group() == ticks), None
+        )
+        if closing is None:  # an unmatched run of backticks is literal text
+            out.append(_neutralise(line[pos : opening.end()]))
+            pos = opening.end()
+            continue
+        out.append(_neutralise(line[pos : opening.start()]))
+        out.append(line[opening.start() : closing.end()])
+        pos = closing.end()
+    out.append(_neutralise(line[pos:]))
+    return "".join(out)
+
+
 def md_text(text: str) -> str:
-    """Spec text in Markdown: kept literal, HTML neutralised."""
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    """Spec text as Markdown prose: kept as written, raw HTML neutralised outside code."""
+    out: list[str] = []
+    fence = ""
+    for line in text.strip("\n").rstrip().split("\n"):
+        match = _FENCE.match(line)
+        if fence:
+            out.append(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = ""
+        elif match:
+            fence = match.group(1)
+            out.append(line)
+        else:
+            out.append(_md_inline(line))
+    return "\n".join(out)
+
+
+def md_line(text: str) -> str:
+    """Spec text as one line of Markdown (a heading, a list item): newlines become spaces."""
+    return md_text(" ".join(text.split("\n")).strip())
 
 
 def md_cell(text: str) -> str:
     """Spec text inside a Markdown table cell."""
-    return md_text(text).replace("|", "\\|").replace("\n", " ").strip()
+    return md_line(text).replace("|", "\\|")
+
+
+def md_code(text: str, cell: bool = False) -> str:
+    """``text`` as a Markdown code span, shown exactly (one line; ``cell``: inside a table)."""
+    text = " ".join(text.split("\n"))
+    longest = max((len(m) for m in _TICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`") or (text[:1] == text[-1:] == " "):
+        text = f" {text} "
+    if cell:
+        text = text.replace("|", "\\|")
+    return f"{fence}{text}{fence}"

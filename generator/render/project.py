@@ -6,6 +6,8 @@ project root. Python files are formatted with ruff in one batch.
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from ..model.view import SystemView, build_view
 from ..write.scaffold import ScaffoldSpec
 from .environment import builtin_templates, environment, render_one
 from .format import format_python
-from .types_module import render_types
+from .types_module import TypesJob
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,24 @@ def render_system(
     user_templates: str | None = None,
     impl_root: str = "..",
     use_cache: bool = True,
+    types_job: TypesJob | None = None,
 ) -> Rendered:
-    """Render everything ``specloom generate`` writes, in memory."""
+    """Render everything ``specloom generate`` writes, in memory.
+
+    ``types_job`` may be a :class:`TypesJob` already started; the shared types are handed to it
+    first and collected last, so that datamodel-code-generator runs while the rest renders.
+    """
+    types_job = types_job or TypesJob()
+    types_job.submit({t.name: t.schema for t in spec.types}, use_cache=use_cache)
+    try:
+        return _render_all(spec, user_templates, impl_root, types_job)
+    finally:
+        types_job.cancel()  # after result() a no-op; on an error, no process is left behind
+
+
+def _render_all(
+    spec: SpecSet, user_templates: str | None, impl_root: str, types_job: TypesJob
+) -> Rendered:
     view = build_view(spec)
     _env(user_templates)
 
@@ -68,9 +86,7 @@ def render_system(
     files[f"{pkg}/__init__.py"] = r("code/package/__init__.py.jinja")
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
-    files[f"{pkg}/types.py"] = render_types(
-        {t.name: t.schema for t in spec.types}, use_cache=use_cache
-    )
+    files[f"{pkg}/types.py"] = ""  # from types_job, below
     files[f"{pkg}/py.typed"] = ""
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")
@@ -78,6 +94,10 @@ def render_system(
         files[f"{pkg}/contracts/{c.slug}.py"] = r("code/package/contracts/contract.py.jinja", c=c)
         files[f"{pkg}/mocks/{c.slug}.py"] = r("code/package/mocks/mock.py.jinja", c=c)
         files[f"tests/contract/test_{c.slug}.py"] = r("code/tests/test_contract.py.jinja", c=c)
+    if view.adapters:  # older contract versions served from the newest (generator.model.versions)
+        files[f"{pkg}/adapters/__init__.py"] = r("code/package/adapters/__init__.py.jinja")
+    for a in view.adapters:
+        files[f"{pkg}/adapters/{a.slug}.py"] = r("code/package/adapters/adapter.py.jinja", a=a)
     for m in view.modules:
         files[f"{pkg}/modules/{m.name}.py"] = r(
             "code/package/modules/module.py.jinja", m=m, impl_package=view.impl_package
@@ -93,11 +113,24 @@ def render_system(
     files.update(_docs(view, spec, r))
     files["config/env.example"] = r("config/env.example.jinja")
     files["ruff.toml"] = r("config/ruff.toml.jinja")
+    files[f"{pkg}/types.py"] = types_job.result()
+    # One ruff batch for the package and the scaffolds (each ruff run costs a process start);
+    # the scaffolds sit in a folder of their own in it, and known-first-party is explicit.
+    scaffold_texts = {
+        f"{_SCAFFOLDS}/{k}": v for k, v in _scaffold_texts(view, user_templates).items()
+    }
+    formatted = format_python({**files, **scaffold_texts}, files["ruff.toml"])
+    scaffold_texts = {k: formatted.pop(k) for k in scaffold_texts}
     return Rendered(
-        format_python(files, files["ruff.toml"]),
-        render_scaffolds(view, files["ruff.toml"], user_templates),
+        formatted,
+        _scaffold_specs(
+            view, {k[len(_SCAFFOLDS) + 1 :]: v for k, v in scaffold_texts.items()}, user_templates
+        ),
         view,
     )
+
+
+_SCAFFOLDS = "specloom-scaffolds"  # not an identifier: no package can have this name
 
 
 def _docs(view: SystemView, spec: SpecSet, r: Any) -> dict[str, str]:
@@ -135,15 +168,19 @@ def render_scaffolds(
     view: SystemView, ruff_config: str, user_templates: str | None = None
 ) -> dict[str, ScaffoldSpec]:
     """The implementation files (``impl/<module>.py``), relative to the project root."""
+    texts = format_python(_scaffold_texts(view, user_templates), ruff_config)
+    return _scaffold_specs(view, texts, user_templates)
+
+
+def _scaffold_texts(view: SystemView, user_templates: str | None) -> dict[str, str]:
+    """The fresh scaffolds, unformatted."""
     impl = view.impl_package
     texts = {
         f"{impl}/__init__.py": render_one(
             "code/scaffold/__init__.py.jinja", user_templates, view=view
         )
     }
-    methods: dict[str, dict[str, Any]] = {}
     for m in view.modules:
-        methods[m.name] = {meth.name: meth for c in m.provides for meth in c.methods}
         texts[f"{impl}/{m.name}.py"] = render_one(
             "code/scaffold/module.py.jinja",
             user_templates,
@@ -151,7 +188,14 @@ def render_scaffolds(
             m=m,
             stub_method=lambda meth: stub_method_source(view, meth, user_templates),
         )
-    texts = format_python(texts, ruff_config)
+    return texts
+
+
+def _scaffold_specs(
+    view: SystemView, texts: dict[str, str], user_templates: str | None
+) -> dict[str, ScaffoldSpec]:
+    """What each implementation file must contain, from the formatted fresh scaffolds."""
+    impl = view.impl_package
     out = {
         f"{impl}/__init__.py": ScaffoldSpec(
             f"{impl}/__init__.py", texts[f"{impl}/__init__.py"], "", (), str
@@ -159,15 +203,51 @@ def render_scaffolds(
     }
     for m in view.modules:
         rel = f"{impl}/{m.name}.py"
-        by_name = methods[m.name]
+        by_name = {meth.name: meth for c in m.implements for meth in c.methods}
         out[rel] = ScaffoldSpec(
             rel,
             texts[rel],
             m.impl_class,
             tuple(by_name),
-            lambda name, by_name=by_name: stub_method_source(view, by_name[name], user_templates),
+            _stub_source(view, by_name, _method_sources(texts[rel], m.impl_class), user_templates),
         )
     return out
+
+
+def _stub_source(
+    view: SystemView,
+    methods: dict[str, Any],
+    formatted: dict[str, str],
+    user_templates: str | None,
+) -> Callable[[str], str]:
+    """Method name -> the stub to append: as formatted in the fresh scaffold when it is there."""
+
+    def source(name: str) -> str:
+        return formatted.get(name) or stub_method_source(view, methods[name], user_templates)
+
+    return source
+
+
+def _method_sources(text: str, class_name: str) -> dict[str, str]:
+    """The (ruff-formatted) source of each method of ``class_name`` in a fresh scaffold, with
+    its decorators: what regeneration appends to an existing implementation file."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:  # a user template's scaffold; stubs are then rendered unformatted
+        return {}
+    lines = text.splitlines(keepends=True)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            return {
+                f.name: "".join(lines[_first_line(f) - 1 : f.end_lineno])
+                for f in node.body
+                if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+    return {}
+
+
+def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
 
 
 def template_files(user_templates: str | None) -> list[Path]:

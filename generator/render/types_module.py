@@ -1,8 +1,8 @@
 """``types.py`` of the generated package: shared types -> pydantic v2 models.
 
-datamodel-code-generator does the mapping. It is imported lazily (it is the slowest import of
-the tool) and its output is cached by a hash of its input and version, so a warm regeneration
-does not pay for it.
+datamodel-code-generator does the mapping. It runs in a child process, overlapping the rest of
+the render (its import is the slowest part of the tool), and its output is cached by a hash of
+its input and version, so a warm regeneration does not pay for it (see :class:`TypesJob`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import hashlib
 import json
 import os
 import re
+import subprocess
+import sys
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -59,23 +61,139 @@ def _codegen_version() -> str:
 
 def render_types(types: Mapping[str, Mapping[str, Any]], *, use_cache: bool = True) -> str:
     """Python source of the shared-types module (unformatted; the render step formats it)."""
-    if not types:
-        return '"""Shared types: none are defined in this spec set."""\n'
-    source = json.dumps(_json_schema(types), sort_keys=True)
-    key = hashlib.sha256(f"{_codegen_version()}\n{source}".encode()).hexdigest()
-    cached = cache_dir() / "types" / f"{key}.py"
-    if use_cache and cached.is_file():
-        return cached.read_text("utf-8")
-    code = _run_codegen(source)
-    if use_cache:
+    job = TypesJob(in_process=True)
+    job.submit(types, use_cache=use_cache)
+    return job.result()
+
+
+class TypesJob:
+    """``types.py`` in the making: from the cache, or from datamodel-code-generator.
+
+    On a cache miss the generator runs in a child process (``python -m
+    generator.render.types_module``), so that its import (~0.4 s, more than the rest of a render
+    of the flagship) overlaps the rest of the render on another core. :meth:`prestart` starts
+    the child before the specs are even validated, for runs that will likely miss the cache;
+    :meth:`submit` hands it the schema (or kills it on a cache hit); :meth:`result` waits.
+    """
+
+    def __init__(self, *, in_process: bool = False) -> None:
+        self.in_process = in_process
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.text: str | None = None
+        self.cached: Path | None = None
+
+    @staticmethod
+    def worth_prestarting(use_cache: bool) -> bool:
+        """True when the cache is off or holds no types at all (a first run, a fresh CI box)."""
+        if not use_cache:
+            return True
         try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(code, "utf-8")
-            os.replace(tmp, cached)
+            return next((cache_dir() / "types").glob("*.py"), None) is None
         except OSError:
-            pass  # a read-only cache only costs time
-    return code
+            return True
+
+    def prestart(self) -> TypesJob:
+        if self.proc is None and not self.in_process:
+            root = str(Path(__file__).resolve().parents[2])
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+            try:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", __name__],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                )
+            except OSError:
+                self.in_process = True  # no child processes here: run it in this one
+        return self
+
+    def submit(self, types: Mapping[str, Mapping[str, Any]], *, use_cache: bool = True) -> None:
+        if not types:
+            self.cancel()
+            self.text = '"""Shared types: none are defined in this spec set."""\n'
+            return
+        source = json.dumps(_json_schema(types), sort_keys=True)
+        key = hashlib.sha256(f"{_codegen_version()}\n{source}".encode()).hexdigest()
+        cached = cache_dir() / "types" / f"{key}.py"
+        if use_cache and cached.is_file():
+            self.cancel()
+            self.text = cached.read_text("utf-8")
+            return
+        self.cached = cached if use_cache else None
+        if self.in_process:
+            self.text = _run_codegen(source)
+            return
+        self.prestart()
+        assert self.proc is not None and self.proc.stdin is not None
+        stdin, self.proc.stdin = self.proc.stdin, None  # communicate() must not touch it
+        try:
+            with stdin:
+                stdin.write(source.encode("utf-8"))
+        except BrokenPipeError:
+            pass  # the child died; result() reports why
+
+    def result(self) -> str:
+        if self.text is None:
+            if self.proc is None:
+                raise SpecloomError("internal: the shared types were never submitted")
+            out, err = self.proc.communicate()
+            self.proc = None
+            if out.startswith(_OK):
+                self.text = out[len(_OK) :].decode("utf-8")
+            else:
+                lines = err.decode("utf-8", "replace").strip().splitlines() or ["no output"]
+                message = lines[-1].removeprefix("error: ")
+                if not message.startswith("datamodel-code-generator"):
+                    message = f"datamodel-code-generator failed on the shared types: {message}"
+                raise SpecloomError(message)
+        if self.cached is not None:
+            _store(self.cached, self.text)
+            self.cached = None
+        return self.text
+
+    def cancel(self) -> None:
+        """Stop the child, if any (safe to call at any time, and more than once)."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.communicate()
+            self.proc = None
+
+
+_OK = b"specloom-types-ok\n"
+
+
+def _store(cached: Path, code: str) -> None:
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(code, "utf-8")
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only cache only costs time
+
+
+def _child() -> None:
+    """``python -m generator.render.types_module``: JSON Schema on stdin -> module on stdout.
+
+    stdin is read by a thread while datamodel-code-generator is being imported, so the parent
+    never blocks on a full pipe.
+    """
+    import threading
+
+    box: list[bytes] = []
+    reader = threading.Thread(target=lambda: box.append(sys.stdin.buffer.read()), daemon=True)
+    reader.start()
+    import datamodel_code_generator  # noqa: F401 - the slow import, done while waiting
+
+    reader.join()
+    try:
+        code = _run_codegen(box[0].decode("utf-8"))
+    except SpecloomError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        sys.exit(1)
+    sys.stdout.buffer.write(_OK + code.encode("utf-8"))
 
 
 def _run_codegen(source: str) -> str:
@@ -115,3 +233,7 @@ def _run_codegen(source: str) -> str:
         '(via datamodel-code-generator)."""\n'
     )
     return header + body.lstrip("\n")
+
+
+if __name__ == "__main__":
+    _child()

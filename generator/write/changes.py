@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SpecloomError
-from .manifest import Manifest, sha256
-from .safe_io import atomic_write, read_bytes, remove
+from .manifest import MANIFEST, Manifest, sha256
+from .safe_io import atomic_write, read_bytes, remove, sweep_temporaries
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,13 @@ def plan_changes(out: Path, files: dict[str, str]) -> ChangeSet:
         if old == new:
             result.unchanged.append(rel)
             continue
-        recorded = manifest.files.get(rel)
-        edited = old is not None and (recorded is None or sha256(old) != recorded)
+        edited = old is not None and not manifest.ours(rel, sha256(old))
         result.changes.append(Change(rel, "add" if old is None else "update", old, new, edited))
-    for rel in sorted(set(manifest.files) - set(files)):
+    for rel in sorted((set(manifest.files) | set(manifest.pending)) - set(files)):
         old = read_bytes(out, rel)
         if old is None:
             continue
-        edited = sha256(old) != manifest.files[rel]
+        edited = not manifest.ours(rel, sha256(old))
         result.changes.append(Change(rel, "remove", old, None, edited))
     return result
 
@@ -73,25 +73,48 @@ def apply_changes(
     force: bool,
     fingerprint: str,
     generator: str,
+    before_manifest: Callable[[], object] | None = None,
 ) -> None:
-    """Write ``plan`` (from :func:`plan_changes`), then the manifest."""
+    """Write ``plan`` (from :func:`plan_changes`), call ``before_manifest``, then the manifest.
+
+    The manifest is written last, so an interrupted run never looks complete; before the first
+    write it records the pending hashes, so the next run knows the half-written output as its own.
+    Run it under :func:`~generator.write.safe_io.output_lock`.
+    """
     if plan.conflicts and not force:
-        names = "\n".join(f"  {c.path}" for c in plan.conflicts[:20])
-        more = len(plan.conflicts) - 20
+        names = ", ".join(c.path for c in plan.conflicts[:5])
+        more = len(plan.conflicts) - 5
         raise SpecloomError(
-            f"{len(plan.conflicts)} generated file(s) were edited by hand and would be "
-            f"overwritten or removed:\n{names}"
-            + (f"\n  ... and {more} more" if more > 0 else "")
-            + "\nmove your changes into the specs or the implementation (impl/), "
-            "or pass --force to discard them"
+            f"{len(plan.conflicts)} generated file(s) edited by hand would be overwritten or "
+            f"removed: {names}"
+            + (f" and {more} more" if more > 0 else "")
+            + "; nothing was written (move your changes into the specs or the implementation, "
+            "or pass --force to discard them)"
         )
+    sweep_temporaries(out, [*files, *plan.manifest.files, MANIFEST])
+    if plan.changes:
+        Manifest(_ours_on_disk(plan, files), "", generator, _hashes(plan)).save(out)
     for c in plan.changes:
         if c.new is None:
             remove(out, c.path)
         else:
             atomic_write(out, c.path, c.new)
+    if before_manifest is not None:
+        before_manifest()
     manifest = Manifest(
         {rel: sha256(text.encode("utf-8")) for rel, text in files.items()}, fingerprint, generator
     )
     if manifest.dumps() != plan.manifest.dumps() or plan.changes:
         manifest.save(out)
+
+
+def _hashes(plan: ChangeSet) -> dict[str, str]:
+    return {c.path: sha256(c.new) for c in plan.changes if c.new is not None}
+
+
+def _ours_on_disk(plan: ChangeSet, files: dict[str, str]) -> dict[str, str]:
+    """Hashes of the files on disk now that specloom wrote (hand-edited ones keep their record)."""
+    ours = dict(plan.manifest.files)
+    ours.update((rel, sha256(files[rel].encode("utf-8"))) for rel in plan.unchanged)
+    ours.update((c.path, sha256(c.old)) for c in plan.changes if c.old is not None and not c.edited)
+    return ours

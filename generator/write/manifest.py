@@ -1,4 +1,9 @@
-"""``.specloom/manifest.json``: what specloom wrote (path -> sha256) and from what inputs."""
+"""``.specloom/manifest.json``: what specloom wrote (path -> sha256) and from what inputs.
+
+While a generation writes, the manifest also lists what it is about to write (``pending``, with
+an empty fingerprint): if the run is killed, the next one still recognises those files as its
+own (not edited by hand) and, the fingerprint not matching, renders and repairs the output.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,11 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""
     generator: str = ""
+    pending: dict[str, str] = field(default_factory=dict)
+
+    def ours(self, rel: str, digest: str) -> bool:
+        """Whether content with ``digest`` at ``rel`` is what specloom wrote (or was writing)."""
+        return digest in (self.files.get(rel), self.pending.get(rel))
 
     @staticmethod
     def load(out: Path) -> Manifest:
@@ -31,7 +41,10 @@ class Manifest:
             if data.get("format") != FORMAT:
                 return Manifest()
             return Manifest(
-                dict(data["files"]), data.get("fingerprint", ""), data.get("generator", "")
+                dict(data["files"]),
+                data.get("fingerprint", ""),
+                data.get("generator", ""),
+                dict(data.get("pending", {})),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return Manifest()
@@ -43,6 +56,8 @@ class Manifest:
             "fingerprint": self.fingerprint,
             "files": dict(sorted(self.files.items())),
         }
+        if self.pending:
+            data["pending"] = dict(sorted(self.pending.items()))
         return json.dumps(data, indent=2) + "\n"
 
     def save(self, out: Path) -> None:

@@ -2,13 +2,15 @@
 
 A missing ``impl/<module>.py`` is written from the scaffold template. An existing one is never
 rewritten: stubs for methods that the contracts gained are appended to the implementation class
-(with any import lines the fresh scaffold has and the file lacks), and methods that the contracts
-no longer have are reported, not removed.
+(with imports of the names they use and the file lacks, placed in isort order), and methods that
+the contracts no longer have are reported, not removed.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,14 +48,56 @@ class ScaffoldSpec:
     stub_source: Callable[[str], str]  # method name -> indented stub source
 
 
-def _imports(source: str) -> list[str]:
-    tree = ast.parse(source)
-    lines = source.splitlines()
-    return [
-        "\n".join(lines[n.lineno - 1 : n.end_lineno])
-        for n in tree.body
-        if isinstance(n, ast.Import | ast.ImportFrom)
+def _bound_names(tree: ast.Module) -> set[str]:
+    """Names a module binds at top level (imports, classes, functions, assignments)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for tgt in targets for n in ast.walk(tgt) if isinstance(n, ast.Name))
+    return names
+
+
+def _from_imports(tree: ast.Module) -> dict[str, str]:
+    """Name -> module of the ``from module import name`` statements of a module."""
+    return {
+        a.asname or a.name: node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level
+        for a in node.names
+    }
+
+
+def _sort_key(module: str, first_party: str) -> tuple[int, str]:
+    """Where ruff's isort puts ``from module import ...``: section, then module name."""
+    top = module.split(".")[0]
+    if top == "__future__":
+        return 0, module
+    if top in sys.stdlib_module_names:
+        return 1, module
+    return (3 if top == first_party else 2), module
+
+
+def _add_imports(lines: list[str], tree: ast.Module, new: dict[str, list[str]], first: str) -> None:
+    """Insert ``from module import names`` lines in isort order among the existing imports."""
+    existing = [
+        (node, _sort_key(node.module, first))
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level
     ]
+    last = max(
+        (n.end_lineno or 0 for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)),
+        default=0,
+    )
+    for module in sorted(new, key=lambda mod: _sort_key(mod, first), reverse=True):
+        key = _sort_key(module, first)
+        after = next((node for node, k in existing if k > key), None)
+        at = after.lineno - 1 if after is not None else last
+        lines.insert(at, f"from {module} import {', '.join(sorted(new[module]))}\n")
 
 
 def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None:
@@ -83,14 +127,15 @@ def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None
     end = cls.end_lineno or len(lines)
     addition = "".join("\n" + spec.stub_source(m).rstrip("\n") + "\n" for m in missing)
     lines.insert(end, addition)
-    have = set(_imports(text))
-    new_imports = [imp for imp in _imports(spec.content) if imp not in have]
-    if new_imports:
-        last = max(
-            (n.end_lineno or 0 for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)),
-            default=0,
-        )
-        lines.insert(last, "".join(imp + "\n" for imp in new_imports))
+    # Import what the new stubs use and the file lacks, from where the fresh scaffold does.
+    fresh = _from_imports(ast.parse(spec.content))
+    used = {n.id for n in ast.walk(ast.parse(textwrap.dedent(addition))) if isinstance(n, ast.Name)}
+    new: dict[str, list[str]] = {}
+    for name in sorted(used - _bound_names(tree)):
+        if name in fresh:
+            new.setdefault(fresh[name], []).append(name)
+    if new:
+        _add_imports(lines, tree, new, fresh.get("stub", "").split(".")[0])
     report.appended[spec.rel] = missing
     return "".join(lines)
 
