@@ -23,6 +23,9 @@ class SpecDocument:
     shown: str  # the path as printed in diagnostics
     kind: str
     doc: Located
+    # The path relative to the project root (the spec folder's parent), POSIX: what generated
+    # files name as their source, so output does not depend on the working directory.
+    source: str = ""
 
     @property
     def data(self) -> Any:
@@ -47,7 +50,8 @@ def _decode(raw: bytes, shown: str) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Column in characters, as editors count it: the bytes before it on its line are valid.
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise YamlProblem(
             "E_ENCODING",
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
@@ -56,6 +60,17 @@ def _decode(raw: bytes, shown: str) -> str:
             hint="save the file as UTF-8",
         ) from exc
     return text.removeprefix("\ufeff")
+
+
+def _describe(value: Any) -> str:
+    """What a document that is not a spec holds, for the E_KIND message."""
+    if value is None:
+        return "an empty document"
+    if isinstance(value, dict):
+        return "a mapping without any of them"
+    if isinstance(value, list):
+        return "a list"
+    return f"a single value ({type(value).__name__})"
 
 
 def read_spec_file(path: Path, base: Path) -> tuple[SpecDocument | None, list[Diagnostic]]:
@@ -84,11 +99,11 @@ def read_spec_file(path: Path, base: Path) -> tuple[SpecDocument | None, list[Di
         return None, [
             Diagnostic(
                 shown,
-                1,
-                1,
+                *doc.position(()),
                 "E_KIND",
                 "not a spec file: expected a mapping with one of the keys "
-                + ", ".join(repr(k) for k in KINDS.values()),
+                + ", ".join(repr(k) for k in KINDS.values())
+                + f"; found {_describe(doc.data)}",
             )
         ]
     return SpecDocument(path, shown, kind, doc), []
@@ -120,5 +135,6 @@ def load_specs(
         doc, problems = read_spec_file(p, base)
         diags.extend(problems)
         if doc is not None:
+            doc.source = f"{folder.resolve().name}/{p.relative_to(folder).as_posix()}"
             docs.append(doc)
     return docs, diags

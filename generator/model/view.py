@@ -298,7 +298,7 @@ class _Builder:
             examples=self.examples(c),
             provider=provider.name if provider else "",
             provider_agent=provider.agent if provider else "",
-            file=c.origin.file,
+            file=c.origin.doc.source,
         )
 
     def module(
@@ -373,7 +373,7 @@ class _Builder:
             guide=m.guide,
             testing_criteria=m.testing_criteria,
             notes=m.notes,
-            file=m.origin.file,
+            file=m.origin.doc.source,
             implements=versions.implements,
             serves=versions.serves,
             legacy=versions.legacy,
