@@ -65,15 +65,24 @@ def waves(deps: dict[str, list[str]]) -> list[list[str]]:
 
     Modules caught in a cycle are left out (validation reports the cycle).
     """
+    # Kahn's algorithm, linear in modules + edges (rescanning the remaining modules once per
+    # wave was quadratic on long chains). A module waiting on a module that never gets a level
+    # (a cycle, itself, an unknown name) gets none either.
+    users: dict[str, list[str]] = {}
+    waiting: dict[str, int] = {}
+    for n, ds in deps.items():
+        waiting[n] = len(set(ds))
+        for d in set(ds):
+            users.setdefault(d, []).append(n)
     level: dict[str, int] = {}
-    remaining = dict(deps)
-    while remaining:
-        ready = [n for n, ds in remaining.items() if all(d in level for d in ds)]
-        if not ready:
-            break
-        for n in ready:
-            level[n] = 1 + max((level[d] for d in remaining[n]), default=0)
-            del remaining[n]
+    ready = [n for n, count in waiting.items() if count == 0]
+    while ready:
+        n = ready.pop()
+        level[n] = 1 + max((level[d] for d in deps[n]), default=0)
+        for user in users.get(n, ()):
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
     out: list[list[str]] = [[] for _ in range(max(level.values(), default=0))]
     for n in deps:
         if n in level:

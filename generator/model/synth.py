@@ -17,6 +17,7 @@ import copy
 import datetime as dt
 import functools
 import itertools
+import json
 import math
 import re
 import uuid
@@ -57,6 +58,26 @@ def synthesize(
 
 # --------------------------------------------------------------------------- schema walking
 
+_SCHEMA_PROBLEMS: dict[str, str | None] = {}
+
+
+def _schema_problem(root: Mapping[str, Any] | bool) -> str | None:
+    """Why ``root`` is not a valid Draft 2020-12 schema, or None; memoised by content.
+
+    A spec set synthesizes many values from the same few schemas, and checking a schema against
+    the metaschema costs far more than the synthesis itself.
+    """
+    key = json.dumps(root, sort_keys=True, default=repr)
+    if key not in _SCHEMA_PROBLEMS:
+        if len(_SCHEMA_PROBLEMS) > 4096:  # bounded: a long-lived process sees many spec sets
+            _SCHEMA_PROBLEMS.clear()
+        try:
+            Draft202012Validator.check_schema(root)
+            _SCHEMA_PROBLEMS[key] = None
+        except JsonSchemaError as exc:
+            _SCHEMA_PROBLEMS[key] = str(exc.message)
+    return _SCHEMA_PROBLEMS[key]
+
 
 class _Synth:
     """One synthesis run: the ``jsonschema`` oracle (with every $ref resolvable) and the walk."""
@@ -70,10 +91,9 @@ class _Synth:
         root: Mapping[str, Any] | bool = schema
         if isinstance(schema, Mapping):
             root = {**schema, "types": self.types}
-        try:
-            Draft202012Validator.check_schema(root)
-        except JsonSchemaError as exc:
-            raise SynthError(f"invalid schema: {exc.message}") from None
+        problem = _schema_problem(root)
+        if problem is not None:
+            raise SynthError(f"invalid schema: {problem}")
         self.validator = Draft202012Validator(root)
 
     def _collect(self, node: Any, resolve_ref: Callable[[str], Mapping[str, Any]]) -> None:
@@ -112,7 +132,7 @@ class _Synth:
     def value(self, schema: Any, seed: str, depth: int, variant: int, path: str) -> Any:
         """The first candidate for ``schema`` that ``jsonschema`` accepts."""
         if schema is True:
-            return None if variant == 0 else variant
+            return _anything(variant)
         if schema is False:
             raise SynthError(f"{path or '/'}: the schema 'false' matches nothing")
         if not isinstance(schema, Mapping):
@@ -211,6 +231,8 @@ class _Synth:
     ) -> Any:
         if json_type == "null":
             return None
+        if json_type == "any":
+            return _anything(variant)
         if json_type == "boolean":
             return variant % 2 == 0
         if json_type == "integer":
@@ -311,9 +333,17 @@ def _types(schema: Mapping[str, Any]) -> list[str]:
             return ["string"]
         if keys & {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}:
             return ["number"]
-        return ["null"]
+        return ["any"]
     types = [raw] if isinstance(raw, str) else list(raw)
     return [t for t in types if t != "null"] + [t for t in types if t == "null"]
+
+
+_ANYTHING: tuple[Any, ...] = (None, 0, "", True, False)
+
+
+def _anything(variant: int) -> Any:
+    """Values for an unconstrained schema, distinct per variant (null first)."""
+    return _ANYTHING[variant] if variant < len(_ANYTHING) else variant
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -359,20 +389,20 @@ def _is_multiple(value: int | float, step: int | float) -> bool:
 
 def _walk(center: int, low: int | None, high: int | None) -> Iterator[int]:
     """center, center+1, center-1, center+2, ... inside [low, high] (a bounded number of steps)."""
-    up, down = center, center - 1
-    for _ in range(_WALK_LIMIT):
-        can_up = high is None or up <= high
-        can_down = low is None or down >= low
-        if not (can_up or can_down):
+
+    def inside(k: int) -> bool:
+        return (low is None or k >= low) and (high is None or k <= high)
+
+    if inside(center):
+        yield center
+    for step in range(1, _WALK_LIMIT):
+        up, down = center + step, center - step
+        if high is not None and up > high and low is not None and down < low:
             return
-        if can_up:
-            if low is None or up >= low:
-                yield up
-            up += 1
-        if can_down:
-            if high is None or down <= high:
-                yield down
-            down -= 1
+        if inside(up):
+            yield up
+        if inside(down):
+            yield down
 
 
 def _integer(schema: Mapping[str, Any], variant: int, path: str) -> int:
@@ -417,19 +447,20 @@ def _number(schema: Mapping[str, Any], variant: int, path: str) -> float:
         )
 
     try:
-        anchors = [0.0]
-        for b in (low, ex_low):
-            if b is not None:
-                anchors += [float(math.floor(b) + 1), float(b), math.nextafter(float(b), math.inf)]
-        for b in (high, ex_high):
-            if b is not None:
-                anchors += [float(math.ceil(b) - 1), float(b), math.nextafter(float(b), -math.inf)]
+        # Preferred in order: zero, whole numbers next to the bounds, the bounds, the middle,
+        # and the floats just inside exclusive bounds.
         lo = max((b for b in (low, ex_low) if b is not None), default=None)
         hi = min((b for b in (high, ex_high) if b is not None), default=None)
+        if lo is not None and hi is not None and lo > hi:
+            raise SynthError(f"{path or '/'}: minimum {lo} > maximum {hi}")
+        anchors = [0.0]
+        anchors += [] if lo is None else [float(math.floor(lo) + 1)]
+        anchors += [] if hi is None else [float(math.ceil(hi) - 1)]
+        anchors += [float(b) for b in (lo, hi) if b is not None]
         if lo is not None and hi is not None:
-            if lo > hi:
-                raise SynthError(f"{path or '/'}: minimum {lo} > maximum {hi}")
             anchors.append((float(lo) + float(hi)) / 2)
+        anchors += [] if lo is None else [math.nextafter(float(lo), math.inf)]
+        anchors += [] if hi is None else [math.nextafter(float(hi), -math.inf)]
     except OverflowError:
         raise SynthError(f"{path or '/'}: bounds too large for a float") from None
     base = next((a for a in anchors if ok(a)), None)
@@ -552,6 +583,8 @@ def _pattern_string(
                     return s
         return None
 
+    if variant == 0 and ok(seed):
+        return seed
     try:
         node = _RegexParser(pattern).parse()
     except _Unsupported:
@@ -778,7 +811,18 @@ def _single(code: int) -> _Chars:
     return _Chars(((code, code),))
 
 
-_PREFERRED = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_. "
+# Preferred characters, mixing kinds (lower, digit, upper, punctuation) so that cycling through
+# them soon meets every kind a lookahead might ask for.
+_PREFERRED = "".join(
+    "".join(group)
+    for group in itertools.zip_longest(
+        "abcdefghijklmnopqrstuvwxyz",
+        "0123456789",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "-_. ",
+        fillvalue="",
+    )
+)
 
 
 class _RegexWriter:
@@ -869,7 +913,8 @@ class _RegexWriter:
         raise _Unsupported("no repetition count fits")
 
     def char(self, node: _Chars) -> str:
-        """A class member: the seed's char at this slot when allowed, else a preferred one."""
+        """A class member, by rotation: 0 the seed's char at this slot (when allowed), 1 cycling
+        through the preferred ones, 2+ one fixed preferred char."""
         slot, self.slot = self.slot, self.slot + 1
 
         def allowed(c: str) -> bool:
@@ -883,7 +928,8 @@ class _RegexWriter:
             if allowed(seeded):
                 return seeded
         if options:
-            return options[self.rotation % len(options)]
+            index = slot if self.rotation == 1 else max(0, self.rotation - 2)
+            return options[index % len(options)]
         for lo, hi in node.ranges if not node.negated else ((0x21, 0x10FFFF),):
             for code in range(lo, min(hi, lo + 0x10000) + 1):
                 if not 0xD800 <= code <= 0xDFFF and allowed(chr(code)):

@@ -65,13 +65,17 @@ def render_system(
     types_job = types_job or TypesJob()
     types_job.submit({t.name: t.schema for t in spec.types}, use_cache=use_cache)
     try:
-        return _render_all(spec, user_templates, impl_root, types_job)
+        return _render_all(spec, user_templates, impl_root, types_job, use_cache)
     finally:
         types_job.cancel()  # after result() a no-op; on an error, no process is left behind
 
 
 def _render_all(
-    spec: SpecSet, user_templates: str | None, impl_root: str, types_job: TypesJob
+    spec: SpecSet,
+    user_templates: str | None,
+    impl_root: str,
+    types_job: TypesJob,
+    use_cache: bool,
 ) -> Rendered:
     view = build_view(spec)
     _env(user_templates)
@@ -119,7 +123,7 @@ def _render_all(
     scaffold_texts = {
         f"{_SCAFFOLDS}/{k}": v for k, v in _scaffold_texts(view, user_templates).items()
     }
-    formatted = format_python({**files, **scaffold_texts}, files["ruff.toml"])
+    formatted = format_python({**files, **scaffold_texts}, files["ruff.toml"], use_cache=use_cache)
     scaffold_texts = {k: formatted.pop(k) for k in scaffold_texts}
     return Rendered(
         formatted,

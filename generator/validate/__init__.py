@@ -1,7 +1,8 @@
 """Step 2, validate: JSON Schema per file, then semantic checks over the whole spec set.
 
 ``validate_specs(folder)`` returns the typed :class:`SpecSet` (when the files could be read and
-match their schemas) and every diagnostic found, sorted by location. It never raises for bad input.
+match their schemas) and every diagnostic found, sorted by location. It never raises for bad specs;
+only a ``folder`` that is not a folder raises :class:`UsageError`.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Diagnostic, Severity
+from ..errors import Diagnostic, Severity, UsageError
 from ..load import load_specs
 from ..model.spec import SpecSet, build_specset
 from .examples import check_examples
+from .known import KnownValid
 from .schema import check_schema, schema_for
 from .semantic import (
     check_graph,
@@ -41,15 +43,19 @@ class ValidationResult:
 
 def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
     if not folder.is_dir():
-        d = Diagnostic(str(folder), 0, 0, "E_NO_SPECS", "not a folder of spec files")
-        return ValidationResult(None, [d])
+        # Naming a folder that is not there is a usage error (exit 2), not a finding in specs.
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise UsageError(f"spec folder {folder} {what}")
     docs, diags = load_specs(folder, base)
     valid = []
+    known = KnownValid(folder)  # files unchanged since they last matched their schema
     for doc in docs:
-        problems = check_schema(doc)
+        problems = [] if known.seen(doc) else check_schema(doc)
         diags.extend(problems)
         if not problems:
             valid.append(doc)
+            known.add(doc)
+    known.save()
     systems = [d for d in docs if d.kind == "system"]
     if not systems:
         diags.append(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from referencing.exceptions import Unresolvable
 
 from ..errors import Diagnostic
 from ..model.spec import MISSING, Contract, Method, SpecSet, Step
@@ -48,11 +50,15 @@ class SchemaChecker:
         root = {**schema, "types": self.types}
         var_paths = [p for _, p in find_vars(value)]
         out = []
-        for err in Draft202012Validator(root).iter_errors(value):
-            if not _relevant(err, var_paths, subset):
-                continue
-            where = "".join(f"[{p!r}]" for p in err.absolute_path)
-            out.append(f"{where + ': ' if where else ''}{err.message}")
+        try:
+            for err in Draft202012Validator(root).iter_errors(value):
+                if not _relevant(err, var_paths, subset):
+                    continue
+                where = "".join(f"[{p!r}]" for p in err.absolute_path)
+                out.append(f"{where + ': ' if where else ''}{err.message}")
+        except (re.error, Unresolvable):
+            # A bad pattern or an unknown type: check_schemas_in_use reports it at the schema.
+            return []
         return out
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
@@ -34,9 +36,28 @@ def _registry() -> Registry:
     return Registry().with_resources(resources_)
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """``pattern`` with JSON Schema's (ECMA-262) ``$``: the end of the text, not before a final
+    newline as in Python, so that a name like ``"count\\n"`` does not pass as snake_case."""
+    if not validator.is_type(instance, "string"):
+        return
+    strict = (
+        pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    )
+    if re.search(strict, instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_SpecValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @cache
-def validator_for(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(schema_for(kind), registry=_registry())
+def validator_for(kind: str) -> Any:
+    """The validator of one spec kind (Draft 2020-12, with ECMA-262 ``$`` in patterns)."""
+    return _SpecValidator(schema_for(kind), registry=_registry())
+
+
+_STYLES = {"^[a-z][a-z0-9_]*$": "snake_case", "^[A-Z][A-Za-z0-9]*$": "PascalCase"}
 
 
 def _dotted(path: Any) -> str:
@@ -62,11 +83,13 @@ def _diagnostic(doc: SpecDocument, err: ValidationError) -> Diagnostic:
     if err.validator == "required":
         line, col = doc.at(path)
         return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"{err.message} at {where}")
-    if err.validator == "propertyNames":
+    if "propertyNames" in err.relative_schema_path:  # a name (method, param, type...) is bad
         bad = err.instance if isinstance(err.instance, str) else ""
         line, col = doc.at((*path, bad), key=True)
+        pattern = schema.get("pattern", "")
+        style = _STYLES.get(pattern, f"matching {pattern}")
         return Diagnostic(
-            doc.shown, line, col, "E_IDENTIFIER", f"invalid name {bad!r} at {where}: {err.message}"
+            doc.shown, line, col, "E_IDENTIFIER", f"invalid name {bad!r} at {where}: not {style}"
         )
     if err.validator == "not" and err.validator_value == {"required": ["returns", "raises"]}:
         line, col = doc.at(path)
@@ -74,10 +97,33 @@ def _diagnostic(doc: SpecDocument, err: ValidationError) -> Diagnostic:
             doc.shown, line, col, "E_SCHEMA", f"a step has both 'returns' and 'raises' at {where}"
         )
     line, col = doc.at(path)
-    description = schema.get("description", "")
-    return Diagnostic(
-        doc.shown, line, col, "E_SCHEMA", f"{err.message} at {where}", description[:160]
-    )
+    hint = schema.get("description", "")[:160]
+    if err.validator == "enum" and isinstance(err.instance, str):
+        choices = [str(v) for v in err.validator_value]
+        close = difflib.get_close_matches(err.instance, choices, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else hint
+    return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"{err.message} at {where}", hint)
+
+
+def _misspelt_required(errors: list[ValidationError]) -> set[int]:
+    """Ids of "'x' is a required property" errors explained by an unknown key close to 'x'.
+
+    A typo (``sumary:``) is then reported once, as the unknown key with its did-you-mean hint.
+    """
+    unknown: dict[tuple[Any, ...], list[str]] = {}
+    for e in errors:
+        if e.validator == "additionalProperties" and isinstance(e.instance, dict):
+            allowed = e.schema.get("properties", {}) if isinstance(e.schema, dict) else {}
+            extra = [k for k in e.instance if k not in allowed]
+            unknown.setdefault(tuple(e.absolute_path), []).extend(extra)
+    drop = set()
+    for e in errors:
+        if e.validator == "required" and isinstance(e.instance, dict):
+            missing = [k for k in e.validator_value if k not in e.instance]
+            extra = unknown.get(tuple(e.absolute_path), [])
+            if missing and all(difflib.get_close_matches(k, extra, n=1) for k in missing):
+                drop.add(id(e))
+    return drop
 
 
 def check_schema(doc: SpecDocument) -> list[Diagnostic]:
@@ -85,4 +131,5 @@ def check_schema(doc: SpecDocument) -> list[Diagnostic]:
     errors = sorted(
         validator_for(doc.kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
     )
-    return [_diagnostic(doc, e) for e in errors]
+    drop = _misspelt_required(errors)
+    return [_diagnostic(doc, e) for e in errors if id(e) not in drop]

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from ..errors import Diagnostic, Severity
 from ..model.graph import dependencies, edges, find_cycle
-from ..model.spec import TYPE_REF, Origin, SpecSet
+from ..model.spec import TYPE_REF, Origin, SpecSet, System
 from ..names import contract_generated_names, identifier_problem, module_class_names
 
 
@@ -67,7 +67,7 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
             where = origin.at(*base, *path)
             ref = sub.get("$ref")
             if isinstance(ref, str):
-                m = TYPE_REF.match(ref)
+                m = TYPE_REF.fullmatch(ref)
                 if not m or m.group(1) not in type_names:
                     name = m.group(1) if m else ref
                     diags.append(
@@ -90,6 +90,7 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
                             f"pattern {pattern!r} is not a valid regular expression: {exc}",
                         )
                     )
+            diags.extend(_unsatisfiable_required(sub, origin, (*base, *path)))
             lo, hi = sub.get("minimum"), sub.get("maximum")
             if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
                 diags.append(Diagnostic(*where, "E_BOUNDS", f"minimum {lo} exceeds maximum {hi}"))
@@ -119,6 +120,26 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
     return diags
 
 
+def _unsatisfiable_required(
+    sub: Mapping[str, Any], origin: Origin, at: tuple[Any, ...]
+) -> list[Diagnostic]:
+    """A closed object (``additionalProperties: false``) cannot require an undeclared key."""
+    if sub.get("additionalProperties") is not False:
+        return []
+    declared = list(sub.get("properties") or {})
+    return [
+        Diagnostic(
+            *origin.at(*at, "required", i),
+            "E_SCHEMA_UNSATISFIABLE",
+            f"required property {name!r} is not among the properties, and no other property is "
+            "allowed: no value matches this schema",
+            _did_you_mean(name, declared) or "declare it under properties",
+        )
+        for i, name in enumerate(sub.get("required") or [])
+        if name not in declared
+    ]
+
+
 def check_identifiers(spec: SpecSet) -> list[Diagnostic]:
     diags = []
 
@@ -128,7 +149,7 @@ def check_identifiers(spec: SpecSet) -> list[Diagnostic]:
             diags.append(Diagnostic(*where, "E_IDENTIFIER", problem))
 
     if spec.system:
-        check(spec.system.package, "module", spec.system.origin.at("name"))
+        diags.extend(_check_packages(spec.system))
     for mod in spec.modules:
         check(mod.name, "module", mod.origin.at("module"))
         for s in mod.config.get("properties") or {}:
@@ -152,6 +173,32 @@ def check_identifiers(spec: SpecSet) -> list[Diagnostic]:
     for t in spec.types:
         check(t.name, "type", t.origin.at(key=True))
     diags.extend(_clashes(spec))
+    return diags
+
+
+def _check_packages(system: System) -> list[Diagnostic]:
+    """The generated package and the implementation package: valid, distinct, shadowing nothing."""
+    data = system.origin.doc.data
+    where = system.origin.at("package" if "package" in data["system"] else "name")
+    diags = []
+    problem = identifier_problem(system.package, "package")
+    if problem:
+        diags.append(Diagnostic(*where, "E_IDENTIFIER", problem))
+    if "package" not in data.get("impl", {}):
+        return diags  # the default, "impl", is a reserved name: no clash possible
+    impl_where = system.origin.file, *system.origin.doc.at(("impl", "package"))
+    problem = identifier_problem(system.impl_package, "package")
+    if problem:
+        diags.append(Diagnostic(*impl_where, "E_IDENTIFIER", "impl " + problem))
+    if system.impl_package == system.package:
+        diags.append(
+            Diagnostic(
+                *impl_where,
+                "E_NAME_CLASH",
+                f"the implementation package and the generated package are both {system.package!r}",
+                "give impl.package another name",
+            )
+        )
     return diags
 
 
@@ -203,12 +250,11 @@ def check_uniqueness(spec: SpecSet) -> list[Diagnostic]:
     for mod in spec.modules:
         once("module", mod.name, mod.origin, "module")
         once("module number", mod.number, mod.origin, "number")
-        once("agent", mod.agent, mod.origin, "module")
+        once(
+            "agent", mod.agent, mod.origin, "agent" if "agent" in mod.origin.doc.data else "module"
+        )
     for c in spec.contracts:
         once("contract", c.key, c.origin, "contract")
-        for e in c.errors:
-            if spec.type(e.name) is None:
-                pass
     for t in spec.types:
         once("type", t.name, t.origin, key=True)
     for c in spec.contracts:
@@ -274,16 +320,7 @@ def check_references(spec: SpecSet) -> list[Diagnostic]:
                     )
                 )
             elif ref.key in keys and not providers.get(ref.key):
-                others = sorted(k for k in providers if k.startswith(ref.name + "@"))
-                hint = ("provided versions: " + ", ".join(others)) if others else ""
-                diags.append(
-                    Diagnostic(
-                        *ref.origin.at(),
-                        "E_UNPROVIDED",
-                        f"module {mod.name} consumes {ref.key}, which no module provides",
-                        hint or "add it to some module's provides",
-                    )
-                )
+                diags.append(_unprovided(mod.name, ref.key, ref.name, ref.origin, providers))
     for c in spec.contracts:
         if not providers.get(c.key):
             diags.append(
@@ -311,6 +348,7 @@ def check_references(spec: SpecSet) -> list[Diagnostic]:
                         Severity.WARNING,
                     )
                 )
+    diags.extend(check_versions(spec))
     return diags
 
 
@@ -355,6 +393,95 @@ def check_graph(spec: SpecSet) -> list[Diagnostic]:
                 "E_CYCLE",
                 "dependency cycle: " + " -> ".join(cycle),
                 "break it: let one side publish events, or move the shared part into a module",
+            )
+        )
+    return diags
+
+
+def _unprovided(
+    consumer: str, key: str, name: str, origin: Origin, providers: Mapping[str, list[str]]
+) -> Diagnostic:
+    """A consumed version nobody provides: clearest when a provider dropped it for a newer one."""
+    others = sorted((k, p) for k, ps in providers.items() if k.startswith(name + "@") for p in ps)
+    if not others:
+        return Diagnostic(
+            *origin.at(),
+            "E_UNPROVIDED",
+            f"module {consumer} consumes {key}, which no module provides",
+            "add it to some module's provides",
+        )
+    serving = ", ".join(f"{p} provides {k}" for k, p in others)
+    return Diagnostic(
+        *origin.at(),
+        "E_UNPROVIDED",
+        f"module {consumer} consumes {key}, but no module provides that version any more "
+        f"({serving}); a provider must keep a version while a module consumes it",
+        f"add {key} back to {others[-1][1]}'s provides (an adapter is generated when the change "
+        f"allows it), or move {consumer} to {others[-1][0]}",
+    )
+
+
+def check_versions(spec: SpecSet) -> list[Diagnostic]:
+    """Rule 2 checks: accepted breaking changes name real rules; several versions per module."""
+    from ..diff.adapters import served_versions
+    from ..diff.rules import RULES
+    from ..model.versions import accessor_name, legacy_base
+
+    diags = []
+
+    def rule_known(rule: str, where: tuple[str, int, int]) -> None:
+        if rule not in RULES:
+            diags.append(
+                Diagnostic(
+                    *where,
+                    "E_UNKNOWN_RULE",
+                    f"unknown diff rule {rule!r}",
+                    _did_you_mean(rule, sorted(RULES)) or "see `specloom diff --rules`",
+                )
+            )
+
+    for c in spec.contracts:
+        for i, entry in enumerate(c.breaking):
+            rule_known(entry["rule"], c.origin.at("breaking", i, "rule"))
+        for m in c.methods:
+            for i, entry in enumerate(m.breaking):
+                rule_known(entry["rule"], m.origin.at("breaking", i, "rule"))
+    if spec.system:
+        versions = spec.system.origin.doc.data.get("versions") or {}
+        for i, entry in enumerate(versions.get("ignore") or []):
+            where = spec.system.origin.doc.at(("versions", "ignore", i, "rule"))
+            rule_known(entry["rule"], (spec.system.origin.file, *where))
+    for served in served_versions(spec):
+        mod = spec.module(served.module)
+        assert mod is not None
+        ref = next(r for r in mod.provides if r.key == served.old.key)
+        if served.adaptable:
+            continue
+        accessor = accessor_name(served.old.name, served.old.version)
+        clash = [
+            f"{other.key}.{accessor}"
+            for r in mod.provides
+            if (other := spec.contract(r.key)) is not None and other.method(accessor)
+        ]
+        if clash:
+            diags.append(
+                Diagnostic(
+                    *ref.origin.at(),
+                    "E_NAME_CLASH",
+                    f"module {mod.name} serves {served.old.key} through a method "
+                    f"{accessor}(), which {', '.join(clash)} already names",
+                    "rename that contract method",
+                )
+            )
+        diags.append(
+            Diagnostic(
+                *ref.origin.at(),
+                "W_NO_ADAPTER",
+                f"{mod.name} implements {served.new.key}; no adapter can serve {served.old.key} "
+                f"from it ({'; '.join(served.reasons())})",
+                f"implement {accessor}() in the {mod.name} implementation, returning a subclass "
+                f"of the generated {legacy_base(mod.name, served.old.name, served.old.version)}",
+                Severity.WARNING,
             )
         )
     return diags

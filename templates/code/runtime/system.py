@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from .bus import Bus
+from .errors import NotImplementedYet
 from .service import Client, ContractSpec, ServiceHost, pending_stubs
 
 __all__ = ["Dependency", "ModuleDef", "RunningModule", "System"]
@@ -41,6 +42,9 @@ class ModuleDef:
     deps_cls: Callable[..., Any]
     config_cls: Any
     impl_class: str
+    serves: tuple[Callable[[Any], object] | None, ...] = ()
+    """Per provided version: None when the implementation serves it, else a function of the
+    implementation returning what does (an adapter of an older version, or a legacy object)."""
 
 
 @dataclass
@@ -78,6 +82,18 @@ def _load_impl(d: ModuleDef, package: str) -> tuple[type[Any] | None, str]:
     if not isinstance(cls, type):
         return None, f"{name} defines no class {d.impl_class}"
     return cls, ""
+
+
+def _served(d: ModuleDef, obj: object) -> list[tuple[ContractSpec, object]]:
+    """Each provided version with the object serving it; one still served by a stub: its mock."""
+    out: list[tuple[ContractSpec, object]] = []
+    for i, contract in enumerate(d.provides):
+        serve = d.serves[i] if i < len(d.serves) else None
+        try:
+            out.append((contract, obj if serve is None else serve(obj)))
+        except NotImplementedYet:
+            out.append((contract, d.mocks[i]()))
+    return out
 
 
 class System:
@@ -122,7 +138,7 @@ class System:
             obj = cls(deps=self.deps_for(d), config=d.config_cls.from_env(self.environ))
             pending = pending_stubs(obj)
             if not pending or d.name in self.allow_pending:
-                host = ServiceHost(d.agent, self.bus, [(c, obj) for c in d.provides])
+                host = ServiceHost(d.agent, self.bus, _served(d, obj))
                 note = f"{len(pending)} stub(s) pending" if pending else ""
                 return RunningModule(d, "impl", note, host, [obj])
             reason = f"{len(pending)} stub(s) pending: {', '.join(pending)}"

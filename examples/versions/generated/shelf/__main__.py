@@ -1,0 +1,18 @@
+"""``python -m shelf run|list|call|health``.
+
+Implementations are imported from the project root ('..' relative to the
+folder holding this package), or from SPECLOOM_IMPL_ROOT when set.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from .runtime.cli import main
+from .system import CLIENTS, MODULES
+
+if __name__ == "__main__":
+    _root = Path(__file__).resolve().parent.parent / ".."
+    sys.path.insert(0, str(Path(os.environ.get("SPECLOOM_IMPL_ROOT", _root)).resolve()))
+    os.environ.setdefault("SPECLOOM_IMPL_PACKAGE", "impl")
+    sys.exit(main(MODULES, CLIENTS, prog="python -m shelf"))

@@ -1,0 +1,1 @@
+"""Interface contracts, one module per contract major version."""

@@ -1,0 +1,1 @@
+"""Mocks of every contract, built from the examples (for developing against)."""

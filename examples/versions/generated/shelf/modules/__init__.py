@@ -1,0 +1,1 @@
+"""Per-module wiring: config, dependencies and the base class implementations subclass."""

@@ -1,0 +1,305 @@
+"""Serving contracts on the bus (ServiceHost), calling them (Client), the ``@stub`` marker.
+
+:class:`Client` is the base of generated client proxies; ``@stub`` marks scaffold methods.
+
+Requests carry ``payload.metadata = {"contract", "version", "method"}`` and the parameters as
+``payload.data``; the host validates them with the method's params model, calls the
+implementation with the validated field values, and answers ``{"result": <JSON value>}``. The
+client validates that result against the contract and raises typed errors for error replies.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, Self, TypeVar, cast
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError, to_jsonable_python
+
+from .bus import Bus
+from .envelope import PRIORITY_RANK, Envelope, Priority
+from .errors import (
+    ContractViolation,
+    DeclaredError,
+    InvalidParams,
+    NotImplementedYet,
+    UnknownMethod,
+    error_from_payload,
+    validation_details,
+)
+
+__all__ = [
+    "Client",
+    "ContractSpec",
+    "MethodSpec",
+    "ServiceHost",
+    "pending_stubs",
+    "stub",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+STUB_MARK = "__specloom_stub__"
+
+
+def stub(fn: Callable[P, R]) -> Callable[P, R]:
+    """Mark a scaffold method still to be implemented; calling it raises NotImplementedYet.
+
+    Works on ``async def`` (the usual case) and plain functions; the signature is kept.
+    """
+    message = f"{fn.__qualname__} is not implemented yet"
+    details = {"method": fn.__name__}
+    wrapper: Callable[..., Any]
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def async_stub(*args: Any, **kwargs: Any) -> Any:
+            raise NotImplementedYet(message, details)
+
+        wrapper = async_stub
+    else:
+
+        @functools.wraps(fn)
+        def sync_stub(*args: Any, **kwargs: Any) -> Any:
+            raise NotImplementedYet(message, details)
+
+        wrapper = sync_stub
+    wrapper.__dict__[STUB_MARK] = True
+    return cast(Callable[P, R], wrapper)
+
+
+def pending_stubs(obj: object) -> list[str]:
+    """Sorted names of the methods of ``obj`` still marked with ``@stub``."""
+    names = []
+    for name in dir(type(obj)):
+        if name.startswith("__"):
+            continue
+        attr = inspect.getattr_static(obj, name, None)
+        if isinstance(attr, staticmethod | classmethod):
+            attr = attr.__func__
+        if getattr(attr, STUB_MARK, False) is True:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """One contract method: params model, result adapter and declared errors."""
+
+    name: str
+    params: type[BaseModel]
+    result: TypeAdapter[Any]
+    errors: tuple[type[DeclaredError], ...] = ()
+    declared: Mapping[str, type[DeclaredError]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "declared", {err.code: err for err in self.errors})
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    """One version of a contract. Equal and hashed by ``(name, version)``."""
+
+    name: str
+    version: int
+    methods: Mapping[str, MethodSpec] = field(compare=False)
+
+    @property
+    def key(self) -> str:
+        """``"Database@1"``."""
+        return f"{self.name}@{self.version}"
+
+
+_Route = tuple[MethodSpec, Callable[..., Awaitable[Any]]]
+
+
+class ServiceHost:
+    """Serves implementations of contracts as one agent on the bus.
+
+    Registers ``self.handle`` for ``agent_id`` at construction. Exceptions other than declared
+    errors propagate out of ``handle``; the bus turns them into error envelopes.
+    """
+
+    def __init__(
+        self,
+        agent_id: str,
+        bus: Bus,
+        provides: Sequence[tuple[ContractSpec, object]],
+        *,
+        concurrency: int | None = None,
+    ) -> None:
+        self.agent_id = agent_id
+        self.bus = bus
+        self.provides = tuple(provides)
+        self._routes: dict[tuple[str, int, str], _Route] = {}
+        for contract, impl in self.provides:
+            if any(key[:2] == (contract.name, contract.version) for key in self._routes):
+                raise ValueError(f"{agent_id!r} provides {contract.key} twice")
+            for name, spec in contract.methods.items():
+                method = getattr(impl, name, None)
+                if not callable(method):
+                    raise TypeError(
+                        f"{type(impl).__name__} lacks method {name!r} of {contract.key}"
+                    )
+                self._routes[(contract.name, contract.version, name)] = (spec, method)
+        bus.register(agent_id, self.handle, concurrency=concurrency)
+
+    @property
+    def contracts(self) -> list[str]:
+        """Keys of the provided contracts, e.g. ``["Database@1"]``."""
+        return [contract.key for contract, _ in self.provides]
+
+    async def handle(self, request: Envelope) -> Envelope:
+        """Serve one request envelope and return its response or error envelope."""
+        metadata = request.payload.metadata
+        contract = metadata.get("contract")
+        version = metadata.get("version")
+        method = metadata.get("method")
+        route = (
+            self._routes.get((contract, version, method))
+            if type(contract) is str and type(version) is int and type(method) is str
+            else None
+        )
+        if route is None:
+            return request.make_error(
+                "unknown_method",
+                f"{self.agent_id!r} does not serve {contract}@{version}.{method}",
+                {
+                    "contract": contract,
+                    "version": version,
+                    "method": method,
+                    "provides": self.contracts,
+                },
+            )
+        spec, implementation = route
+        try:
+            params = spec.params.model_validate(request.payload.data)
+        except ValidationError as exc:
+            return request.make_error(
+                "invalid_params",
+                f"invalid parameters for {contract}@{version}.{method}",
+                validation_details(exc),
+            )
+        try:
+            result = await implementation(**params.__dict__)
+        except DeclaredError as exc:
+            if exc.code in spec.declared:
+                return request.make_error(exc.code, exc.message, exc.details)
+            return request.make_error(
+                "contract_violation",
+                f"{contract}@{version}.{method} raised undeclared error {exc.code!r}",
+                {"error": exc.to_payload()},
+            )
+        try:
+            # Fields the implementation left unset stay off the wire (an optional property
+            # that is not nullable must be absent, not null); the caller refills defaults.
+            value = spec.result.dump_python(result, mode="json", warnings=False, exclude_unset=True)
+        except PydanticSerializationError as exc:
+            return request.make_error(
+                "contract_violation",
+                f"{contract}@{version}.{method} returned an unserialisable result",
+                {"error": str(exc), "result_type": type(result).__name__},
+            )
+        return request.make_response(value)
+
+    def health(self) -> dict[str, Any]:
+        """``{"agent", "contracts", "pending_stubs", "status": "ok" | "pending"}``."""
+        implementations = {id(impl): impl for _, impl in self.provides}.values()
+        pending = sum(len(pending_stubs(impl)) for impl in implementations)
+        return {
+            "agent": self.agent_id,
+            "contracts": self.contracts,
+            "pending_stubs": pending,
+            "status": "ok" if pending == 0 else "pending",
+        }
+
+    def close(self) -> None:
+        """Leave the bus."""
+        self.bus.unregister(self.agent_id)
+
+
+class Client:
+    """Base of generated client proxies: turns method calls into bus requests.
+
+    Options live in underscore attributes so they never collide with contract method names.
+    """
+
+    def __init__(
+        self,
+        bus: Bus,
+        source_agent: str,
+        target_agent: str,
+        *,
+        priority: Priority = "medium",
+        timeout_ms: int = 5000,
+    ) -> None:
+        if not source_agent or not target_agent:
+            raise ValueError("source_agent and target_agent must be non-empty")
+        if priority not in PRIORITY_RANK:
+            raise ValueError(f"invalid priority {priority!r}")
+        if type(timeout_ms) is not int or timeout_ms < 1:
+            raise ValueError(f"timeout_ms must be an int >= 1, got {timeout_ms!r}")
+        self._bus = bus
+        self._source_agent = source_agent
+        self._target_agent = target_agent
+        self._priority: Priority = priority
+        self._timeout_ms = timeout_ms
+
+    def _with_options(
+        self, *, priority: Priority | None = None, timeout_ms: int | None = None
+    ) -> Self:
+        """A copy of this client with another priority and/or timeout (same class)."""
+        clone = copy.copy(self)
+        Client.__init__(
+            clone,
+            self._bus,
+            self._source_agent,
+            self._target_agent,
+            priority=self._priority if priority is None else priority,
+            timeout_ms=self._timeout_ms if timeout_ms is None else timeout_ms,
+        )
+        return clone
+
+    async def _call(self, contract: ContractSpec, method: str, params: dict[str, Any]) -> Any:
+        """Request ``contract.method(**params)`` and return the contract-validated result.
+
+        Raises the declared or standard error of an error reply, ContractViolation when the
+        result breaks the contract.
+        """
+        spec = contract.methods.get(method)
+        if spec is None:
+            raise UnknownMethod(f"{contract.key} has no method {method!r}", {"method": method})
+        try:
+            data = to_jsonable_python(params)
+        except PydanticSerializationError as exc:
+            raise InvalidParams(
+                f"parameters of {contract.key}.{method} are not JSON", {"error": str(exc)}
+            ) from None
+        request = Envelope.make_request(
+            self._source_agent,
+            self._target_agent,
+            contract.name,
+            contract.version,
+            method,
+            data,
+            priority=self._priority,
+            timeout_ms=self._timeout_ms,
+        )
+        reply = await self._bus.request(request)
+        payload = reply.payload.data
+        if reply.message_type == "error":
+            raise error_from_payload(payload, spec.declared)
+        if "result" not in payload:
+            raise ContractViolation(f"{contract.key}.{method} reply has no result", {})
+        try:
+            return spec.result.validate_python(payload["result"])
+        except ValidationError as exc:
+            raise ContractViolation(
+                f"{contract.key}.{method} returned a result that breaks the contract",
+                validation_details(exc),
+            ) from None

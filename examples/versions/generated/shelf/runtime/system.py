@@ -1,0 +1,184 @@
+"""Starting a whole system in one process: implementations where complete, mocks elsewhere.
+
+The generated ``system.py`` lists a :class:`ModuleDef` per module; :class:`System` wires them on
+one :class:`Bus`: each module is served by a :class:`ServiceHost` as its agent, and gets clients
+for the contracts it consumes, addressed to their providers' agents.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from .bus import Bus
+from .errors import NotImplementedYet
+from .service import Client, ContractSpec, ServiceHost, pending_stubs
+
+__all__ = ["Dependency", "ModuleDef", "RunningModule", "System"]
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One consumed contract: the attribute on ``deps``, the client class and the provider."""
+
+    attr: str
+    contract: ContractSpec
+    client: type[Client]
+    provider_agent: str
+
+
+@dataclass(frozen=True)
+class ModuleDef:
+    name: str
+    number: int
+    agent: str
+    title: str
+    provides: tuple[ContractSpec, ...]
+    consumes: tuple[Dependency, ...]
+    mocks: tuple[Callable[[], object], ...]
+    deps_cls: Callable[..., Any]
+    config_cls: Any
+    impl_class: str
+    serves: tuple[Callable[[Any], object] | None, ...] = ()
+    """Per provided version: None when the implementation serves it, else a function of the
+    implementation returning what does (an adapter of an older version, or a legacy object)."""
+
+
+@dataclass
+class RunningModule:
+    definition: ModuleDef
+    mode: str  # "impl" or "mock"
+    reason: str
+    host: ServiceHost
+    objects: list[object] = field(default_factory=list)
+    pending: int = 0
+
+    def health(self) -> dict[str, Any]:
+        data = self.host.health()
+        data.update(module=self.definition.name, mode=self.mode, reason=self.reason)
+        if self.mode == "mock":
+            data.update(status="mock", pending_stubs=self.pending)
+        return data
+
+
+def impl_package() -> str:
+    return os.environ.get("SPECLOOM_IMPL_PACKAGE", "impl")
+
+
+def _load_impl(d: ModuleDef, package: str) -> tuple[type[Any] | None, str]:
+    name = f"{package}.{d.name}"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name in (package, name):
+            return None, "no implementation"
+        return None, f"import failed: {exc}"
+    except Exception as exc:  # noqa: BLE001 - a broken implementation falls back to its mock
+        return None, f"import failed: {type(exc).__name__}: {exc}"
+    cls = getattr(module, d.impl_class, None)
+    if not isinstance(cls, type):
+        return None, f"{name} defines no class {d.impl_class}"
+    return cls, ""
+
+
+def _served(d: ModuleDef, obj: object) -> list[tuple[ContractSpec, object]]:
+    """Each provided version with the object serving it; one still served by a stub: its mock."""
+    out: list[tuple[ContractSpec, object]] = []
+    for i, contract in enumerate(d.provides):
+        serve = d.serves[i] if i < len(d.serves) else None
+        try:
+            out.append((contract, obj if serve is None else serve(obj)))
+        except NotImplementedYet:
+            out.append((contract, d.mocks[i]()))
+    return out
+
+
+class System:
+    """All modules of a system on one bus."""
+
+    def __init__(
+        self,
+        modules: Sequence[ModuleDef],
+        *,
+        clients: Mapping[str, type[Client]] | None = None,
+        bus: Bus | None = None,
+        force_mock: Iterable[str] = (),
+        allow_pending: Iterable[str] = (),
+        package: str | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.definitions = tuple(modules)
+        self.clients = dict(clients or {})
+        self.bus = bus or Bus()
+        self.force_mock = set(force_mock)
+        self.allow_pending = set(allow_pending)
+        unknown = (self.force_mock | self.allow_pending) - {d.name for d in self.definitions}
+        if unknown:
+            raise ValueError(f"unknown module(s): {', '.join(sorted(unknown))}")
+        self.package = package or impl_package()
+        self.environ = environ if environ is not None else os.environ
+        self.modules: dict[str, RunningModule] = {}
+
+    def deps_for(self, d: ModuleDef) -> Any:
+        clients = {
+            dep.attr: dep.client(self.bus, d.agent, dep.provider_agent) for dep in d.consumes
+        }
+        return d.deps_cls(**clients)
+
+    def _start_module(self, d: ModuleDef) -> RunningModule:
+        if d.name in self.force_mock:
+            cls, reason = None, "forced mock"
+        else:
+            cls, reason = _load_impl(d, self.package)
+        pending: list[str] = []
+        if cls is not None:
+            obj = cls(deps=self.deps_for(d), config=d.config_cls.from_env(self.environ))
+            pending = pending_stubs(obj)
+            if not pending or d.name in self.allow_pending:
+                host = ServiceHost(d.agent, self.bus, _served(d, obj))
+                note = f"{len(pending)} stub(s) pending" if pending else ""
+                return RunningModule(d, "impl", note, host, [obj])
+            reason = f"{len(pending)} stub(s) pending: {', '.join(pending)}"
+        mocks = [factory() for factory in d.mocks]
+        host = ServiceHost(d.agent, self.bus, list(zip(d.provides, mocks, strict=True)))
+        return RunningModule(d, "mock", reason, host, mocks, len(pending))
+
+    async def start(self) -> System:
+        await self.bus.start()
+        for d in self.definitions:
+            self.modules[d.name] = self._start_module(d)
+        for running in self.modules.values():
+            for obj in running.objects:
+                hook = getattr(obj, "on_start", None)
+                if hook is not None:
+                    await hook()
+        return self
+
+    async def stop(self) -> None:
+        for running in self.modules.values():
+            running.host.close()
+        await self.bus.close()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def health(self) -> list[dict[str, Any]]:
+        return [m.health() for m in self.modules.values()]
+
+    def provider_of(self, key: str) -> ModuleDef:
+        for d in self.definitions:
+            if any(c.key == key for c in d.provides):
+                return d
+        raise KeyError(f"no module provides {key}")
+
+    def client(self, key: str, source_agent: str = "cli", **options: Any) -> Client:
+        """A client of contract ``key`` (e.g. ``"Database@1"``) addressed to its provider."""
+        provider = self.provider_of(key)
+        return self.clients[key](self.bus, source_agent, provider.agent, **options)

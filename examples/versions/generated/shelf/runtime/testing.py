@@ -1,0 +1,192 @@
+"""Checks the generated tests run: examples against mocks and implementations, edge checks.
+
+Kept free of pytest so the runtime needs only pydantic: each check returns ``None`` when it
+passed, a reason string when it could not run (pending stubs, no implementation), and raises
+``AssertionError`` (or :class:`ExampleFailed`) when behaviour is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .envelope import Envelope
+from .errors import DeclaredError, InvalidParams, RequestTimeout
+from .mock import Mock
+from .replay import replay
+from .service import Client, pending_stubs
+from .system import ModuleDef, System
+
+__all__ = ["check_edge", "check_example", "check_system"]
+
+
+def _provider(modules: Sequence[ModuleDef], key: str) -> ModuleDef:
+    for d in modules:
+        if any(c.key == key for c in d.provides):
+            return d
+    raise AssertionError(f"no module provides {key}")
+
+
+async def check_example(
+    modules: Sequence[ModuleDef],
+    clients: Mapping[str, type[Client]],
+    key: str,
+    example: Mapping[str, Any],
+    *,
+    implementation: bool,
+) -> str | None:
+    """Replay ``example`` of contract ``key`` through the bus against its provider.
+
+    The provider is its mock, or (``implementation=True``) its implementation, with the other
+    modules served as the system would serve them (implementations where complete, mocks
+    elsewhere). An example touching a method still marked ``@stub`` is replayed up to the first
+    step calling a stub (so the implemented methods before it are checked), then reported as
+    pending.
+    """
+    provider = _provider(modules, key)
+    if implementation:
+        force, allow = [], [provider.name]
+    else:
+        force, allow = [d.name for d in modules], []
+    async with System(modules, clients=clients, force_mock=force, allow_pending=allow) as system:
+        running = system.modules[provider.name]
+        if implementation and running.mode != "impl":
+            return f"{provider.name}: {running.reason}"
+        served = next(obj for c, obj in running.host.provides if c.key == key)
+        if implementation and isinstance(served, Mock):  # an older version still to be served
+            return f"pending: {provider.name} serves {key} with its mock (a serve_ stub is left)"
+        client = system.client(key, source_agent="contract-test")
+        steps = example["steps"]
+        if implementation:
+            pending = set(pending_stubs(running.objects[0]))
+            ready = next((i for i, step in enumerate(steps) if step["call"] in pending), None)
+            if ready is not None:
+                await replay(client, {**example, "steps": steps[:ready]})
+                return (
+                    f"pending: {len(pending)} stub(s) left in {provider.name}: "
+                    f"{', '.join(sorted(pending))} (replayed {ready} of {len(steps)} steps)"
+                )
+        await replay(client, example)
+    return None
+
+
+def _first_call(mock: Mock) -> tuple[str, dict[str, Any]]:
+    for example in mock.EXAMPLES:
+        step = example["steps"][0]
+        if not any("$var" in repr(v) for v in step.get("with", {}).values()):
+            return step["call"], dict(step.get("with", {}))
+    name = next(iter(mock.SPEC.methods))
+    return name, {}
+
+
+async def check_edge(
+    modules: Sequence[ModuleDef],
+    clients: Mapping[str, type[Client]],
+    consumer: str,
+    key: str,
+) -> None:
+    """The integration point ``consumer -> provider of key``, through the bus.
+
+    Checks a round trip from the consumer's own client (envelopes valid, addressed agent to agent,
+    correlated), that a slow provider times out at the caller, and that invalid parameters and a
+    declared error come back as typed exceptions.
+    """
+    provider = _provider(modules, key)
+    consumer_def = next(d for d in modules if d.name == consumer)
+    dep = next(d for d in consumer_def.consumes if d.contract.key == key)
+    force = [provider.name]  # the provider's mock makes slowness and errors controllable
+    async with System(modules, clients=clients, force_mock=force) as system:
+        seen: list[Envelope] = []
+        system.bus.on_envelope(seen.append)
+        client = getattr(system.deps_for(consumer_def), dep.attr)
+        mock = system.modules[provider.name].objects[provider.provides.index(dep.contract)]
+        assert isinstance(mock, Mock)
+        method, args = _first_call(mock)
+        try:
+            await getattr(client, method)(**args)
+        except DeclaredError:
+            pass  # the first example may well be an error scenario
+        request = next(e for e in seen if e.message_type == "request")
+        reply = next(
+            e
+            for e in seen
+            if e.message_type in ("response", "error")
+            and e.correlation_id == request.correlation_id
+        )
+        for env in (request, reply):
+            Envelope.model_validate_json(env.model_dump_json())
+        assert request.source_agent == consumer_def.agent, request.source_agent
+        assert request.target_agent == provider.agent, request.target_agent
+        assert request.payload.metadata["contract"] == dep.contract.name
+        assert request.payload.metadata["version"] == dep.contract.version
+        assert (reply.source_agent, reply.target_agent) == (provider.agent, consumer_def.agent)
+
+        mock.stub(method, delay=1.0)
+        slow = client._with_options(timeout_ms=20)
+        try:
+            await getattr(slow, method)(**args)
+        except RequestTimeout:
+            pass
+        else:
+            raise AssertionError("a provider slower than timeout_ms did not time out")
+        mock.reset()
+
+        spec = dep.contract.methods[method]
+        if spec.params.model_fields:
+            bad = {name: object() for name in spec.params.model_fields}
+            try:
+                await client._call(
+                    dep.contract,
+                    method,
+                    {k: repr(v) for k, v in bad.items()} | {"__unexpected__": 1},
+                )
+            except InvalidParams:
+                pass
+            else:
+                raise AssertionError("invalid parameters were accepted")
+        for name, m in dep.contract.methods.items():
+            if m.errors:
+                error_cls = m.errors[0]
+                mock.stub(name, raises=error_cls("injected by the integration test"))
+                call_args = args if name == method else _any_args(mock, name)
+                try:
+                    await getattr(client, name)(**call_args)
+                except error_cls:
+                    pass
+                else:
+                    raise AssertionError(f"{error_cls.code} did not reach the caller typed")
+                break
+
+
+def _any_args(mock: Mock, method: str) -> dict[str, Any]:
+    for example in mock.EXAMPLES:
+        for step in example["steps"]:
+            if step["call"] == method and "$var" not in repr(step.get("with", {})):
+                return dict(step.get("with", {}))
+    return {}
+
+
+async def check_system(
+    modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]]
+) -> list[dict[str, Any]]:
+    """Start every module (implementations where complete), check health, call each contract."""
+    async with System(modules, clients=clients) as system:
+        health = system.health()
+        assert len(health) == len(modules)
+        for row in health:
+            assert row["status"] in ("ok", "mock"), row
+        for key in clients:
+            provider = _provider(modules, key)
+            running = system.modules[provider.name]
+            if running.mode != "mock":
+                continue  # real implementations are exercised by their contract tests
+            mock = running.objects[
+                provider.provides.index(next(c for c in provider.provides if c.key == key))
+            ]
+            assert isinstance(mock, Mock)
+            method, args = _first_call(mock)
+            try:
+                await getattr(system.client(key, source_agent="smoke-test"), method)(**args)
+            except DeclaredError:
+                pass
+        return health

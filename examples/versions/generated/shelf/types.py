@@ -1,0 +1,1 @@
+"""Shared types: none are defined in this spec set."""

@@ -1,0 +1,1 @@
+"""Hand-written implementations of the shelf modules (one file per module)."""
