@@ -45,10 +45,9 @@ class Diagnostic:
 
         level = "error" if self.severity is Severity.ERROR else "warning"
         msg = self.message + (f" (hint: {self.hint})" if self.hint else "")
-        return (
-            f"::{level} file={esc_prop(self.path)},line={self.line},col={self.col},"
-            f"title={esc_prop(self.code)}::{esc(msg)}"
-        )
+        where = f",line={self.line},col={self.col}" if self.line else ""  # 0: the whole file
+        title = esc_prop(self.code)
+        return f"::{level} file={esc_prop(self.path)}{where},title={title}::{esc(msg)}"
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -105,16 +106,29 @@ RESERVED_CLASS_NAMES = frozenset(
 )
 
 
+# Top-level import names a generated package or the implementation package must not take: it would
+# shadow the standard library or a run-time dependency for everything on the same sys.path.
+SHADOWED_TOP_LEVEL = frozenset(sys.stdlib_module_names) | frozenset(
+    {"pydantic", "pydantic_core", "typing_extensions", "annotated_types", "pytest"}
+)
+
+
 def identifier_problem(name: str, kind: str) -> str | None:
-    """Why ``name`` cannot be used as a ``kind`` identifier, or None."""
+    """Why ``name`` cannot be used as a ``kind`` identifier, or None.
+
+    Kinds: ``package`` (a top-level import package), ``module``, ``param``, ``method``,
+    ``contract``, ``type``, ``error``.
+    """
     pattern = PASCAL if kind in ("contract", "type", "error") else SNAKE
-    if not pattern.match(name):
+    if not pattern.fullmatch(name):  # fullmatch: "$" alone would accept a trailing newline
         style = "PascalCase" if pattern is PASCAL else "snake_case"
         return f"{kind} name {name!r} is not {style}"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         return f"{kind} name {name!r} is a Python keyword"
-    if kind == "module" and name in RESERVED_MODULE_NAMES:
-        return f"module name {name!r} would shadow the generated sub-package of that name"
+    if kind in ("module", "package") and name in RESERVED_MODULE_NAMES:
+        return f"{kind} name {name!r} would shadow the generated sub-package of that name"
+    if kind == "package" and name in SHADOWED_TOP_LEVEL:
+        return f"package name {name!r} would shadow the Python module of that name"
     if kind == "method" and (name in RESERVED_METHOD_NAMES or name.startswith("_")):
         return f"method name {name!r} would shadow an attribute of generated clients or mocks"
     if kind == "param" and (name in RESERVED_PARAM_NAMES or name.startswith("model_")):

@@ -49,9 +49,9 @@ def build_plan(spec: SpecSet) -> Plan:
     ws = waves(deps)
     wave_of = {n: i + 1 for i, w in enumerate(ws) for n in w}
     rdeps: dict[str, list[str]] = {m.name: [] for m in spec.modules}
-    for m, ds in deps.items():
+    for consumer, ds in deps.items():
         for d in ds:
-            rdeps[d].append(m)
+            rdeps[d].append(consumer)
     mods = []
     for m in spec.modules:
         # Parallel safe: talks to others only through contracts (always, by construction) and

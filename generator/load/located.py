@@ -2,8 +2,10 @@
 
 Built on PyYAML's composer (libyaml when available) and safe scalar constructors. The resolver is
 YAML 1.2-like where YAML 1.1 surprises users: only ``true``/``false`` are booleans (``on``, ``no``
-and ``yes`` stay strings) and dates stay strings, so data is always JSON-compatible. Python object
-tags, duplicate keys, non-string keys, alias bombs and absurd nesting are rejected with a location.
+and ``yes`` stay strings) and dates stay strings, so data is always JSON-compatible. Any tag beyond
+the JSON-like core (Python objects, ``!!binary``, ``!!timestamp``, ``!!set``, local tags), duplicate
+keys (a key may override one merged in with ``<<``), non-string keys, alias bombs and absurd
+nesting are rejected with a location.
 """
 
 from __future__ import annotations
@@ -74,11 +76,39 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+# Explicit tags allowed on scalars: the JSON-compatible core schema (no binary, timestamps, sets,
+# Python objects). Implicit resolution only ever produces these.
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
+)
+
+
+def _bad_tag(node: yaml.Node) -> YamlProblem:
+    return YamlProblem(
+        "E_YAML_TAG",
+        f"unsupported YAML tag {node.tag!r}",
+        *_mark(node),
+        hint="spec files hold plain data: strings, numbers, booleans, lists and maps",
+    )
+
+
+def _codepoint(char: int | str) -> str:
+    return f"U+{char if isinstance(char, int) else ord(char):04X}"
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    index = max(0, min(index, len(text)))
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
 class _Builder:
     def __init__(self, loader: Any) -> None:
         self.loader = loader
         self.doc = Located(None)
         self.count = 0
+        self.own_keys: set[Path_] = set()
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.count += 1
@@ -97,31 +127,43 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _bad_tag(node)
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        """A plain value: only the JSON-compatible core tags, each checked to construct."""
+        if node.tag not in _SCALAR_TAGS:
+            raise _bad_tag(node)
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
             raise YamlProblem(
-                "E_YAML_TAG",
-                f"unsupported YAML tag {node.tag!r}",
+                "E_YAML_VALUE",
+                f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}",
                 *_mark(node),
-                hint="spec files hold plain data: strings, numbers, booleans, lists and maps",
+                hint="remove the explicit !!tag or fix the value",
             ) from exc
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         if node.tag != "tag:yaml.org,2002:map":
-            raise YamlProblem("E_YAML_TAG", f"unsupported YAML tag {node.tag!r}", *_mark(node))
+            raise _bad_tag(node)
+        own = sum(k.tag != "tag:yaml.org,2002:merge" for k, _ in node.value)
         try:
             self.loader.flatten_mapping(node)
         except yaml.constructor.ConstructorError as exc:
-            raise YamlProblem("E_YAML_MERGE", str(exc.problem), *_mark(node)) from exc
+            mark = exc.problem_mark
+            where = (mark.line + 1, mark.column + 1) if mark else _mark(node)
+            raise YamlProblem("E_YAML_MERGE", str(exc.problem), *where) from exc
+        merged = len(node.value) - own  # flatten_mapping puts merged pairs (`<<`) first
         out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(
                     "E_YAML_KEY", "mapping keys must be plain strings", *_mark(key_node)
                 )
-            key = self.loader.construct_object(key_node)
+            key = self.scalar(key_node)
             if not isinstance(key, str):
                 raise YamlProblem(
                     "E_YAML_KEY",
@@ -129,14 +171,17 @@ class _Builder:
                     *_mark(key_node),
                     hint=f'quote it: "{key_node.value}"',
                 )
-            if key in out:
+            if key in out and index >= merged and (*path, key) in self.own_keys:
                 first = self.doc.keys.get((*path, key), (0, 0))
                 raise YamlProblem(
                     "E_YAML_DUPLICATE_KEY",
                     f"duplicate key {key!r} (first defined at line {first[0]})",
                     *_mark(key_node),
                 )
+            if index >= merged:  # keys written here override keys merged in with `<<`
+                self.own_keys.add((*path, key))
             self.doc.keys[(*path, key)] = _mark(key_node)
+            self.doc.values.pop((*path, key), None)
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
 
@@ -150,9 +195,22 @@ def parse_yaml(text: str) -> Located:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise YamlProblem("E_YAML_SYNTAX", f"{exc.problem or exc}", line, col) from exc
+            problem = str(exc.problem or exc)
+            if "nesting depth" in problem:  # libyaml's own limit (1000 levels)
+                raise YamlProblem(
+                    "E_YAML_TOO_DEEP", f"nesting deeper than {MAX_DEPTH} levels", line, col
+                ) from exc
+            raise YamlProblem("E_YAML_SYNTAX", problem, line, col) from exc
+        except yaml.reader.ReaderError as exc:
+            line, col = _line_col(text, exc.position)
+            raise YamlProblem(
+                "E_YAML_SYNTAX",
+                f"character {_codepoint(exc.character)} is not allowed in YAML: {exc.reason}",
+                line,
+                col,
+            ) from exc
         except yaml.YAMLError as exc:
-            raise YamlProblem("E_YAML_SYNTAX", str(exc), 1, 1) from exc
+            raise YamlProblem("E_YAML_SYNTAX", str(exc).splitlines()[0], 1, 1) from exc
         except RecursionError as exc:
             raise YamlProblem(
                 "E_YAML_TOO_DEEP", f"nesting deeper than {MAX_DEPTH} levels", 1, 1

@@ -131,7 +131,11 @@ class ModuleView:
     # several major versions of one contract (see generator.model.versions)
     implements: tuple[ContractView, ...] = ()  # the newest provided version of each contract
     serves: tuple[ServeView, ...] = ()  # per provided version: what serves it
-    legacy: tuple[LegacyView, ...] = ()  # older versions the module serves itself
+    legacy: tuple[LegacyView, ...] = ()
+    events: tuple[tuple[str, str], ...] = ()  # (event, topic) of implemented contracts
+    subscribes: tuple[
+        str, ...
+    ] = ()  # topics of consumed contracts' events  # older versions the module serves itself
 
 
 @dataclass(frozen=True)
@@ -377,6 +381,12 @@ class _Builder:
             implements=versions.implements,
             serves=versions.serves,
             legacy=versions.legacy,
+            events=tuple(
+                (name, f"{c.key}.{name}") for c in versions.implements for name, _ in c.events
+            ),
+            subscribes=tuple(
+                f"{d.contract.key}.{name}" for d in deps for name, _ in d.contract.events
+            ),
         )
 
 

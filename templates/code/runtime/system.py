@@ -11,13 +11,39 @@ import importlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from .bus import Bus
+from .envelope import Envelope
 from .errors import NotImplementedYet
 from .service import Client, ContractSpec, ServiceHost, pending_stubs
 
-__all__ = ["Dependency", "ModuleDef", "RunningModule", "System"]
+__all__ = ["Dependency", "ModuleDef", "ModuleRuntime", "RunningModule", "System"]
+
+
+class ModuleRuntime:
+    """What every generated module base gives an implementation besides its contract clients:
+    publishing the events of the contracts it provides, and receiving those of the contracts it
+    consumes. Topics are ``"<Contract>@<major>.<event>"``.
+    """
+
+    EVENTS: ClassVar[Mapping[str, str]] = {}  # event name -> topic (provided contracts)
+    SUBSCRIBES: ClassVar[tuple[str, ...]] = ()  # topics of consumed contracts
+    _bus: Bus | None = None
+    _agent: str = ""
+
+    async def emit(self, event: str, data: Mapping[str, Any]) -> int:
+        """Publish ``event`` with ``data``; returns how many subscribers got it (0 off the bus)."""
+        topic = self.EVENTS.get(event)
+        if topic is None:
+            known = ", ".join(sorted(self.EVENTS)) or "none"
+            raise ValueError(f"no provided contract declares event {event!r} (declared: {known})")
+        if self._bus is None:
+            return 0
+        return await self._bus.publish(Envelope.make_event(self._agent, topic, dict(data)))
+
+    async def on_event(self, topic: str, data: dict[str, Any]) -> None:
+        """Called for each event of a consumed contract; override to react (default: ignore)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +164,7 @@ class System:
             obj = cls(deps=self.deps_for(d), config=d.config_cls.from_env(self.environ))
             pending = pending_stubs(obj)
             if not pending or d.name in self.allow_pending:
+                self._connect_events(d, obj)
                 host = ServiceHost(d.agent, self.bus, _served(d, obj))
                 note = f"{len(pending)} stub(s) pending" if pending else ""
                 return RunningModule(d, "impl", note, host, [obj])
@@ -145,6 +172,17 @@ class System:
         mocks = [factory() for factory in d.mocks]
         host = ServiceHost(d.agent, self.bus, list(zip(d.provides, mocks, strict=True)))
         return RunningModule(d, "mock", reason, host, mocks, len(pending))
+
+    def _connect_events(self, d: ModuleDef, obj: object) -> None:
+        if not isinstance(obj, ModuleRuntime):
+            return
+        obj._bus, obj._agent = self.bus, d.agent
+
+        async def deliver(envelope: Envelope, obj: ModuleRuntime = obj) -> None:
+            await obj.on_event(envelope.topic or "", dict(envelope.payload.data))
+
+        for topic in type(obj).SUBSCRIBES:
+            self.bus.subscribe(topic, deliver)
 
     async def start(self) -> System:
         await self.bus.start()

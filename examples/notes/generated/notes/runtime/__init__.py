@@ -34,7 +34,7 @@ from .errors import (
 from .mock import Call, Mock
 from .replay import ExampleFailed, replay
 from .service import Client, ContractSpec, MethodSpec, ServiceHost, pending_stubs, stub
-from .system import Dependency, ModuleDef, RunningModule, System
+from .system import Dependency, ModuleDef, ModuleRuntime, RunningModule, System
 
 __all__ = [
     "CRUD_ACTIONS",
@@ -57,6 +57,7 @@ __all__ = [
     "MethodSpec",
     "Mock",
     "ModuleDef",
+    "ModuleRuntime",
     "NotImplementedYet",
     "Observer",
     "Payload",

@@ -196,7 +196,9 @@ class ServiceHost:
                 {"error": exc.to_payload()},
             )
         try:
-            value = spec.result.dump_python(result, mode="json", warnings=False)
+            # Fields the implementation left unset stay off the wire (an optional property
+            # that is not nullable must be absent, not null); the caller refills defaults.
+            value = spec.result.dump_python(result, mode="json", warnings=False, exclude_unset=True)
         except PydanticSerializationError as exc:
             return request.make_error(
                 "contract_violation",

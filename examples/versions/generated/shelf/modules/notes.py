@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..contracts.key_value_v1 import KeyValueV1
 from ..contracts.notes_v1 import NOTES_V1, NotesV1
+from ..runtime import ModuleRuntime
 
 __all__ = ["NotesBase", "NotesConfig", "NotesDeps"]
 
@@ -63,12 +64,14 @@ class NotesDeps:
     """KeyValue@1, provided by store (agent-01-store)."""
 
 
-class NotesBase(NotesV1, ABC):
+class NotesBase(NotesV1, ModuleRuntime, ABC):
     """Base of the notes implementation: provides Notes@1."""
 
     MODULE = "notes"
     AGENT = "agent-02-notes"
     PROVIDES = (NOTES_V1,)
+    EVENTS: ClassVar[Mapping[str, str]] = {}
+    SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: NotesDeps, config: NotesConfig) -> None:
         self.deps = deps

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..contracts.key_value_v2 import KeyValueV2
 from ..contracts.stats_v1 import STATS_V1, StatsV1
+from ..runtime import ModuleRuntime
 
 __all__ = ["StatsBase", "StatsConfig", "StatsDeps"]
 
@@ -63,12 +64,14 @@ class StatsDeps:
     """KeyValue@2, provided by store (agent-01-store)."""
 
 
-class StatsBase(StatsV1, ABC):
+class StatsBase(StatsV1, ModuleRuntime, ABC):
     """Base of the stats implementation: provides Stats@1."""
 
     MODULE = "stats"
     AGENT = "agent-03-stats"
     PROVIDES = (STATS_V1,)
+    EVENTS: ClassVar[Mapping[str, str]] = {}
+    SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: StatsDeps, config: StatsConfig) -> None:
         self.deps = deps

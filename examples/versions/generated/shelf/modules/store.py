@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..contracts.key_value_v1 import KEY_VALUE_V1
 from ..contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2
+from ..runtime import ModuleRuntime
 
 __all__ = ["StoreBase", "StoreConfig", "StoreDeps"]
 
@@ -60,7 +61,7 @@ class StoreDeps:
     """Clients of the contracts store consumes (one integration point per dependency)."""
 
 
-class StoreBase(KeyValueV2, ABC):
+class StoreBase(KeyValueV2, ModuleRuntime, ABC):
     """Base of the store implementation: provides KeyValue@1, KeyValue@2.
 
     It implements KeyValue@2.
@@ -70,6 +71,8 @@ class StoreBase(KeyValueV2, ABC):
     MODULE = "store"
     AGENT = "agent-01-store"
     PROVIDES = (KEY_VALUE_V1, KEY_VALUE_V2)
+    EVENTS: ClassVar[Mapping[str, str]] = {}
+    SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: StoreDeps, config: StoreConfig) -> None:
         self.deps = deps
