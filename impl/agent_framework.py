@@ -24,6 +24,7 @@ There is no periodic heartbeat (``heartbeat_ms`` is unused) and Llm@1 is not use
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from orchestra.contracts.agent_v1 import NotInitialized, TaskRejected, UnknownAgent
 from orchestra.contracts.core_engine_v1 import EnginePaused, UnknownTaskKind
@@ -44,6 +45,12 @@ class AgentFrameworkImpl(AgentFrameworkBase):
     async def on_start(self) -> None:
         self._ready = False
         self._hosted = {self.AGENT: _answer}
+        self.completed: dict[str, str] = {}  # task id -> status, from CoreEngine@1 events
+
+    async def on_event(self, topic: str, data: dict[str, Any]) -> None:
+        """Track the tasks the core engine reports as processed (CoreEngine@1.task_completed)."""
+        if topic == "CoreEngine@1.task_completed":
+            self.completed[str(data.get("task_id"))] = str(data.get("status"))
 
     async def initialize(self) -> bool:
         """Initialize agent
@@ -88,6 +95,10 @@ class AgentFrameworkImpl(AgentFrameworkBase):
             ),
         )
         reply = await agent(request)
+        await self.emit(
+            "agent_message",
+            {"source": self.AGENT, "target": target, "action": message.action},
+        )
         return Payload.model_validate(reply.payload.model_dump())
 
     async def self_validate(self) -> bool:

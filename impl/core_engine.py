@@ -104,6 +104,7 @@ class CoreEngineImpl(CoreEngineBase):
             task.id,
             {"status": result.status, "output": result.output, "error": result.error},
         )
+        await self.emit("task_completed", result.model_dump(mode="json", exclude_unset=True))
         return result
 
     async def get_status(self) -> GetStatusResult:
