@@ -53,15 +53,6 @@ def _generator_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json", ".jinja"))
 
 
-def _version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return "-"
-
-
 def _tool_digest() -> str:
     """Hash of the generator's code, its built-in templates and the libraries that shape output.
 
@@ -69,6 +60,7 @@ def _tool_digest() -> str:
     the digest is cached under a key made of the files' stats (path, size, mtime, inode) and of
     the mtimes of the ``sys.path`` folders (an install or upgrade changes them).
     """
+    from .dists import version
     from .render.environment import builtin_templates
     from .render.types_module import cache_dir
 
@@ -93,7 +85,7 @@ def _tool_digest() -> str:
             return text
     h = hashlib.sha256(f"specloom {__version__}\n".encode())
     for dist in ("datamodel-code-generator", "ruff", "pydantic"):
-        h.update(f"{dist} {_version(dist)}\n".encode())
+        h.update(f"{dist} {version(dist)}\n".encode())
     for name, root, paths in groups:
         for p in paths:
             h.update(f"{name}:{p.relative_to(root).as_posix()}\n".encode())

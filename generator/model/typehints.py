@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
 from ..names import RESERVED_CLASS_NAMES
+from .pydantic_names import basemodel_attributes
 
 __all__ = [
     "KNOWN_DISAGREEMENTS",
@@ -78,9 +77,13 @@ _CODE_NAMES = frozenset(
 )
 # A class name must not shadow a builtin or a name generated modules define next to it.
 _RESERVED_CLASS_NAMES = frozenset(dir(builtins)) | RESERVED_CLASS_NAMES | _CODE_NAMES
-# A field name must not shadow a BaseModel attribute (nor a name its hints use, added per model).
-# ``Config`` is pydantic's v1-style configuration class: a field of that name breaks the model.
-_RESERVED_FIELD_NAMES = frozenset(dir(BaseModel)) | _CODE_NAMES | {"Config"}
+
+
+def _reserved_field_names() -> frozenset[str]:
+    """A field name must not shadow a BaseModel attribute (nor a name its hints use, added per
+    model). ``Config`` is pydantic's v1-style configuration class: such a field breaks the model.
+    """
+    return basemodel_attributes() | _CODE_NAMES | {"Config"}
 
 
 class SchemaError(ValueError):
@@ -556,7 +559,7 @@ class _Builder:
             if prop not in properties:
                 self.use("typing", "Any")
                 drafts.append((prop, extra_hint or "Any", True, None, None))
-        taken = set(_RESERVED_FIELD_NAMES) | self.model_names
+        taken = set(_reserved_field_names()) | self.model_names
         for draft in drafts:
             taken |= _names_used(draft[1])
         names = _python_names([draft[0] for draft in drafts], taken)

@@ -179,7 +179,7 @@ class _Builder:
 
     def synth(self, schema: Mapping[str, Any], seed: str, at: Any) -> Any:
         try:
-            return synthesize(schema, resolve_ref=self.resolve, seed=seed)
+            return synthesize(schema, resolve_ref=self.resolve, seed=seed, checked=True)
         except SynthError as exc:
             raise _fail(at, "E_SCHEMA_UNSATISFIABLE", str(exc)) from exc
 

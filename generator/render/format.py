@@ -1,13 +1,18 @@
 """Formatting generated Python with ruff, in one batch per run (import sorting, unused imports,
-then ``ruff format``), isolated from any ruff configuration of the user's project."""
+then ``ruff format``), isolated from any ruff configuration of the user's project.
+
+Formatted files are cached by content (ruff, config, path, text): a regeneration only formats
+what it has not formatted before, and a warm one skips ruff altogether."""
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import SpecloomError
@@ -45,24 +50,56 @@ def _run(args: list[str], cwd: Path) -> None:
         raise SpecloomError(f"ruff failed ({' '.join(args[1:3])}): {proc.stderr.strip()[:2000]}")
 
 
-def format_python(files: dict[str, str], config: str) -> dict[str, str]:
+def format_python(
+    files: dict[str, str],
+    config: str,
+    *,
+    use_cache: bool = True,
+    folders: Iterable[str] = (),
+) -> dict[str, str]:
     """Return ``files`` with every ``*.py`` sorted, pruned of unused imports and formatted.
 
     ``config`` is the text of the ``ruff.toml`` shipped with the generated code, so that
-    ``ruff check`` and ``ruff format --check`` pass there with the same settings.
+    ``ruff check`` and ``ruff format --check`` pass there with the same settings. Results are
+    cached by content (see :func:`_cache_key`): only files never formatted before go to ruff.
+    ``folders``: more top-level folders of the output, when ``files`` is part of it (ruff's
+    import sorting tells first-party modules by the folders it finds).
     """
     py = {k: v for k, v in files.items() if k.endswith(".py")}
     if not py:
         return dict(files)
+    out = dict(files)
+    ruff = ruff_binary()
+    tops = {rel.split("/", 1)[0] for rel in py if "/" in rel} | set(folders)
+    base = _cache_base(ruff, config, tops) if use_cache else None
+    todo = {}
+    for rel, text in py.items():
+        hit = _cached(base, rel, text)
+        if hit is None:
+            todo[rel] = text
+        else:
+            out[rel] = hit
+    if todo:
+        # Every top-level name of the batch is in the scratch tree, as ruff's import sorting
+        # tells first-party modules by what it finds there: a partial batch formats the same.
+        formatted = _ruff(ruff, todo, config, tops)
+        for rel, text in formatted.items():
+            out[rel] = text
+            _remember(base, rel, todo[rel], text)
+    return out
+
+
+def _ruff(ruff: str, py: dict[str, str], config: str, folders: set[str]) -> dict[str, str]:
     size = sum(len(text) for text in py.values())
     with tempfile.TemporaryDirectory(prefix="specloom-fmt-", dir=_scratch_parent(size)) as tmp:
         root = Path(tmp)
+        for folder in folders:
+            (root / folder).mkdir(parents=True, exist_ok=True)
         for rel, text in py.items():
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
         (root / "ruff.toml").write_text(config, "utf-8")
-        ruff = ruff_binary()
         common = ["--config", str(root / "ruff.toml")]
         fix = ["--select", "I,F401,RUF022,PIE790", "--fix", "--exit-zero", "--quiet", "--no-cache"]
         try:
@@ -71,10 +108,47 @@ def format_python(files: dict[str, str], config: str) -> dict[str, str]:
         except SpecloomError:
             _raise_syntax_error(py)
             raise
-        out = dict(files)
-        for rel in py:
-            out[rel] = (root / rel).read_text("utf-8")
-    return out
+        return {rel: (root / rel).read_text("utf-8") for rel in py}
+
+
+def _cache_base(ruff: str, config: str, tops: set[str]) -> str | None:
+    """What every formatted file depends on besides itself: ruff (its binary's size and mtime
+    change with its version), the config, the batch's top-level folders; None: no cache."""
+    try:
+        st = os.stat(ruff)
+    except OSError:
+        return None  # "ruff" from PATH: unknown version, no cache
+    h = hashlib.sha256(f"{ruff}:{st.st_size}:{st.st_mtime_ns}\n{config}\n{sorted(tops)}".encode())
+    return h.hexdigest()
+
+
+def _cache_key(base: str, rel: str, text: str) -> Path:
+    from .types_module import cache_dir
+
+    key = hashlib.sha256(f"{base}\n{rel}\n{text}".encode()).hexdigest()
+    return cache_dir() / "format" / key[:2] / key[2:]
+
+
+def _cached(base: str | None, rel: str, text: str) -> str | None:
+    if base is None:
+        return None
+    try:
+        return _cache_key(base, rel, text).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _remember(base: str | None, rel: str, text: str, formatted: str) -> None:
+    if base is None:
+        return
+    path = _cache_key(base, rel, text)
+    try:  # a temporary per process, then an atomic rename: readers never see half an entry
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(formatted, "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs time
 
 
 def _raise_syntax_error(files: dict[str, str]) -> None:

@@ -117,13 +117,25 @@ def _render_all(
     files.update(_docs(view, spec, r))
     files["config/env.example"] = r("config/env.example.jinja")
     files["ruff.toml"] = r("config/ruff.toml.jinja")
-    files[f"{pkg}/types.py"] = types_job.result()
     # One ruff batch for the package and the scaffolds (each ruff run costs a process start);
-    # the scaffolds sit in a folder of their own in it, and known-first-party is explicit.
+    # the scaffolds sit in a folder of their own in it, and known-first-party is explicit. While
+    # datamodel-code-generator still runs, that batch goes without types.py, which then gets a
+    # batch of its own (formatted the same: format_python is told the whole batch's folders).
     scaffold_texts = {
         f"{_SCAFFOLDS}/{k}": v for k, v in _scaffold_texts(view, user_templates).items()
     }
-    formatted = format_python({**files, **scaffold_texts}, files["ruff.toml"], use_cache=use_cache)
+    types_rel = f"{pkg}/types.py"
+    if types_job.ready():
+        files[types_rel] = types_job.result()
+    else:
+        del files[types_rel]
+    batch = {**files, **scaffold_texts}
+    folders = {rel.split("/", 1)[0] for rel in (*batch, types_rel) if rel.endswith(".py")}
+    formatted = format_python(batch, files["ruff.toml"], use_cache=use_cache, folders=folders)
+    if types_rel not in formatted:
+        types_py = {types_rel: types_job.result()}
+        types_py = format_python(types_py, files["ruff.toml"], use_cache=use_cache, folders=folders)
+        formatted = _insert_after(formatted, f"{pkg}/system.py", types_py)
     scaffold_texts = {k: formatted.pop(k) for k in scaffold_texts}
     return Rendered(
         formatted,
@@ -132,6 +144,17 @@ def _render_all(
         ),
         view,
     )
+
+
+def _insert_after(files: dict[str, str], key: str, extra: dict[str, str]) -> dict[str, str]:
+    """``files`` with ``extra`` inserted after ``key`` (its place in a one-batch render)."""
+    out: dict[str, str] = {}
+    for rel, text in files.items():
+        out[rel] = text
+        if rel == key:
+            out.update(extra)
+    out.update(extra)
+    return out
 
 
 _SCAFFOLDS = "specloom-scaffolds"  # not an identifier: no package can have this name

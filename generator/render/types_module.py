@@ -54,7 +54,7 @@ def _json_schema(types: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def _codegen_version() -> str:
-    from importlib.metadata import version
+    from ..dists import version
 
     return version("datamodel-code-generator")
 
@@ -133,6 +133,10 @@ class TypesJob:
                 stdin.write(source.encode("utf-8"))
         except BrokenPipeError:
             pass  # the child died; result() reports why
+
+    def ready(self) -> bool:
+        """Whether :meth:`result` answers at once (cache hit, no types, or run in-process)."""
+        return self.text is not None
 
     def result(self) -> str:
         if self.text is None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .safe_io import atomic_write, read_bytes
 
-KEEP = frozenset({"on_start", "__init__"})
+# Hooks of the generated module base an implementation may override (never "removed").
+KEEP = frozenset({"on_start", "on_event", "__init__"})
 
 
 @dataclass

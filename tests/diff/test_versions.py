@@ -146,7 +146,7 @@ def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_module_base_implements_only_the_newest_version(adapted: Path) -> None:
     module = (adapted / "generated/shelf/modules/store.py").read_text("utf-8")
-    assert "class StoreBase(KeyValueV2, ABC):" in module
+    assert "class StoreBase(KeyValueV2, ModuleRuntime, ABC):" in module
     assert "KeyValue@1 is served by the generated adapter KeyValueV1FromV2." in module
     system = (adapted / "generated/shelf/system.py").read_text("utf-8")
     assert "serves=(\n            KeyValueV1FromV2,\n            None,\n        )," in system
@@ -270,7 +270,7 @@ def legacy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_without_an_adapter_the_module_gets_a_legacy_base_and_a_stub_accessor(legacy: Path) -> None:
     module = (legacy / "generated/shelf/modules/store.py").read_text("utf-8")
-    assert "class StoreBase(KeyValueV2, ABC):" in module
+    assert "class StoreBase(KeyValueV2, ModuleRuntime, ABC):" in module
     assert "    @stub\n    def serve_key_value_v1(self) -> StoreKeyValueV1Base:" in module
     assert "class StoreKeyValueV1Base(KeyValueV1, ABC):" in module
     assert not (legacy / "generated/shelf/adapters").exists()

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from .errors import DeclaredError, SpecloomError
 from .mock import json_equal, json_subset, resolve_vars
 
-__all__ = ["ExampleFailed", "replay"]
+__all__ = ["ExampleFailed", "as_json", "replay"]
 
 
 class ExampleFailed(AssertionError):
@@ -46,7 +47,7 @@ async def replay(target: Any, example: Mapping[str, Any]) -> list[Any]:
                 raise ExampleFailed(msg) from exc
             raise ExampleFailed(f"{where}: expected {step['raises']}, got result {_short(value)}")
         try:
-            value = to_jsonable_python(await method(**args))
+            value = as_json(await method(**args))
         except SpecloomError as exc:
             raise ExampleFailed(f"{where}: raised {exc.code}: {exc}") from exc
         if "returns" in step:
@@ -62,6 +63,18 @@ async def replay(target: Any, example: Mapping[str, Any]) -> list[Any]:
             bindings[step["bind"]] = value
         results.append(value)
     return results
+
+
+def as_json(value: Any) -> Any:
+    """A result as the JSON the contract describes: optional properties the provider left out
+    stay out (pydantic would otherwise show them as ``None``)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True)
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    return to_jsonable_python(value)
 
 
 def _short(value: Any, limit: int = 200) -> str:

@@ -1,0 +1,375 @@
+"""``make bench``: how fast specloom is, measured against its own import floor in the same run.
+
+Every timing is a cold CLI process (``specloom ...`` as a user runs it), the median of several
+runs, wall clock, with its peak memory (max RSS of the largest process: specloom, ruff or the
+datamodel-code-generator child). The floor is ``python -c "import jinja2, yaml, jsonschema,
+click"``: what any tool built on these libraries pays before doing anything, measured in the same
+run so that ratios hold on a busy or a slow machine.
+
+    .venv/bin/python benchmarks/run.py [--quick] [--repeat N] [--sizes 10,100,1000]
+                                       [--markdown FILE]
+
+Rows: the flagship (``specs/``): validate; full generate into an empty output with nothing
+cached, then with the caches warm (shared types, compiled templates, formatted files, schema-valid
+spec files, tool digest: ``SPECLOOM_CACHE_DIR``); no-op regenerate; ``check``;
+datamodel-code-generator alone on the flagship's shared types (the peer). Every process has
+bytecode compiled (as an installed package has), in a folder of the benchmark.
+Synthetic systems of 10, 100 and 1,000 modules (``synth_specs.py``, 5 methods each): full
+generate with nothing cached and with warm caches, per module and per method; no-op
+regenerate. The in-process bus of the generated flagship: round trips per second through the
+generated client, against a direct await of the same implementation object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+sys.path.insert(0, str(ROOT))
+
+import bench_bus  # noqa: E402
+import synth_specs  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SPECLOOM = [str(BIN / "specloom")] if (BIN / "specloom").exists() else None
+FLOOR = [sys.executable, "-c", "import jinja2, yaml, jsonschema, click"]
+
+
+@dataclass
+class Row:
+    name: str
+    seconds: float
+    runs: int
+    peak_mib: float = 0.0
+    modules: int = 0
+    methods: int = 0
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+
+@dataclass
+class Bench:
+    work: Path
+    repeat: int
+    rows: list[Row] = field(default_factory=list)
+    floor: float = 0.0
+
+    def env(self, cache: Path) -> dict[str, str]:
+        """A run's environment: its own specloom cache; bytecode written (as for an installed
+        package, where pip compiles it) to a folder of the benchmark, not into the tree."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SPECLOOM_", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"))
+        }
+        env["SPECLOOM_CACHE_DIR"] = str(cache)
+        env["PYTHONPYCACHEPREFIX"] = str(self.work / "pycache")
+        return env
+
+
+def specloom_cmd(*args: str) -> list[str]:
+    if SPECLOOM:
+        return [*SPECLOOM, *args]
+    return [sys.executable, "-c", "from generator.cli import main; main()", *args]
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of one process run to completion; raises if it fails."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace")[-2000:]
+            raise SystemExit(f"benchmark command failed ({proc.returncode}): {cmd}\n{tail}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(
+    bench: Bench,
+    cmd: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+    repeat: int | None = None,
+) -> tuple[float, float, int]:
+    """Median seconds, max peak MiB and run count of ``cmd``; ``before`` runs untimed each time."""
+    times, peaks = [], []
+    n = repeat or bench.repeat
+    for _ in range(n):
+        if before:
+            before()
+        seconds, peak = timed(cmd, cwd, env)
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks), n
+
+
+def discard(path: Path, trash: Path) -> None:
+    """Move ``path`` out of the way (deleting thousands of files is slow on some disks)."""
+    if path.exists():
+        trash.mkdir(exist_ok=True)
+        path.rename(trash / f"{path.name}-{time.monotonic_ns()}")
+
+
+def flagship(bench: Bench) -> None:
+    proj = bench.work / "flagship"
+    shutil.copytree(ROOT / "specs", proj / "specs")
+    trash = bench.work / "trash"
+    cold_cache, warm_cache = bench.work / "cache-cold", bench.work / "cache-warm"
+
+    def empty_output() -> None:
+        discard(proj / "generated", trash)
+        discard(proj / "impl", trash)
+
+    def nothing_cached() -> None:
+        empty_output()
+        discard(cold_cache, trash)
+
+    t, peak, n = measure(bench, specloom_cmd("validate", "specs"), proj, bench.env(warm_cache))
+    bench.rows.append(Row("flagship: validate", t, n, peak, 12))
+
+    peer = peer_codegen(bench, proj)
+
+    gen = specloom_cmd("generate", "specs")
+    t, peak, n = measure(bench, gen, proj, bench.env(cold_cache), nothing_cached)
+    bench.rows.append(
+        Row(
+            "flagship: generate, empty output, nothing cached",
+            t,
+            n,
+            peak,
+            12,
+            target=f"<= peer ({peer:.2f}s)",
+            ok=t <= peer,
+        )
+    )
+    timed(gen, proj, bench.env(warm_cache))  # fill the warm cache
+    t, peak, n = measure(bench, gen, proj, bench.env(warm_cache), empty_output)
+    bench.rows.append(
+        Row(
+            "flagship: generate, empty output, caches warm",
+            t,
+            n,
+            peak,
+            12,
+            target="< 3x floor",
+            ok=t < 3 * bench.floor,
+        )
+    )
+    t, peak, n = measure(bench, gen, proj, bench.env(warm_cache))
+    bench.rows.append(
+        Row(
+            "flagship: no-op regenerate",
+            t,
+            n,
+            peak,
+            12,
+            target="< 2x floor",
+            ok=t < 2 * bench.floor,
+        )
+    )
+    t, peak, n = measure(bench, specloom_cmd("check", "specs"), proj, bench.env(warm_cache))
+    bench.rows.append(
+        Row("flagship: check", t, n, peak, 12, target="< 2x floor", ok=t < 2 * bench.floor)
+    )
+
+
+def peer_codegen(bench: Bench, proj: Path) -> float:
+    """datamodel-codegen alone (CLI, builtin formatter) on the flagship's shared types."""
+    from generator.validate import validate_specs
+
+    result = validate_specs(proj / "specs")
+    if result.spec is None:
+        raise SystemExit("the flagship specs do not validate")
+    types = {t.name: t.schema for t in result.spec.types}
+    cmd = datamodel_codegen_cmd(bench.work, types)
+    t, peak, n = measure(bench, cmd, bench.work, bench.env(bench.work / "cache-peer"))
+    bench.rows.append(
+        Row(f"peer: datamodel-codegen alone, {len(types)} shared types", t, n, peak, note="peer")
+    )
+    return t
+
+
+def datamodel_codegen_cmd(folder: Path, types: dict | None = None) -> list[str]:
+    """datamodel-codegen with the options specloom uses, on ``types`` (JSON Schemas by name)."""
+    from generator.render.types_module import _json_schema
+
+    source = folder / "types.json"
+    source.write_text(json.dumps(_json_schema(types or {"Empty": {"type": "object"}})))
+    return [
+        str(BIN / "datamodel-codegen"),
+        *("--input", str(source), "--input-file-type", "jsonschema"),
+        *("--output", str(folder / "types_peer.py")),
+        *("--output-model-type", "pydantic_v2.BaseModel", "--target-python-version", "3.11"),
+        *("--use-annotated", "--field-constraints", "--use-standard-collections"),
+        *("--use-union-operator", "--disable-timestamp", "--enum-field-as-literal", "all"),
+        *("--use-schema-description", "--use-field-description", "--formatters", "builtin"),
+    ]
+
+
+def synthetic(bench: Bench, sizes: list[int], methods: int = 5) -> None:
+    """Each size: full generate into an empty output, nothing cached, then with caches warm."""
+    trash = bench.work / "trash"
+    per_method: dict[int, float] = {}
+    for size in sizes:
+        proj = bench.work / f"synth-{size}"
+        synth_specs.write_system(proj / "specs", size, methods)
+        gen = specloom_cmd("generate", "specs")
+        cold, warm = bench.work / f"cache-synth-{size}-cold", bench.work / "cache-synth"
+        repeat = min(bench.repeat, 3) if size >= 1000 else bench.repeat
+
+        def empty_output(proj: Path = proj) -> None:
+            discard(proj / "generated", trash)
+            discard(proj / "impl", trash)
+
+        def nothing_cached(cold: Path = cold, empty: Callable[[], None] = empty_output) -> None:
+            empty()
+            discard(cold, trash)
+
+        t, peak, n = measure(bench, gen, proj, bench.env(cold), nothing_cached, repeat)
+        per_method[size] = t / (size * methods)
+        row = Row(
+            f"synthetic {size} modules: generate, nothing cached", t, n, peak, size, size * methods
+        )
+        if size >= 1000:
+            flat = per_method.get(100)
+            row.target = "< 20s, < 2.5 ms/method, < 500 MiB"
+            row.ok = t < 20 and per_method[size] < 0.0025 and peak < 500
+            if flat is not None:
+                row.target += ", flat from 100 (<= 1.2x)"
+                row.ok = row.ok and per_method[size] <= 1.2 * flat
+        bench.rows.append(row)
+        timed(gen, proj, bench.env(warm))  # warm the caches
+        t, peak, n = measure(bench, gen, proj, bench.env(warm), empty_output, repeat)
+        bench.rows.append(
+            Row(
+                f"synthetic {size} modules: generate, caches warm", t, n, peak, size, size * methods
+            )
+        )
+        if size >= 100:
+            t, peak, n = measure(bench, gen, proj, bench.env(warm), repeat=repeat)
+            bench.rows.append(
+                Row(f"synthetic {size} modules: no-op regenerate", t, n, peak, size, size * methods)
+            )
+
+
+def bus(bench: Bench, n: int = 20_000) -> None:
+    repeats = [asyncio.run(bench_bus.run_generated(n, ROOT)) for _ in range(3)]
+    direct = statistics.median(r["direct await"] for r in repeats)
+    rate = statistics.median(r["generated client+bus"] for r in repeats)
+    bench.rows.append(Row("bus: direct await of DatabaseImpl.create", 1 / direct, 3, note="rate"))
+    bench.rows.append(
+        Row(
+            "bus: generated client -> bus -> host -> DatabaseImpl.create",
+            1 / rate,
+            3,
+            target=">= 20,000/s",
+            ok=rate >= 20_000,
+            note=f"rate; overhead x{direct / rate:.1f}",
+        )
+    )
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; load average {load}"
+    )
+
+
+def table(bench: Bench) -> str:
+    head = (
+        "| case | median | x floor | per module | per method | peak MiB | runs | target | ok |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---|:-:|\n"
+    )
+    lines = []
+    for r in bench.rows:
+        if r.note.startswith("rate"):
+            extra = r.note.removeprefix("rate").lstrip("; ")
+            median = f"{1 / r.seconds:,.0f}/s" + (f" ({extra})" if extra else "")
+            ratio = per_module = per_method = peak = ""
+        else:
+            median = f"{r.seconds:.3f}s"
+            ratio = f"{r.seconds / bench.floor:.2f}" if bench.floor else ""
+            per_module = f"{1000 * r.seconds / r.modules:.1f} ms" if r.modules else ""
+            per_method = f"{1000 * r.seconds / r.methods:.2f} ms" if r.methods else ""
+            peak = f"{r.peak_mib:.0f}"
+        ok = "" if r.ok is None else ("yes" if r.ok else "**no**")
+        cells = [r.name, median, ratio, per_module, per_method, peak, str(r.runs), r.target, ok]
+        lines.append("| " + " | ".join(cells) + " |")
+    return head + "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per case (median)")
+    parser.add_argument("--sizes", default="10,100,1000", help="synthetic system sizes")
+    parser.add_argument("--quick", action="store_true", help="3 runs, sizes 10 and 100 only")
+    parser.add_argument("--markdown", type=Path, default=ROOT / "bench-results" / "latest.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.quick:
+        args.repeat = 3
+        sizes = [s for s in sizes if s < 1000]
+    started = machine()
+    work = Path(tempfile.mkdtemp(prefix="specloom-bench-"))
+    bench = Bench(work, args.repeat)
+    try:
+        warm_up = bench.env(work / "cache-warm-up")
+        timed(FLOOR, work, warm_up)  # bytecode of the libraries and of specloom, once
+        shutil.copytree(ROOT / "specs", work / "warm-up" / "specs")
+        timed(specloom_cmd("generate", "specs"), work / "warm-up", warm_up)
+        timed(datamodel_codegen_cmd(work / "warm-up"), work, warm_up)
+        t, peak, n = measure(bench, FLOOR, work, warm_up)
+        bench.floor = t
+        bench.rows.append(Row("floor: import jinja2, yaml, jsonschema, click", t, n, peak))
+        print(f"floor {t:.3f}s; flagship ...", file=sys.stderr, flush=True)
+        flagship(bench)
+        print(f"synthetic {sizes} ...", file=sys.stderr, flush=True)
+        synthetic(bench, sizes)
+        print("bus ...", file=sys.stderr, flush=True)
+        bus(bench)
+    finally:
+        print("cleaning up ...", file=sys.stderr, flush=True)
+        shutil.rmtree(work, ignore_errors=True)
+    text = f"Machine: {started} (at start).\n\n{table(bench)}"
+    print(text)
+    args.markdown.parent.mkdir(parents=True, exist_ok=True)
+    args.markdown.write_text(text)
+    failed = [r.name for r in bench.rows if r.ok is False]
+    if failed:
+        print(f"{len(failed)} target(s) missed: {'; '.join(failed)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
