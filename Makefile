@@ -42,6 +42,8 @@ demo: setup
 test: setup
 	$(BIN)/ruff check generator tests benchmarks templates/code/runtime
 	$(BIN)/ruff format --check generator tests benchmarks templates/code/runtime
+	$(BIN)/mypy generator
+	$(BIN)/mypy --strict templates/code/runtime
 	$(BIN)/specloom validate specs
 	$(BIN)/specloom check specs
 	$(BIN)/python -m pytest -p no:cacheprovider generated/tests
@@ -55,8 +57,9 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 
 lint: setup
-	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks templates/code/runtime
 	$(BIN)/mypy generator
+	$(BIN)/mypy --strict templates/code/runtime
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -204,6 +204,7 @@ def _run_codegen(source: str) -> str:
     from datamodel_code_generator import (
         DataModelType,
         InputFileType,
+        LiteralType,
         PythonVersion,
         generate,
     )
@@ -221,7 +222,7 @@ def _run_codegen(source: str) -> str:
                 use_standard_collections=True,
                 use_union_operator=True,
                 disable_timestamp=True,
-                enum_field_as_literal="all",
+                enum_field_as_literal=LiteralType.All,
                 use_schema_description=True,
                 use_field_description=True,
                 formatters=[],

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
@@ -99,7 +99,7 @@ def _diagnostic(doc: SpecDocument, err: ValidationError) -> Diagnostic:
     line, col = doc.at(path)
     hint = schema.get("description", "")[:160]
     if err.validator == "enum" and isinstance(err.instance, str):
-        choices = [str(v) for v in err.validator_value]
+        choices = [str(v) for v in cast(list[Any], err.validator_value)]
         close = difflib.get_close_matches(err.instance, choices, n=1)
         hint = f"did you mean {close[0]!r}?" if close else hint
     return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"{err.message} at {where}", hint)
@@ -119,7 +119,7 @@ def _misspelt_required(errors: list[ValidationError]) -> set[int]:
     drop = set()
     for e in errors:
         if e.validator == "required" and isinstance(e.instance, dict):
-            missing = [k for k in e.validator_value if k not in e.instance]
+            missing = [k for k in cast(list[str], e.validator_value) if k not in e.instance]
             extra = unknown.get(tuple(e.absolute_path), [])
             if missing and all(difflib.get_close_matches(k, extra, n=1) for k in missing):
                 drop.add(id(e))
