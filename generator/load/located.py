@@ -186,11 +186,36 @@ class _Builder:
         return out
 
 
+def _count_events(text: str) -> None:
+    """Stream the parser's events once, cheaply, and stop a document too big to compose.
+
+    Composing builds every node in memory before the node budget can be checked; a 2 MiB flat
+    list of a million items would cost seconds and hundreds of MiB. Aliases are single events,
+    so alias bombs pass here and are stopped by the builder's budget.
+    """
+    counter = _Loader(text)
+    try:
+        events = 0
+        while counter.check_event():
+            event = counter.get_event()
+            events += 1
+            if events > 2 * MAX_NODES:
+                raise YamlProblem(
+                    "E_YAML_TOO_BIG",
+                    f"document has more than {MAX_NODES} nodes",
+                    *_mark(event),
+                    hint="split it into several files",
+                )
+    finally:
+        counter.dispose()
+
+
 def parse_yaml(text: str) -> Located:
     """Parse one YAML document; raise :class:`YamlProblem` with a location on any problem."""
     loader = _Loader(text)
     try:
         try:
+            _count_events(text)
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark

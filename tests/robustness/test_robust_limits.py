@@ -1,6 +1,7 @@
 """Hostile spec files are rejected with one clear line each, in a process whose address space is
 capped (``RLIMIT_AS``) and under a hang guard: a 10 MB file, 10,000 levels of nesting (flow
-sequences, flow mappings, block sequences), and a YAML billion-laughs alias bomb."""
+sequences, flow mappings, block sequences), a YAML billion-laughs alias bomb, and a file under the
+size limit holding a million nodes."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ CASES = {
     "deep-flow-mappings": ("types: " + "{a: " * DEEP + "1" + "}" * DEEP + "\n", "E_YAML_TOO_DEEP"),
     "deep-block-sequences": ("types:\n  " + "- " * DEEP + "x\n", "E_YAML_TOO_DEEP"),
     "billion-laughs": (_laughs(), "E_YAML_TOO_BIG"),
+    # Under the size limit, but a million nodes: stopped while streaming, before composing.
+    "flat-million-items": ("types: [" + ",".join(["1"] * 1_000_000) + "]\n", "E_YAML_TOO_BIG"),
 }
 
 
