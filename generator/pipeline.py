@@ -165,7 +165,12 @@ def generate(opts: Options) -> Outcome:
     _check_folders(opts)
     fp = fingerprint(opts)
     manifest = Manifest.load(opts.out)
-    if not opts.force and manifest.fingerprint == fp and outputs_intact(opts.out, manifest):
+    if (
+        not opts.force
+        and manifest.fingerprint == fp
+        and outputs_intact(opts.out, manifest)
+        and all((opts.impl_root / rel).is_file() for rel in manifest.scaffolds)
+    ):
         outcome = Outcome(unchanged=len(manifest.files), short_circuit=True)
         outcome.seconds = time.perf_counter() - start
         return outcome
@@ -189,6 +194,7 @@ def generate(opts: Options) -> Outcome:
             fingerprint=fp,
             generator=__version__,
             before_manifest=write_scaffolds,
+            scaffolds=list(scaffolds),
         )
     outcome = Outcome(
         written=sum(c.new is not None for c in plan.changes),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +74,7 @@ def apply_changes(
     fingerprint: str,
     generator: str,
     before_manifest: Callable[[], object] | None = None,
+    scaffolds: Sequence[str] = (),
 ) -> None:
     """Write ``plan`` (from :func:`plan_changes`), call ``before_manifest``, then the manifest.
 
@@ -102,7 +103,10 @@ def apply_changes(
     if before_manifest is not None:
         before_manifest()
     manifest = Manifest(
-        {rel: sha256(text.encode("utf-8")) for rel, text in files.items()}, fingerprint, generator
+        {rel: sha256(text.encode("utf-8")) for rel, text in files.items()},
+        fingerprint,
+        generator,
+        scaffolds=list(scaffolds),
     )
     if manifest.dumps() != plan.manifest.dumps() or plan.changes:
         manifest.save(out)

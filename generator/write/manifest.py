@@ -28,6 +28,9 @@ class Manifest:
     fingerprint: str = ""
     generator: str = ""
     pending: dict[str, str] = field(default_factory=dict)
+    # Implementation files (relative to the project root) that generation keeps in existence:
+    # a no-op run still renders when one of them is missing, so deleting one restores its scaffold.
+    scaffolds: list[str] = field(default_factory=list)
 
     def ours(self, rel: str, digest: str) -> bool:
         """Whether content with ``digest`` at ``rel`` is what specloom wrote (or was writing)."""
@@ -45,6 +48,7 @@ class Manifest:
                 data.get("fingerprint", ""),
                 data.get("generator", ""),
                 dict(data.get("pending", {})),
+                list(data.get("scaffolds", [])),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return Manifest()
@@ -58,6 +62,8 @@ class Manifest:
         }
         if self.pending:
             data["pending"] = dict(sorted(self.pending.items()))
+        if self.scaffolds:
+            data["scaffolds"] = sorted(self.scaffolds)
         return json.dumps(data, indent=2) + "\n"
 
     def save(self, out: Path) -> None:

@@ -75,6 +75,18 @@ def test_scaffolds_are_created_once_and_never_overwritten(tmp_path: Path) -> Non
     assert "Read one note." in (project.out / "notes/contracts/notes_v1.py").read_text()
 
 
+def test_a_deleted_scaffold_is_restored_by_a_no_op_generate(tmp_path: Path) -> None:
+    project = generate_notes(tmp_path / "project", impl=False)
+    store = project.impl / "store.py"
+    fresh = store.read_text()
+    store.unlink()
+    proc = ok(specloom("generate", "specs", cwd=project.root))
+    assert "created impl/store.py" in proc.stderr
+    assert store.read_text() == fresh
+    proc = ok(specloom("generate", "specs", cwd=project.root))
+    assert "(up to date)" in proc.stdout
+
+
 @pytest.fixture(scope="module")
 def grown(tmp_path_factory: pytest.TempPathFactory):
     """The notes example (complete implementations) after Notes@1 gained ``count_notes``."""
