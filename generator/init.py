@@ -143,8 +143,13 @@ def parse_data(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 
 def _questions(template: Path) -> list[str] | None:
-    """Names of the template's questions (None when they cannot be read, e.g. a git URL)."""
-    config = template / "copier.yml"
+    """Names of the template's questions (None when they cannot be read, e.g. a git URL).
+
+    specloom's template keeps them in ``questions.yml``, which its ``copier.yml`` includes.
+    """
+    config = template / "questions.yml"
+    if not config.is_file():
+        config = template / "copier.yml"
     if not config.is_file():
         return None
     try:

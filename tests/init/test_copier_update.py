@@ -38,12 +38,27 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
-@pytest.fixture(scope="module")
-def updated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A project made from template 1.0.0, edited by its user, then updated to 2.0.0."""
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", params=["template-folder", "specloom-repository"])
+def updated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """A project made from template 1.0.0, edited by its user, then updated to 2.0.0.
+
+    The template repository is either templates/project alone, or laid out like specloom's own
+    repository (its root copier.yml pointing into templates/project)."""
     root = tmp_path_factory.mktemp("update")
     template = root / "template"
-    shutil.copytree(template_dir(), template, ignore=shutil.ignore_patterns("__pycache__"))
+    ignore = shutil.ignore_patterns("__pycache__")
+    if request.param == "template-folder":
+        shutil.copytree(template_dir(), template, ignore=ignore)
+        files = template / "template"
+    else:
+        shutil.copytree(template_dir(), template / "templates" / "project", ignore=ignore)
+        shutil.copy(REPO / "copier.yml", template / "copier.yml")
+        files = template / "templates" / "project" / "template"
     git("init", "-q", cwd=template)
     commit_all(template, "template 1")
     git("tag", "1.0.0", cwd=template)
@@ -64,7 +79,6 @@ def updated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     commit_all(project, "our notes")
 
     # Template 2.0.0: a new Makefile target, a README line, and a change to a starter spec.
-    files = template / "template"
     with (files / "Makefile.jinja").open("a", encoding="utf-8") as fh:
         fh.write(NEW_TARGET)
     replace_in(

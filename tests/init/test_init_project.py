@@ -170,7 +170,7 @@ def test_precommit_config_uses_the_hooks_specloom_ships(new_project) -> None:
 
 
 def test_reserved_package_names_cover_specloom_rules() -> None:
-    config = yaml.safe_load((REPO / "templates/project/copier.yml").read_text("utf-8"))
+    config = yaml.safe_load((REPO / "templates/project/questions.yml").read_text("utf-8"))
     reserved = set(config["reserved_package_names"]["default"])
     must = {
         n
