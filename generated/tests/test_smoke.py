@@ -4,7 +4,9 @@
 
 import asyncio
 
-from orchestra.runtime.testing import check_system
+import pytest
+
+from orchestra.runtime.testing import check_interface_only, check_system
 from orchestra.system import CLIENTS, MODULES
 
 
@@ -24,3 +26,11 @@ def test_every_module_starts_and_answers() -> None:
         "deployment",
         "security",
     ]
+
+
+@pytest.mark.parametrize("module", [m.name for m in MODULES])
+def test_implementation_talks_only_through_contracts(module: str) -> None:
+    """Coordination rules 1 and 3: no imports of other modules' code, one client per dependency."""
+    missing = check_interface_only(MODULES, module)
+    if missing:
+        pytest.skip(missing)

@@ -50,3 +50,33 @@ def test_a_broken_implementation_fails_its_contract_test(notes, breakage: str) -
     assert "FAILED tests/contract/test_notes_v1.py::test_implementation" in proc.stdout
     assert message in proc.stdout
     assert "test_notes_v1.py::test_mock" not in proc.stdout  # the mock still passes
+
+
+IMPORTS = "from notes.modules.notes import NotesBase\n"
+SHORTCUTS = {
+    "another-implementation": (
+        "from impl.store import StoreImpl\n",
+        "another module's implementation",
+    ),
+    "another-base": (
+        "from notes.modules.store import StoreBase\n",
+        "another module's generated base",
+    ),
+    "a-mock": ("from notes.mocks.key_value_v1 import KeyValueV1Mock\n", "imports generated mocks"),
+    "relative": ("from . import store\n", "another module's implementation"),
+}
+
+
+@pytest.mark.parametrize("shortcut", sorted(SHORTCUTS))
+def test_importing_around_the_contracts_fails_the_rules_test(notes, shortcut: str) -> None:
+    """Coordination rule 1: an implementation that imports another module's code (instead of
+    using its contract client) fails the generated smoke test, naming the line."""
+    line, message = SHORTCUTS[shortcut]
+    edit(notes.impl / "notes.py", IMPORTS, IMPORTS + line)
+    proc = pytest_generated(notes.out, "tests/test_smoke.py")
+    assert proc.returncode == 1, proc.stdout
+    assert (
+        "FAILED tests/test_smoke.py::test_implementation_talks_only_through_contracts[notes]"
+        in (proc.stdout)
+    )
+    assert message in proc.stdout

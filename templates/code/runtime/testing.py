@@ -7,7 +7,10 @@ passed, a reason string when it could not run (pending stubs, no implementation)
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .envelope import Envelope
@@ -15,9 +18,9 @@ from .errors import DeclaredError, InvalidParams, RequestTimeout
 from .mock import Mock
 from .replay import replay
 from .service import Client, pending_stubs
-from .system import ModuleDef, System
+from .system import ModuleDef, System, impl_package
 
-__all__ = ["check_edge", "check_example", "check_system"]
+__all__ = ["check_edge", "check_example", "check_interface_only", "check_system"]
 
 
 def _provider(modules: Sequence[ModuleDef], key: str) -> ModuleDef:
@@ -190,3 +193,54 @@ async def check_system(
             except DeclaredError:
                 pass
         return health
+
+
+def check_interface_only(modules: Sequence[ModuleDef], name: str) -> str | None:
+    """The seed's rules 1 and 3 on an implementation's source: it talks to other modules only
+    through the contracts it consumes (one client each), never by importing their code.
+
+    Imports of another module's implementation or generated base, of any mock or adapter, or of
+    a contract the module neither provides nor consumes fail the check. Returns a reason when the
+    module has no implementation file to check.
+    """
+    d = next(m for m in modules if m.name == name)
+    package, _, own = d.deps_cls.__module__.partition(".modules.")
+    impl = impl_package()
+    spec = importlib.util.find_spec(f"{impl}.{name}")
+    if spec is None or spec.origin is None:
+        return f"{name}: no implementation"
+    others = {m.name for m in modules} - {own}
+    allowed = {mock.__module__.rsplit(".", 1)[-1] for mock in d.mocks}
+    allowed |= {dep.client.__module__.rsplit(".", 1)[-1] for dep in d.consumes}
+    source = Path(spec.origin).read_text("utf-8")
+    problems = []
+    for node in ast.walk(ast.parse(source, spec.origin)):
+        targets: list[str] = []
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            if node.level:
+                base = node.module or ""
+                targets = [base] if base else [a.name for a in node.names]
+                targets = [f"{impl}.{t}" for t in targets]
+            else:
+                targets = [node.module or ""]
+        for target in targets:
+            parts = target.split(".")
+            why = ""
+            if parts[0] == impl and len(parts) > 1 and parts[1] in others:
+                why = "imports another module's implementation"
+            elif parts[0] == package and len(parts) > 2:
+                kind, item = parts[1], parts[2]
+                if kind == "modules" and item != own:
+                    why = "imports another module's generated base"
+                elif kind in ("mocks", "adapters"):
+                    why = f"imports generated {kind}"
+                elif kind == "contracts" and item not in allowed:
+                    why = "imports a contract it neither provides nor consumes"
+            if why:
+                problems.append(f"line {node.lineno}: {why}: {target}")
+    assert not problems, f"{spec.origin}: " + "; ".join(problems)
+    return None

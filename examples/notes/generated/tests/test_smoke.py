@@ -4,10 +4,20 @@
 
 import asyncio
 
-from notes.runtime.testing import check_system
+import pytest
+
+from notes.runtime.testing import check_interface_only, check_system
 from notes.system import CLIENTS, MODULES
 
 
 def test_every_module_starts_and_answers() -> None:
     health = asyncio.run(check_system(MODULES, CLIENTS))
     assert [row["module"] for row in health] == ["store", "notes"]
+
+
+@pytest.mark.parametrize("module", [m.name for m in MODULES])
+def test_implementation_talks_only_through_contracts(module: str) -> None:
+    """Coordination rules 1 and 3: no imports of other modules' code, one client per dependency."""
+    missing = check_interface_only(MODULES, module)
+    if missing:
+        pytest.skip(missing)
