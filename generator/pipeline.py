@@ -67,7 +67,16 @@ def _tool_digest() -> str:
     tpl = builtin_templates()
     groups = [
         ("generator", Path(__file__).resolve().parent, _generator_files()),
-        ("templates", tpl, sorted(p for p in tpl.rglob("*") if p.is_file())),
+        # templates/project is the copier template of `specloom init`: it shapes no output here.
+        (
+            "templates",
+            tpl,
+            sorted(
+                p
+                for p in tpl.rglob("*")
+                if p.is_file() and p.relative_to(tpl).parts[0] != "project"
+            ),
+        ),
     ]
     key = hashlib.sha256(f"specloom {__version__}\n".encode())
     for name, root, paths in groups:

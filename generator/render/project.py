@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..model.graph import edges
@@ -275,14 +274,3 @@ def _method_sources(text: str, class_name: str) -> dict[str, str]:
 
 def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     return min([node.lineno, *(d.lineno for d in node.decorator_list)])
-
-
-def template_files(user_templates: str | None) -> list[Path]:
-    """Every template file that can influence output (for the generation fingerprint)."""
-    roots = [builtin_templates()] + ([Path(user_templates)] if user_templates else [])
-    return sorted(
-        p
-        for root in roots
-        for p in root.rglob("*")
-        if p.is_file() and "project" not in p.relative_to(root).parts[:1]
-    )
