@@ -79,6 +79,7 @@ class ContractView:
     provider: str  # module name
     provider_agent: str
     file: str  # spec file, for headers
+    event_adapters: tuple[tuple[str, str], ...] = ()  # (event, TypeAdapter expression)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class ModuleView:
     implements: tuple[ContractView, ...] = ()  # the newest provided version of each contract
     serves: tuple[ServeView, ...] = ()  # per provided version: what serves it
     legacy: tuple[LegacyView, ...] = ()
-    events: tuple[tuple[str, str], ...] = ()  # (event, topic) of implemented contracts
+    events: tuple[tuple[str, str], ...] = ()  # (event, contract constant) of implemented ones
     subscribes: tuple[
         str, ...
     ] = ()  # topics of consumed contracts' events  # older versions the module serves itself
@@ -277,9 +278,18 @@ class _Builder:
         models: list[InlineModel] = []
         used: set[str] = set()
         methods = tuple(self.method(c, m, imports, models, used) for m in c.methods)
+        event_types = []
         for e in c.events:
             if e.payload is not None:
-                self.annotation(e.payload, pascal(e.name) + "Event", used, e.origin.at())
+                expr = self.annotation(e.payload, pascal(e.name) + "Event", used, e.origin.at())
+                imports.update(expr.imports)
+                models.extend(expr.models)
+                config = (
+                    ", config=ConfigDict(regex_engine='python-re')"
+                    if "pattern=" in expr.hint
+                    else ""
+                )
+                event_types.append((e.name, f"TypeAdapter({expr.hint}{config})"))
         providers = self.spec.providers(c.key)
         provider = providers[0] if providers else None
         return ContractView(
@@ -296,6 +306,7 @@ class _Builder:
             methods=methods,
             errors=tuple(ErrorView(e.name, e.summary) for e in c.errors),
             events=tuple((e.name, e.summary) for e in c.events),
+            event_adapters=tuple(event_types),
             models=_dedupe(models),
             imports=tuple(sorted(imports)),
             type_imports=tuple(sorted(used)),
@@ -381,9 +392,7 @@ class _Builder:
             implements=versions.implements,
             serves=versions.serves,
             legacy=versions.legacy,
-            events=tuple(
-                (name, f"{c.key}.{name}") for c in versions.implements for name, _ in c.events
-            ),
+            events=tuple((name, c.const) for c in versions.implements for name, _ in c.events),
             subscribes=tuple(
                 f"{d.contract.key}.{name}" for d in deps for name, _ in d.contract.events
             ),

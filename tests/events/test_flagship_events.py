@@ -13,7 +13,7 @@ SCRIPT = textwrap.dedent(
     """
     import asyncio, json, sys
     sys.path[:0] = [sys.argv[1] + "/generated", sys.argv[1]]
-    from orchestra.runtime import System
+    from orchestra.runtime import ContractViolation, System
     from orchestra.system import CLIENTS, MODULES
 
     async def main():
@@ -33,8 +33,14 @@ SCRIPT = textwrap.dedent(
                 unknown = "accepted"
             except ValueError as exc:
                 unknown = str(exc)
+            engine_impl = system.modules["core_engine"].objects[0]
+            try:
+                await engine_impl.emit("task_completed", {"task_id": 7})
+                invalid = "accepted"
+            except ContractViolation as exc:
+                invalid = str(exc)
             print(json.dumps({"topics": topics, "completed": framework.completed,
-                              "unknown": unknown}))
+                              "unknown": unknown, "invalid": invalid}))
 
     asyncio.run(main())
     """
@@ -52,3 +58,4 @@ def test_task_completed_reaches_the_agent_framework() -> None:
     assert ["CoreEngine@1.task_completed", "agent-03-core-engine", "event"] in out["topics"]
     assert out["completed"] == {"t-ev": "completed"}
     assert "no provided contract declares event 'no_such_event'" in out["unknown"]
+    assert out["invalid"] == "payload of event CoreEngine@1.task_completed breaks the contract"

@@ -12,7 +12,7 @@ reachable through communicate (they are reached only through their contracts, se
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Annotated, cast
+from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -68,6 +68,13 @@ class SelfValidateParams(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
 
 
+class AgentMessageEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    source: Annotated[str, Field(strict=True, min_length=1)]
+    target: Annotated[str, Field(strict=True, min_length=1)]
+    action: Literal["create", "read", "update", "delete", "query", "custom"]
+
+
 AGENT_V1 = ContractSpec(
     name="Agent",
     version=1,
@@ -96,6 +103,9 @@ AGENT_V1 = ContractSpec(
             TypeAdapter(Annotated[bool, Field(strict=True)]),
             (),
         ),
+    },
+    events={
+        "agent_message": TypeAdapter(AgentMessageEvent),
     },
 )
 

@@ -99,6 +99,9 @@ CORE_ENGINE_V1 = ContractSpec(
             (InvalidConfig,),
         ),
     },
+    events={
+        "task_completed": TypeAdapter(TaskResult),
+    },
 )
 
 

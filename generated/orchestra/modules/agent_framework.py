@@ -22,7 +22,7 @@ from ..contracts.agent_v1 import AGENT_V1, AgentV1
 from ..contracts.core_engine_v1 import CoreEngineV1
 from ..contracts.database_v1 import DatabaseV1
 from ..contracts.llm_v1 import LlmV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["AgentFrameworkBase", "AgentFrameworkConfig", "AgentFrameworkDeps"]
 
@@ -86,8 +86,8 @@ class AgentFrameworkBase(AgentV1, ModuleRuntime, ABC):
     MODULE = "agent_framework"
     AGENT = "agent-06-agent-framework"
     PROVIDES = (AGENT_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {
-        "agent_message": "Agent@1.agent_message",
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {
+        "agent_message": AGENT_V1,
     }
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ("CoreEngine@1.task_completed",)
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.api_v1 import API_V1, ApiV1
 from ..contracts.core_engine_v1 import CoreEngineV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["ApiBase", "ApiConfig", "ApiDeps"]
 
@@ -82,7 +82,7 @@ class ApiBase(ApiV1, ModuleRuntime, ABC):
     MODULE = "api"
     AGENT = "agent-04-api"
     PROVIDES = (API_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ("CoreEngine@1.task_completed",)
 
     def __init__(self, *, deps: ApiDeps, config: ApiConfig) -> None:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..contracts.core_engine_v1 import CORE_ENGINE_V1, CoreEngineV1
 from ..contracts.database_v1 import DatabaseV1
 from ..contracts.llm_v1 import LlmV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["CoreEngineBase", "CoreEngineConfig", "CoreEngineDeps"]
 
@@ -87,8 +87,8 @@ class CoreEngineBase(CoreEngineV1, ModuleRuntime, ABC):
     MODULE = "core_engine"
     AGENT = "agent-03-core-engine"
     PROVIDES = (CORE_ENGINE_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {
-        "task_completed": "CoreEngine@1.task_completed",
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {
+        "task_completed": CORE_ENGINE_V1,
     }
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.database_v1 import DATABASE_V1, DatabaseV1
 from ..contracts.infrastructure_v1 import InfrastructureV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["DatabaseBase", "DatabaseConfig", "DatabaseDeps"]
 
@@ -79,7 +79,7 @@ class DatabaseBase(DatabaseV1, ModuleRuntime, ABC):
     MODULE = "database"
     AGENT = "agent-02-database"
     PROVIDES = (DATABASE_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: DatabaseDeps, config: DatabaseConfig) -> None:

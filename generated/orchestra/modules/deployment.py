@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..contracts.deployment_v1 import DEPLOYMENT_V1, DeploymentV1
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.testing_v1 import TestingV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["DeploymentBase", "DeploymentConfig", "DeploymentDeps"]
 
@@ -87,7 +87,7 @@ class DeploymentBase(DeploymentV1, ModuleRuntime, ABC):
     MODULE = "deployment"
     AGENT = "agent-11-deployment"
     PROVIDES = (DEPLOYMENT_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: DeploymentDeps, config: DeploymentConfig) -> None:

@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.documentation_v1 import DOCUMENTATION_V1, DocumentationV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["DocumentationBase", "DocumentationConfig", "DocumentationDeps"]
 
@@ -77,7 +77,7 @@ class DocumentationBase(DocumentationV1, ModuleRuntime, ABC):
     MODULE = "documentation"
     AGENT = "agent-10-documentation"
     PROVIDES = (DOCUMENTATION_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: DocumentationDeps, config: DocumentationConfig) -> None:

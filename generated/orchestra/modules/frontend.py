@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.api_v1 import ApiV1
 from ..contracts.frontend_v1 import FRONTEND_V1, FrontendV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["FrontendBase", "FrontendConfig", "FrontendDeps"]
 
@@ -77,7 +77,7 @@ class FrontendBase(FrontendV1, ModuleRuntime, ABC):
     MODULE = "frontend"
     AGENT = "agent-05-frontend"
     PROVIDES = (FRONTEND_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: FrontendDeps, config: FrontendConfig) -> None:

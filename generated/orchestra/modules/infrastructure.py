@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.infrastructure_v1 import INFRASTRUCTURE_V1, InfrastructureV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["InfrastructureBase", "InfrastructureConfig", "InfrastructureDeps"]
 
@@ -80,7 +80,7 @@ class InfrastructureBase(InfrastructureV1, ModuleRuntime, ABC):
     MODULE = "infrastructure"
     AGENT = "agent-01-infrastructure"
     PROVIDES = (INFRASTRUCTURE_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: InfrastructureDeps, config: InfrastructureConfig) -> None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.llm_v1 import LLM_V1, LlmV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["LlmBase", "LlmConfig", "LlmDeps"]
 
@@ -85,7 +85,7 @@ class LlmBase(LlmV1, ModuleRuntime, ABC):
     MODULE = "llm"
     AGENT = "agent-07-llm"
     PROVIDES = (LLM_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: LlmDeps, config: LlmConfig) -> None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.monitoring_v1 import MONITORING_V1, MonitoringV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["MonitoringBase", "MonitoringConfig", "MonitoringDeps"]
 
@@ -80,7 +80,7 @@ class MonitoringBase(MonitoringV1, ModuleRuntime, ABC):
     MODULE = "monitoring"
     AGENT = "agent-08-monitoring"
     PROVIDES = (MONITORING_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: MonitoringDeps, config: MonitoringConfig) -> None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.security_v1 import SECURITY_V1, SecurityV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["SecurityBase", "SecurityConfig", "SecurityDeps"]
 
@@ -85,7 +85,7 @@ class SecurityBase(SecurityV1, ModuleRuntime, ABC):
     MODULE = "security"
     AGENT = "agent-12-security"
     PROVIDES = (SECURITY_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: SecurityDeps, config: SecurityConfig) -> None:

@@ -28,7 +28,7 @@ from ..contracts.llm_v1 import LlmV1
 from ..contracts.monitoring_v1 import MonitoringV1
 from ..contracts.security_v1 import SecurityV1
 from ..contracts.testing_v1 import TESTING_V1, TestingV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["TestingBase", "TestingConfig", "TestingDeps"]
 
@@ -108,7 +108,7 @@ class TestingBase(TestingV1, ModuleRuntime, ABC):
     MODULE = "testing"
     AGENT = "agent-09-testing"
     PROVIDES = (TESTING_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ("CoreEngine@1.task_completed", "Agent@1.agent_message")
 
     def __init__(self, *, deps: TestingDeps, config: TestingConfig) -> None:

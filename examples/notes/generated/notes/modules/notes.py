@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.key_value_v1 import KeyValueV1
 from ..contracts.notes_v1 import NOTES_V1, NotesV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["NotesBase", "NotesConfig", "NotesDeps"]
 
@@ -74,7 +74,7 @@ class NotesBase(NotesV1, ModuleRuntime, ABC):
     MODULE = "notes"
     AGENT = "agent-02-notes"
     PROVIDES = (NOTES_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: NotesDeps, config: NotesConfig) -> None:

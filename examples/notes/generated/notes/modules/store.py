@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from ..contracts.key_value_v1 import KEY_VALUE_V1, KeyValueV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["StoreBase", "StoreConfig", "StoreDeps"]
 
@@ -66,7 +66,7 @@ class StoreBase(KeyValueV1, ModuleRuntime, ABC):
     MODULE = "store"
     AGENT = "agent-01-store"
     PROVIDES = (KEY_VALUE_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: StoreDeps, config: StoreConfig) -> None:

@@ -108,6 +108,8 @@ class ContractSpec:
     name: str
     version: int
     methods: Mapping[str, MethodSpec] = field(compare=False)
+    events: Mapping[str, TypeAdapter[Any]] = field(default_factory=dict, compare=False)
+    """Payload types of the events the provider publishes, by event name."""
 
     @property
     def key(self) -> str:

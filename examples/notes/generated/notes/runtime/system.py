@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
+from pydantic import ValidationError
+
 from .bus import Bus
 from .envelope import Envelope
-from .errors import NotImplementedYet
+from .errors import ContractViolation, NotImplementedYet, validation_details
 from .service import Client, ContractSpec, ServiceHost, pending_stubs
 
 __all__ = ["Dependency", "ModuleDef", "ModuleRuntime", "RunningModule", "System"]
@@ -27,20 +29,34 @@ class ModuleRuntime:
     consumes. Topics are ``"<Contract>@<major>.<event>"``.
     """
 
-    EVENTS: ClassVar[Mapping[str, str]] = {}  # event name -> topic (provided contracts)
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}  # event name -> providing contract
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()  # topics of consumed contracts
     _bus: Bus | None = None
     _agent: str = ""
 
     async def emit(self, event: str, data: Mapping[str, Any]) -> int:
-        """Publish ``event`` with ``data``; returns how many subscribers got it (0 off the bus)."""
-        topic = self.EVENTS.get(event)
-        if topic is None:
+        """Publish ``event`` with ``data`` (checked against the event's payload schema); returns
+        how many subscribers got it (0 when the module is not on a bus)."""
+        contract = self.EVENTS.get(event)
+        if contract is None:
             known = ", ".join(sorted(self.EVENTS)) or "none"
             raise ValueError(f"no provided contract declares event {event!r} (declared: {known})")
+        topic = f"{contract.key}.{event}"
+        payload: Any = dict(data)
+        adapter = contract.events.get(event)
+        if adapter is not None:
+            try:
+                value = adapter.validate_python(payload)
+            except ValidationError as exc:
+                raise ContractViolation(
+                    f"payload of event {topic} breaks the contract", validation_details(exc)
+                ) from None
+            payload = adapter.dump_python(value, mode="json", exclude_unset=True)
+        if not isinstance(payload, dict):
+            payload = {"value": payload}  # envelope data is an object
         if self._bus is None:
             return 0
-        return await self._bus.publish(Envelope.make_event(self._agent, topic, dict(data)))
+        return await self._bus.publish(Envelope.make_event(self._agent, topic, payload))
 
     async def on_event(self, topic: str, data: dict[str, Any]) -> None:
         """Called for each event of a consumed contract; override to react (default: ignore)."""

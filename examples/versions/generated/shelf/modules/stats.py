@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..contracts.key_value_v2 import KeyValueV2
 from ..contracts.stats_v1 import STATS_V1, StatsV1
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["StatsBase", "StatsConfig", "StatsDeps"]
 
@@ -70,7 +70,7 @@ class StatsBase(StatsV1, ModuleRuntime, ABC):
     MODULE = "stats"
     AGENT = "agent-03-stats"
     PROVIDES = (STATS_V1,)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: StatsDeps, config: StatsConfig) -> None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..contracts.key_value_v1 import KEY_VALUE_V1
 from ..contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2
-from ..runtime import ModuleRuntime
+from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["StoreBase", "StoreConfig", "StoreDeps"]
 
@@ -71,7 +71,7 @@ class StoreBase(KeyValueV2, ModuleRuntime, ABC):
     MODULE = "store"
     AGENT = "agent-01-store"
     PROVIDES = (KEY_VALUE_V1, KEY_VALUE_V2)
-    EVENTS: ClassVar[Mapping[str, str]] = {}
+    EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, deps: StoreDeps, config: StoreConfig) -> None:
