@@ -240,9 +240,7 @@ class _Builder:
             params_model=model_name,
             result_hint=result_hint,
             result_type=result_type,
-            adapter_config=(
-                ", config=ConfigDict(regex_engine='python-re')" if "pattern=" in result_type else ""
-            ),
+            adapter_config=_adapter_config(result_type),
             returns_none=m.returns is None,
             errors=m.errors,
             default_result=default_result,
@@ -284,12 +282,8 @@ class _Builder:
                 expr = self.annotation(e.payload, pascal(e.name) + "Event", used, e.origin.at())
                 imports.update(expr.imports)
                 models.extend(expr.models)
-                config = (
-                    ", config=ConfigDict(regex_engine='python-re')"
-                    if "pattern=" in expr.hint
-                    else ""
-                )
-                event_types.append((e.name, f"TypeAdapter({expr.hint}{config})"))
+                adapter = f"TypeAdapter({expr.hint}{_adapter_config(expr.hint)})"
+                event_types.append((e.name, adapter))
         providers = self.spec.providers(c.key)
         provider = providers[0] if providers else None
         return ContractView(
@@ -415,6 +409,12 @@ def plain_hint(hint: str) -> str:
     """
     tree = ast.parse(hint, mode="eval")
     return ast.unparse(_StripAnnotated().visit(tree))
+
+
+def _adapter_config(hint: str) -> str:
+    """The ``config=`` argument a bare ``TypeAdapter(hint)`` needs: patterns in it are checked
+    with Python's ``re``, as in the params models (see MODEL_CONFIG_KWARGS)."""
+    return ", config=ConfigDict(regex_engine='python-re')" if "pattern=" in hint else ""
 
 
 def _repr(value: Any) -> str:
