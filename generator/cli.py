@@ -297,10 +297,10 @@ def check(
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
-    import difflib
+    from .errors import did_you_mean
 
-    close = difflib.get_close_matches(name, known, n=1)
-    return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+    hint = did_you_mean(name, known)
+    return f"; {hint}" if hint else f" (known: {', '.join(known)})"
 
 
 @main.command()

@@ -6,7 +6,9 @@ Every problem found in user input is a :class:`Diagnostic`; the steps collect th
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -88,3 +90,10 @@ def display_path(path: Path, base: Path | None = None) -> str:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+def did_you_mean(name: str, choices: Iterable[str], otherwise: str = "") -> str:
+    """``"did you mean 'x'?"`` for the closest of ``choices`` to a misspelt ``name``, else
+    ``otherwise``: the one wording of every suggestion specloom makes."""
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise

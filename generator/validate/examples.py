@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, did_you_mean
 from ..model.spec import MISSING, Contract, Method, SpecSet, Step
 
 
@@ -34,10 +33,7 @@ def find_vars(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[str, tup
 
 
 def _hint(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return "known: " + ", ".join(choices) if choices else ""
+    return did_you_mean(name, choices, "known: " + ", ".join(choices) if choices else "")
 
 
 class SchemaChecker:

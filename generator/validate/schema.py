@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, did_you_mean
 from ..load import SpecDocument
 
 SCHEMA_FILES = ("system", "module", "contract", "types", "jsonschema-subset")
@@ -77,8 +77,7 @@ def _diagnostic(doc: SpecDocument, err: ValidationError) -> Diagnostic:
         extra = [k for k in err.instance if k not in allowed]
         key = extra[0] if extra else ""
         line, col = doc.at((*path, key), key=True)
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
+        hint = did_you_mean(key, allowed, "allowed keys: " + ", ".join(allowed))
         return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"unknown key {key!r} at {where}", hint)
     if err.validator == "required":
         line, col = doc.at(path)
@@ -100,8 +99,7 @@ def _diagnostic(doc: SpecDocument, err: ValidationError) -> Diagnostic:
     hint = schema.get("description", "")[:160]
     if err.validator == "enum" and isinstance(err.instance, str):
         choices = [str(v) for v in cast(list[Any], err.validator_value)]
-        close = difflib.get_close_matches(err.instance, choices, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else hint
+        hint = did_you_mean(err.instance, choices, hint)
     return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"{err.message} at {where}", hint)
 
 

@@ -10,15 +10,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ..errors import Diagnostic, Severity
+from ..errors import Diagnostic, Severity, did_you_mean
 from ..model.graph import dependencies, edges, find_cycle
 from ..model.spec import TYPE_REF, Origin, SpecSet, System
 from ..names import contract_generated_names, identifier_problem, module_class_names
-
-
-def _did_you_mean(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
 
 
 def walk_schema(
@@ -75,7 +70,7 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
                             *origin.at(*base, *path, "$ref"),
                             "E_UNKNOWN_TYPE",
                             f"unknown type {name!r}",
-                            _did_you_mean(name, type_names) or "types are defined in types/*.yaml",
+                            did_you_mean(name, type_names) or "types are defined in types/*.yaml",
                         )
                     )
             pattern = sub.get("pattern")
@@ -133,7 +128,7 @@ def _unsatisfiable_required(
             "E_SCHEMA_UNSATISFIABLE",
             f"required property {name!r} is not among the properties, and no other property is "
             "allowed: no value matches this schema",
-            _did_you_mean(name, declared) or "declare it under properties",
+            did_you_mean(name, declared) or "declare it under properties",
         )
         for i, name in enumerate(sub.get("required") or [])
         if name not in declared
@@ -266,7 +261,7 @@ def check_uniqueness(spec: SpecSet) -> list[Diagnostic]:
                             *m.origin.at("errors", m.errors.index(err)),
                             "E_UNKNOWN_ERROR",
                             f"method {m.name} raises undeclared error {err!r}",
-                            _did_you_mean(err, [e.name for e in c.errors])
+                            did_you_mean(err, [e.name for e in c.errors])
                             or "declare it under the contract's errors",
                         )
                     )
@@ -436,7 +431,7 @@ def check_versions(spec: SpecSet) -> list[Diagnostic]:
                     *where,
                     "E_UNKNOWN_RULE",
                     f"unknown diff rule {rule!r}",
-                    _did_you_mean(rule, sorted(RULES)) or "see `specloom diff --rules`",
+                    did_you_mean(rule, sorted(RULES)) or "see `specloom diff --rules`",
                 )
             )
 
