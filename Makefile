@@ -44,7 +44,7 @@ test: setup
 	$(BIN)/ruff check generator tests benchmarks runtime
 	$(BIN)/ruff format --check generator tests benchmarks runtime
 	$(BIN)/mypy generator
-	$(BIN)/mypy --strict runtime
+	$(BIN)/mypy --strict runtime/specloom_runtime
 	$(BIN)/specloom validate specs
 	$(BIN)/specloom check specs
 	$(BIN)/python -m pytest -p no:cacheprovider generated/tests
@@ -60,7 +60,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check generator tests benchmarks runtime
 	$(BIN)/mypy generator
-	$(BIN)/mypy --strict runtime
+	$(BIN)/mypy --strict runtime/specloom_runtime
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
