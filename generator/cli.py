@@ -134,19 +134,9 @@ def schema(kind: str | None) -> None:
       specloom schema contract > contract.schema.json
       specloom schema            # bundle, for editors' yaml-language-server
     """
-    from .validate.schema import SCHEMA_FILES, schema_for
+    from .validate.schema import schema_document
 
-    if kind:
-        click.echo(json.dumps(schema_for(kind), indent=2))
-        return
-    bundle = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://specloom.dev/schema/1/spec.json",
-        "title": "any specloom spec file",
-        "anyOf": [{"$ref": schema_for(k)["$id"]} for k in SCHEMA_FILES[:4]],
-        "$defs": {k: schema_for(k) for k in SCHEMA_FILES},
-    }
-    click.echo(json.dumps(bundle, indent=2))
+    click.echo(json.dumps(schema_document(kind), indent=2))
 
 
 @main.command()
@@ -159,7 +149,7 @@ def plan(specs: Path) -> None:
     Example:
       specloom plan specs > PLAN.md
     """
-    from .plan import render_plan
+    from .render.plan import render_plan
 
     spec = load_valid(specs)
     click.echo(render_plan(spec), nl=False)
@@ -473,7 +463,8 @@ def diff(
       specloom diff --against main --format json
       specloom diff --rules                    every rule with its severity
     """
-    from .diff import RULES, diff_against, diff_folders
+    from .diff import RULES
+    from .diff.folders import diff_against, diff_folders
     from .errors import UsageError
 
     if list_rules:
