@@ -61,10 +61,10 @@ def _tool_digest() -> str:
     the digest is cached under a key made of the files' stats (path, size, mtime, inode) and of
     the mtimes of the ``sys.path`` folders (an install or upgrade changes them).
     """
+    from .cache import cache_dir
     from .dists import version
     from .render.environment import builtin_templates
     from .render.runtime_lib import runtime_paths, runtime_source
-    from .render.types_module import cache_dir
 
     tpl = builtin_templates()
     groups = [
