@@ -279,8 +279,13 @@ def check(
     outcome = run(opts)
     label = display_path(opts.out)
     changes = outcome.changes.changes if outcome.changes else []
+    for line in outcome.scaffold.impl_lines():
+        click.echo(line, err=True)
+    if outcome.scaffold.drift:  # an implementation no longer fits its contract: fail like drift
+        n = len(outcome.scaffold.drift)
+        click.secho(f"{n} implementation file(s) drifted from their contracts", fg="red", err=True)
     if not changes:
-        return
+        sys.exit(1 if outcome.scaffold.drift else 0)
     if not quiet:
         click.echo(outcome.changes.diff(label) if outcome.changes else "", nl=False)
     edited = [c.path for c in changes if c.edited]
