@@ -630,3 +630,46 @@ def init(
     )
     click.echo(result.generate_summary)
     click.echo(f"next: cd {where} && make test")
+
+
+# --- specloom fmt (generator/fmt) ----------------------------------------------------------------
+
+
+@main.command("fmt")
+@click.argument(
+    "specs", type=click.Path(exists=True, path_type=Path), default="specs", required=False
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is not formatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of each change.")
+@handle_errors
+def fmt_command(specs: Path, check: bool, show_diff: bool) -> None:
+    """Rewrite spec files in the canonical key order, keeping comments, quotes and styles.
+
+    The order is the spec format's (`specloom schema`): e.g. contract, version, description,
+    methods; in a method summary, params, returns, errors; in a data schema type, constraints,
+    then docs. Names you choose (methods, params, types, properties) keep your order. A file is
+    only rewritten when the result loads to exactly the same data; formatting twice changes
+    nothing. SPECS is a spec folder or one file.
+
+    \b
+    Examples:
+      specloom fmt specs
+      specloom fmt --check specs          CI: exit 1 when a file would change
+      specloom fmt --check --diff specs/contracts/shop.v1.yaml
+    """
+    from .fmt import format_folder
+
+    result = format_folder(specs, write=not check)
+    if result.diagnostics:
+        click.echo(format_diagnostics(result.diagnostics, "text"), err=True)
+    if show_diff:
+        for text in result.diffs:
+            click.echo(text, nl=False)
+    verb = "would reformat" if check else "reformatted"
+    for shown in result.changed:
+        click.echo(f"{verb} {shown}", err=True)
+    click.echo(
+        f"{len(result.changed)} file(s) {verb}, {result.unchanged} already formatted"
+        + (f", {len(result.diagnostics)} not formatted" if result.diagnostics else "")
+    )
+    sys.exit(1 if result.diagnostics or (check and result.changed) else 0)

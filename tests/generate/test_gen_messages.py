@@ -27,7 +27,8 @@ def _legacy(root: Path) -> Path:
     """KeyValue@2.put's overwrite made required: no adapter, store serves @1 itself."""
     edit(
         root / V2,
-        "      overwrite: {type: boolean, default: true, description: False keeps an existing value.}",
+        "      overwrite: {type: boolean, default: true, description: False keeps an existing"
+        " value.}",
         "      overwrite: {type: boolean}",
     )
     edit(
@@ -43,7 +44,7 @@ def _legacy(root: Path) -> Path:
     return root
 
 
-LEGACY_IMPL = '''
+LEGACY_IMPL = """
 
     def serve_key_value_v1(self) -> StoreKeyValueV1Base:
         return _V1(self)
@@ -58,7 +59,7 @@ class _V1(StoreKeyValueV1Base):
 
     async def keys(self, prefix: str = "") -> list[str]:
         return await self.main.keys(prefix)
-'''
+"""
 
 
 def _implement_legacy(root: Path) -> None:
