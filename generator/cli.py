@@ -673,3 +673,37 @@ def fmt_command(specs: Path, check: bool, show_diff: bool) -> None:
         + (f", {len(result.diagnostics)} not formatted" if result.diagnostics else "")
     )
     sys.exit(1 if result.diagnostics or (check and result.changed) else 0)
+
+
+# --- specloom lint (generator/lint) --------------------------------------------------------------
+
+
+@main.command("lint")
+@SPECS_ARG
+@FORMAT_OPT
+@click.option("--rules", "list_rules", is_flag=True, help="List every rule and exit.")
+@handle_errors
+def lint_command(specs: Path, fmt: str, list_rules: bool) -> None:
+    """Check good practice in a valid spec set: rules with IDs, like buf lint.
+
+    Configure in system.yaml: `lint: {enable: [DEFAULT, MODULE_BRIEF], except: [ERROR_EXAMPLE],
+    ignore: [contracts/legacy/], ignore_only: {PARAM_DESCRIPTION: [contracts/old.v1.yaml]}}`.
+    Exit 1 on any finding (or when the specs do not validate).
+
+    \b
+    Examples:
+      specloom lint specs
+      specloom lint specs --format github   # annotations in GitHub Actions
+      specloom lint --rules
+    """
+    from .lint import lint_spec, rules_table
+
+    if list_rules:
+        click.echo(rules_table())
+        return
+    spec = load_valid(specs, fmt)
+    diags = lint_spec(spec, specs)
+    _report(diags, fmt)
+    if diags and fmt == "text":
+        click.echo(f"{len(diags)} lint finding(s)", err=True)
+    sys.exit(1 if diags else 0)
