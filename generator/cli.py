@@ -350,6 +350,19 @@ def _did_you_mean(name: str, known: list[str]) -> str:
 @click.option(
     "--no-cache", is_flag=True, help="Ask the model even when an answer is cached (still stored)."
 )
+@click.option(
+    "--sandbox",
+    "sandbox_level",
+    type=click.Choice(["auto", "bwrap", "unshare"]),
+    default="auto",
+    show_default=True,
+    help="OS sandbox of candidate code; auto: the strongest that works here.",
+)
+@click.option(
+    "--allow-unsandboxed",
+    is_flag=True,
+    help="Run candidate code even when this machine offers no OS sandbox (see above).",
+)
 @handle_errors
 def fill(
     modules: tuple[str, ...],
@@ -365,6 +378,8 @@ def fill(
     test_timeout: float,
     dry_run: bool,
     no_cache: bool,
+    sandbox_level: str,
+    allow_unsandboxed: bool,
 ) -> None:
     """Draft the @stub methods of impl/<module>.py with a local LLM (Ollama).
 
@@ -383,6 +398,15 @@ def fill(
     --dry-run: each module is tested against the files on disk, so a consumer is checked
     against its providers' current code, not their drafts. `specloom generate` must be current.
 
+    Candidate code is untrusted: it runs only in a harness process, on a throwaway copy of the
+    generated package and impl/, and the verdict is computed in specloom's own process from the
+    results the harness reports. The harness gets an allow-listed environment (no tokens or
+    credentials), CPU/memory/file-size/time limits, and the strongest OS sandbox found at run
+    time: bubblewrap (bwrap: read-only file system except its scratch folder, no network, no
+    capabilities), else `unshare` (user/mount/net/PID namespaces, mounts read-only except the
+    scratch folder, no network), else none, in which case fill refuses to run unless
+    --allow-unsandboxed is given. The protection used is printed on stderr and under the report.
+
     \b
     Examples:
       specloom fill                          every stub of every module
@@ -398,6 +422,7 @@ def fill(
     from .fill.engine import FillResult, fill_file, format_report
     from .fill.llm import check_server, normalize_host
     from .fill.runner import ContractRunner
+    from .fill.sandbox import require
     from .fill.stubs import find_stubs
 
     opts = _options(specs, out, impl_root, templates)
@@ -431,6 +456,7 @@ def fill(
             checked.append(check_server(host, model, timeout=min(timeout, 10.0)))
 
     results: list[FillResult] = []
+    sandboxes: list[str] = []
     try:
         for m in chosen:
             path = Path(display_path(project.impl_file(m.name)))  # diffs show a short path
@@ -438,10 +464,14 @@ def fill(
                 raise SpecloomError(f"{display_path(path)} is missing; run `specloom generate`")
             if not find_stubs(path.read_text(encoding="utf-8")):
                 continue
+            if not sandboxes:
+                sandbox = require(allow_unsandboxed, sandbox_level)
+                sandboxes.append(f"sandbox: {sandbox.summary}")
+                say(sandboxes[0])
             results += fill_file(
                 path,
                 project.contexts(m),
-                ContractRunner(project, m, timeout=test_timeout),
+                ContractRunner(project, m, timeout=test_timeout, sandbox=sandbox),
                 model=model,
                 host=host,
                 attempts=attempts,
@@ -457,7 +487,7 @@ def fill(
             )
     except (LlmError, FillError) as exc:
         if results:
-            click.echo(format_report(results))
+            click.echo("\n".join([format_report(results), *sandboxes]))
         raise SpecloomError(str(exc)) from None
     if not any(r.outcome != "skipped" for r in results):
         click.echo("nothing to fill: no selected @stub method left")
@@ -470,6 +500,7 @@ def fill(
                 f"note: no contract example calls {r.module}.{r.method}; it was only checked to "
                 "import and keep the other examples passing"
             )
+    click.echo(sandboxes[0])
     if any(r.outcome == "failed" for r in results):
         sys.exit(1)
 
