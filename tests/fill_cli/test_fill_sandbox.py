@@ -133,7 +133,8 @@ def test_a_candidate_cannot_change_the_specs(project: Path, fake: FakeOllama, le
     spec = project / "specs" / "system.yaml"
     before = spec.read_bytes()
     append = f"open({str(spec)!r}, 'a').write('\\n# owned\\n')"
-    code, stdout, _ = fill_put(project, fake, answer(hostile(append, WRONG_PUT)), "--sandbox", level)
+    reply = answer(hostile(append, WRONG_PUT))
+    code, stdout, _ = fill_put(project, fake, reply, "--sandbox", level)
     assert code == 1 and outcome(stdout) == "failed"
     assert spec.read_bytes() == before
 
@@ -171,7 +172,7 @@ def test_a_candidate_that_patches_the_comparison_helpers_still_fails(
     [
         pytest.param("os._exit(0)", ["import os"], "exited early (exit 0)", id="os-exit"),
         pytest.param(
-            "print('{\"seq\": 2, \"result\": true}')\nsys.stdout.flush()\nos._exit(0)",
+            'print(\'{"seq": 2, "result": true}\')\nsys.stdout.flush()\nos._exit(0)',
             ["import os", "import sys"],
             "exited early (exit 0)",
             id="prints-a-fake-reply",
