@@ -252,6 +252,26 @@ def generate(
         f"{display_path(opts.out)}: {outcome.written} written, {outcome.unchanged} unchanged, "
         f"{outcome.removed} removed in {outcome.seconds:.2f}s{note}"
     )
+    if outcome.extra:
+        names = _some(outcome.extra)
+        label = display_path(opts.out)
+        if outcome.extra_removed:
+            click.echo(
+                f"removed {len(outcome.extra)} file(s) specloom did not write: {names}", err=True
+            )
+        else:
+            click.secho(
+                f"warning: {len(outcome.extra)} file(s) in {label} were not written by "
+                f"specloom: {names}; `specloom check` fails on them, `specloom generate --force` "
+                "removes them",
+                fg="yellow",
+                err=True,
+            )
+
+
+def _some(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 @main.command()
@@ -279,17 +299,25 @@ def check(
     outcome = run(opts)
     label = display_path(opts.out)
     changes = outcome.changes.changes if outcome.changes else []
-    if not changes:
+    if not changes and not outcome.extra:
         return
-    if not quiet:
+    if not quiet and changes:
         click.echo(outcome.changes.diff(label) if outcome.changes else "", nl=False)
-    edited = [c.path for c in changes if c.edited]
-    stale = len(changes) - len(edited)
-    msg = f"{label} is out of date: {stale} file(s) stale"
-    if edited:
-        shown = ", ".join(edited[:5]) + (", ..." if len(edited) > 5 else "")
-        msg += f", {len(edited)} edited by hand ({shown})"
-    click.secho(msg + "; run `specloom generate`", fg="red", err=True)
+    if changes:
+        edited = [c.path for c in changes if c.edited]
+        stale = len(changes) - len(edited)
+        msg = f"{label} is out of date: {stale} file(s) stale"
+        if edited:
+            shown = ", ".join(edited[:5]) + (", ..." if len(edited) > 5 else "")
+            msg += f", {len(edited)} edited by hand ({shown})"
+        click.secho(msg + "; run `specloom generate`", fg="red", err=True)
+    if outcome.extra:
+        click.secho(
+            f"{label} has {len(outcome.extra)} file(s) specloom did not write: "
+            f"{_some(outcome.extra)}; remove them or run `specloom generate --force`",
+            fg="red",
+            err=True,
+        )
     sys.exit(1)
 
 

@@ -19,6 +19,7 @@ from . import __version__
 from .errors import SpecloomError, display_path
 from .load.files import spec_files
 from .write import ChangeSet, Manifest, apply_changes, plan_changes, update_scaffolds
+from .write.extras import extra_files
 from .write.manifest import sha256
 from .write.safe_io import output_lock, read_bytes, safe_target, sweep_temporaries
 from .write.scaffold import ScaffoldReport
@@ -46,6 +47,8 @@ class Outcome:
     short_circuit: bool = False
     changes: ChangeSet | None = None
     scaffold: ScaffoldReport = field(default_factory=ScaffoldReport)
+    extra: list[str] = field(default_factory=list)  # files in the output specloom did not write
+    extra_removed: bool = False  # (--force) and they were deleted
 
 
 def _generator_files() -> list[Path]:
@@ -181,6 +184,7 @@ def generate(opts: Options) -> Outcome:
         and all((opts.impl_root / rel).is_file() for rel in manifest.scaffolds)
     ):
         outcome = Outcome(unchanged=len(manifest.files), short_circuit=True)
+        outcome.extra = extra_files(opts.out, set(manifest.files) | set(manifest.pending))
         outcome.seconds = time.perf_counter() - start
         return outcome
     files, scaffolds, _ = render(opts)
@@ -211,6 +215,8 @@ def generate(opts: Options) -> Outcome:
         unchanged=len(plan.unchanged),
         changes=plan,
         scaffold=report,
+        extra=plan.extra,
+        extra_removed=opts.force,
     )
     outcome.seconds = time.perf_counter() - start
     return outcome
@@ -223,11 +229,14 @@ def check(opts: Options) -> Outcome:
     manifest = Manifest.load(opts.out)
     if manifest.fingerprint == fp and outputs_intact(opts.out, manifest):
         return Outcome(
-            unchanged=len(manifest.files), short_circuit=True, seconds=time.perf_counter() - start
+            unchanged=len(manifest.files),
+            short_circuit=True,
+            seconds=time.perf_counter() - start,
+            extra=extra_files(opts.out, set(manifest.files) | set(manifest.pending)),
         )
     files, scaffolds, _ = render(opts)
     plan = plan_changes(opts.out, files)
-    outcome = Outcome(unchanged=len(plan.unchanged), changes=plan)
+    outcome = Outcome(unchanged=len(plan.unchanged), changes=plan, extra=plan.extra)
     outcome.scaffold = update_scaffolds(opts.impl_root, scaffolds, write=False)
     outcome.seconds = time.perf_counter() - start
     return outcome
