@@ -188,6 +188,7 @@ def generate(opts: Options) -> Outcome:
         outcome.seconds = time.perf_counter() - start
         return outcome
     files, scaffolds, _ = render(opts)
+    _check_impl_folders(opts, scaffolds)
     report = ScaffoldReport()
 
     def write_scaffolds() -> None:  # before the manifest: a run killed here is not complete
@@ -242,11 +243,31 @@ def check(opts: Options) -> Outcome:
     return outcome
 
 
+def _refuse_inside(out: Path, folder: Path, what: str, *, both_ways: bool = False) -> None:
+    """Output inside an input folder (or, ``both_ways``, an input inside the output) is refused:
+    generate would write into what it reads, and remove what it does not know there."""
+    o, f = out.resolve(), folder.resolve()
+    if o == f or o.is_relative_to(f) or (both_ways and f.is_relative_to(o)):
+        raise SpecloomError(
+            f"the output folder {display_path(out)} is inside {what} {display_path(folder)}; "
+            "choose an -o outside the inputs"
+        )
+
+
+def _check_impl_folders(opts: Options, scaffolds: Any) -> None:
+    """The implementation packages (impl/) are inputs too: never an output folder, nor in one."""
+    for top in sorted({rel.split("/", 1)[0] for rel in scaffolds}):
+        _refuse_inside(opts.out, opts.impl_root / top, "the implementation package", both_ways=True)
+
+
 def _check_folders(opts: Options) -> None:
     specs, out = opts.specs.resolve(), opts.out.resolve()
     if out == specs or specs.is_relative_to(out):
         raise SpecloomError(
             f"the output folder {display_path(opts.out)} would contain the specs; choose another -o"
         )
+    _refuse_inside(opts.out, opts.specs, "the spec folder")
+    if opts.templates is not None:
+        _refuse_inside(opts.out, opts.templates, "the templates folder", both_ways=True)
     if opts.out.is_symlink():
         raise SpecloomError(f"the output folder {display_path(opts.out)} is a symbolic link")
