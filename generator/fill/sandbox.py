@@ -72,6 +72,7 @@ class Sandbox:
 
     level: str  # "bwrap", "unshare" or "none"
     tool: str = ""  # path of bwrap or unshare
+    disable_userns: bool = True  # bwrap: no user namespaces inside (needs a recent kernel)
 
     @property
     def summary(self) -> str:
@@ -80,7 +81,7 @@ class Sandbox:
     def command(self, scratch: Path, argv: Sequence[str]) -> list[str]:
         """``argv`` wrapped so that it runs in the sandbox with ``scratch`` writable."""
         if self.level == "bwrap":
-            return [self.tool, *_bwrap_args(scratch), "--", *argv]
+            return [self.tool, *_bwrap_args(scratch, self.disable_userns), "--", *argv]
         if self.level == "unshare":
             return [
                 self.tool,
@@ -157,8 +158,10 @@ def limits(cpu_seconds: float, memory: int = MEMORY_LIMIT) -> Callable[[], None]
 def detect() -> Sandbox:
     """The strongest sandbox that really works here (each is tried once per process)."""
     bwrap = shutil.which("bwrap")
-    if bwrap and _works(Sandbox("bwrap", bwrap)):
-        return Sandbox("bwrap", bwrap)
+    if bwrap:
+        for candidate in (Sandbox("bwrap", bwrap), Sandbox("bwrap", bwrap, disable_userns=False)):
+            if _works(candidate):
+                return candidate
     unshare = shutil.which("unshare")
     if unshare and _works(Sandbox("unshare", unshare)):
         return Sandbox("unshare", unshare)
@@ -205,9 +208,11 @@ def require(allow_unsandboxed: bool, level: str = "auto") -> Sandbox:
     there is none and running unsandboxed was not allowed."""
     if level != "auto":
         tool = shutil.which(level)
-        if tool is None or not _works(Sandbox(level, tool)):
+        options = [Sandbox(level, tool), Sandbox(level, tool, False)] if tool else []
+        working = next((s for s in options if _works(s)), None)
+        if working is None:
             raise FillError(f"the {level} sandbox does not work on this machine")
-        return Sandbox(level, tool)
+        return working
     found = detect()
     if found.level == "none" and not allow_unsandboxed:
         raise FillError(
