@@ -21,8 +21,8 @@ COUNT = 2000
 SCRIPT = """
 import asyncio, json, sys
 sys.path[:0] = [".", "generated"]
-from {package}.runtime import System
 from {package}.system import CLIENTS, MODULES
+System = sys.modules[type(MODULES[0]).__module__].System  # the runtime, vendored or a library
 
 async def main(count):
     async with System(MODULES, clients=CLIENTS) as system:
