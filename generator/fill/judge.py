@@ -177,23 +177,40 @@ class Harness:
             return ""
 
 
-# --- comparing results with examples (the semantics of the generated runtime's replay) --------
+# --- comparing results with examples ------------------------------------------------------------
+#
+# One meaning everywhere: when the runtime library (specloom_runtime) is installed, as
+# `make setup` does, its own helpers compare (the same code the generated contract tests and
+# mocks use: $var paths, matchers); the plain versions below are the fallback without it. They
+# run here, in specloom's process: the candidate's copy of the runtime is another process's.
 
 
 class Unbound(Exception):
     pass
 
 
-class _Any:
-    def __repr__(self) -> str:
-        return "ANY"
-
-
-ANY: Any = _Any()
+@functools.cache
+def _runtime() -> tuple[Any, Any] | None:
+    """``(specloom_runtime.mock, example_value or None)``, or None when not installed."""
+    try:
+        from specloom_runtime import mock
+    except ImportError:
+        return None
+    try:
+        from specloom_runtime.matchers import example_value  # type: ignore[import-not-found]
+    except ImportError:
+        example_value = None
+    return mock, example_value
 
 
 def resolve_vars(value: Any, bindings: Mapping[str, Any]) -> Any:
     """``{"$var": name}`` placeholders replaced by bound values."""
+    runtime = _runtime()
+    if runtime is not None:
+        try:
+            return runtime[0].resolve_vars(value, bindings)
+        except Exception as exc:  # the runtime's private "unbound" error
+            raise Unbound(str(exc)) from None
     if isinstance(value, dict):
         if len(value) == 1 and isinstance(value.get("$var"), str):
             if value["$var"] not in bindings:
@@ -205,8 +222,19 @@ def resolve_vars(value: Any, bindings: Mapping[str, Any]) -> Any:
     return value
 
 
+def concrete(value: Any) -> Any:
+    """Arguments as sent: a matcher stands for its example (identity without matchers)."""
+    runtime = _runtime()
+    if runtime is not None and runtime[1] is not None:
+        return runtime[1](value)
+    return value
+
+
 def json_equal(actual: Any, expected: Any) -> bool:
     """Equality of JSON values (``True`` is not ``1``; ``1`` equals ``1.0``)."""
+    runtime = _runtime()
+    if runtime is not None:
+        return bool(runtime[0].json_equal(actual, expected))
     if isinstance(expected, bool) or isinstance(actual, bool):
         return type(expected) is type(actual) and actual == expected
     if isinstance(expected, dict):
@@ -226,6 +254,9 @@ def json_equal(actual: Any, expected: Any) -> bool:
 
 def json_subset(actual: Any, expected: Any) -> bool:
     """Like :func:`json_equal`, but an expected object only needs its own keys present."""
+    runtime = _runtime()
+    if runtime is not None:
+        return bool(runtime[0].json_subset(actual, expected))
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(
             k in actual and json_subset(actual[k], v) for k, v in expected.items()
@@ -387,7 +418,7 @@ def _replay_steps(
     for number, step in enumerate(steps, start=1):
         method = str(step["call"])
         try:
-            args = resolve_vars(step.get("with", {}), bindings)
+            args = concrete(resolve_vars(step.get("with", {}), bindings))
         except Unbound as exc:
             raise ExampleFailed(f"example {name!r}, step {number}: unbound ${exc}") from None
         where = f"example {name!r}, step {number} ({method}({_short(args)}))"
