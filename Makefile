@@ -8,9 +8,17 @@ PKG    := orchestra
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-tool test-generated generate check validate plan bench lint clean
+.PHONY: setup sandbox-tool demo test test-tool test-generated generate check validate plan bench lint clean
 
-setup: $(STAMP)
+setup: $(STAMP) sandbox-tool
+
+# The OS sandbox of `specloom fill` (bubblewrap), installed only when missing and only when we
+# may (root, apt-get); otherwise fill falls back to `unshare` or asks for --allow-unsandboxed.
+sandbox-tool:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null && apt-get install -y -qq bubblewrap >/dev/null; }; }; } || \
+	  echo "note: bubblewrap is not installed; specloom fill will use unshare if it can"
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -252,6 +252,26 @@ def generate(
         f"{display_path(opts.out)}: {outcome.written} written, {outcome.unchanged} unchanged, "
         f"{outcome.removed} removed in {outcome.seconds:.2f}s{note}"
     )
+    if outcome.extra:
+        names = _some(outcome.extra)
+        label = display_path(opts.out)
+        if outcome.extra_removed:
+            click.echo(
+                f"removed {len(outcome.extra)} file(s) specloom did not write: {names}", err=True
+            )
+        else:
+            click.secho(
+                f"warning: {len(outcome.extra)} file(s) in {label} were not written by "
+                f"specloom: {names}; `specloom check` fails on them, `specloom generate --force` "
+                "removes them",
+                fg="yellow",
+                err=True,
+            )
+
+
+def _some(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 @main.command()
@@ -285,22 +305,31 @@ def check(
     outcome = run(opts)
     label = display_path(opts.out)
     changes = outcome.changes.changes if outcome.changes else []
+    extra = outcome.extra
     for line in outcome.scaffold.impl_lines():
         click.echo(line, err=True)
     if outcome.scaffold.drift:  # an implementation no longer fits its contract: fail like drift
         n = len(outcome.scaffold.drift)
         click.secho(f"{n} implementation file(s) drifted from their contracts", fg="red", err=True)
-    if not changes:
+    if not changes and not extra:
         sys.exit(1 if outcome.scaffold.drift else 0)
-    if not quiet:
+    if not quiet and changes:
         click.echo(outcome.changes.diff(label) if outcome.changes else "", nl=False)
-    edited = [c.path for c in changes if c.edited]
-    stale = len(changes) - len(edited)
-    msg = f"{label} is out of date: {stale} file(s) stale"
-    if edited:
-        shown = ", ".join(edited[:5]) + (", ..." if len(edited) > 5 else "")
-        msg += f", {len(edited)} edited by hand ({shown})"
-    click.secho(msg + "; run `specloom generate`", fg="red", err=True)
+    if changes:
+        edited = [c.path for c in changes if c.edited]
+        stale = len(changes) - len(edited)
+        msg = f"{label} is out of date: {stale} file(s) stale"
+        if edited:
+            shown = ", ".join(edited[:5]) + (", ..." if len(edited) > 5 else "")
+            msg += f", {len(edited)} edited by hand ({shown})"
+        click.secho(msg + "; run `specloom generate`", fg="red", err=True)
+    if outcome.extra:
+        click.secho(
+            f"{label} has {len(outcome.extra)} file(s) specloom did not write: "
+            f"{_some(outcome.extra)}; remove them or run `specloom generate --force`",
+            fg="red",
+            err=True,
+        )
     sys.exit(1)
 
 
@@ -354,6 +383,19 @@ def check(
 @click.option(
     "--no-cache", is_flag=True, help="Ask the model even when an answer is cached (still stored)."
 )
+@click.option(
+    "--sandbox",
+    "sandbox_level",
+    type=click.Choice(["auto", "bwrap", "unshare"]),
+    default="auto",
+    show_default=True,
+    help="OS sandbox of candidate code; auto: the strongest that works here.",
+)
+@click.option(
+    "--allow-unsandboxed",
+    is_flag=True,
+    help="Run candidate code even when this machine offers no OS sandbox (see above).",
+)
 @handle_errors
 def fill(
     modules: tuple[str, ...],
@@ -369,6 +411,8 @@ def fill(
     test_timeout: float,
     dry_run: bool,
     no_cache: bool,
+    sandbox_level: str,
+    allow_unsandboxed: bool,
 ) -> None:
     """Draft the @stub methods of impl/<module>.py with a local LLM (Ollama).
 
@@ -386,6 +430,15 @@ def fill(
     unreachable, or lacks the model, the run stops with one line (files already written stay).
     --dry-run: each module is tested against the files on disk, so a consumer is checked
     against its providers' current code, not their drafts. `specloom generate` must be current.
+
+    Candidate code is untrusted: it runs only in a harness process, on a throwaway copy of the
+    generated package and impl/, and the verdict is computed in specloom's own process from the
+    results the harness reports. The harness gets an allow-listed environment (no tokens or
+    credentials), CPU/memory/file-size/time limits, and the strongest OS sandbox found at run
+    time: bubblewrap (bwrap: read-only file system except its scratch folder, no network, no
+    capabilities), else `unshare` (user/mount/net/PID namespaces, mounts read-only except the
+    scratch folder, no network), else none, in which case fill refuses to run unless
+    --allow-unsandboxed is given. The protection used is printed on stderr and under the report.
 
     \b
     Examples:
@@ -411,8 +464,11 @@ def fill(
         test_timeout=test_timeout,
         dry_run=dry_run,
         use_cache=not no_cache,
+        sandbox_level=sandbox_level,
+        allow_unsandboxed=allow_unsandboxed,
     )
     results: list[FillResult] = []
+    sandboxes: list[str] = []
     try:
         fill_project(
             project,
@@ -420,10 +476,11 @@ def fill(
             progress=lambda message: click.echo(message, err=True),
             on_diff=lambda diff: click.echo(diff, nl=False),
             results=results,
+            sandboxes=sandboxes,
         )
     except FillError as exc:
         if results:
-            click.echo(format_report(results))
+            click.echo("\n".join([format_report(results), *sandboxes]))
         raise SpecloomError(str(exc)) from None
     if not any(r.outcome != "skipped" for r in results):
         click.echo("nothing to fill: no selected @stub method left")
@@ -431,6 +488,7 @@ def fill(
     click.echo(format_report(results))
     for note in unchecked_notes(project, results):
         click.echo(note)
+    click.echo(sandboxes[0])
     if any(r.outcome == "failed" for r in results):
         sys.exit(1)
 

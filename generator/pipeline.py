@@ -19,6 +19,7 @@ from . import __version__
 from .errors import SpecloomError, display_path
 from .load.files import spec_files
 from .write import ChangeSet, Manifest, apply_changes, plan_changes, update_scaffolds
+from .write.extras import extra_files
 from .write.manifest import sha256
 from .write.safe_io import output_lock, read_bytes, safe_target, sweep_temporaries
 from .write.scaffold import ScaffoldReport
@@ -47,6 +48,8 @@ class Outcome:
     short_circuit: bool = False
     changes: ChangeSet | None = None
     scaffold: ScaffoldReport = field(default_factory=ScaffoldReport)
+    extra: list[str] = field(default_factory=list)  # files in the output specloom did not write
+    extra_removed: bool = False  # (--force) and they were deleted
 
 
 def _generator_files() -> list[Path]:
@@ -188,9 +191,11 @@ def generate(opts: Options) -> Outcome:
         and all((opts.impl_root / rel).is_file() for rel in manifest.scaffolds)
     ):
         outcome = Outcome(unchanged=len(manifest.files), short_circuit=True)
+        outcome.extra = extra_files(opts.out, set(manifest.files) | set(manifest.pending))
         outcome.seconds = time.perf_counter() - start
         return outcome
     files, scaffolds, _ = render(opts)
+    _check_impl_folders(opts, scaffolds)
     report = ScaffoldReport()
 
     def write_scaffolds() -> None:  # before the manifest: a run killed here is not complete
@@ -218,6 +223,8 @@ def generate(opts: Options) -> Outcome:
         unchanged=len(plan.unchanged),
         changes=plan,
         scaffold=report,
+        extra=plan.extra,
+        extra_removed=opts.force,
     )
     outcome.seconds = time.perf_counter() - start
     return outcome
@@ -234,10 +241,11 @@ def check(opts: Options) -> Outcome:
             short_circuit=True,
             scaffold=_impl_report(opts),
             seconds=time.perf_counter() - start,
+            extra=extra_files(opts.out, set(manifest.files) | set(manifest.pending)),
         )
     files, scaffolds, _ = render(opts)
     plan = plan_changes(opts.out, files)
-    outcome = Outcome(unchanged=len(plan.unchanged), changes=plan)
+    outcome = Outcome(unchanged=len(plan.unchanged), changes=plan, extra=plan.extra)
     outcome.scaffold = update_scaffolds(opts.impl_root, scaffolds, write=False)
     outcome.seconds = time.perf_counter() - start
     return outcome
@@ -261,11 +269,31 @@ def _impl_report(opts: Options) -> ScaffoldReport:
     return update_scaffolds(opts.impl_root, specs, write=False)
 
 
+def _refuse_inside(out: Path, folder: Path, what: str, *, both_ways: bool = False) -> None:
+    """Output inside an input folder (or, ``both_ways``, an input inside the output) is refused:
+    generate would write into what it reads, and remove what it does not know there."""
+    o, f = out.resolve(), folder.resolve()
+    if o == f or o.is_relative_to(f) or (both_ways and f.is_relative_to(o)):
+        raise SpecloomError(
+            f"the output folder {display_path(out)} is inside {what} {display_path(folder)}; "
+            "choose an -o outside the inputs"
+        )
+
+
+def _check_impl_folders(opts: Options, scaffolds: Any) -> None:
+    """The implementation packages (impl/) are inputs too: never an output folder, nor in one."""
+    for top in sorted({rel.split("/", 1)[0] for rel in scaffolds}):
+        _refuse_inside(opts.out, opts.impl_root / top, "the implementation package", both_ways=True)
+
+
 def _check_folders(opts: Options) -> None:
     specs, out = opts.specs.resolve(), opts.out.resolve()
     if out == specs or specs.is_relative_to(out):
         raise SpecloomError(
             f"the output folder {display_path(opts.out)} would contain the specs; choose another -o"
         )
+    _refuse_inside(opts.out, opts.specs, "the spec folder")
+    if opts.templates is not None:
+        _refuse_inside(opts.out, opts.templates, "the templates folder", both_ways=True)
     if opts.out.is_symlink():
         raise SpecloomError(f"the output folder {display_path(opts.out)} is a symbolic link")

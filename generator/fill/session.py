@@ -19,6 +19,7 @@ from .context import FillProject
 from .engine import FillResult, fill_file
 from .llm import check_server, normalize_host
 from .runner import ContractRunner
+from .sandbox import Sandbox, require
 from .stubs import find_stubs
 
 
@@ -35,6 +36,8 @@ class FillSettings:
     test_timeout: float = 120.0
     dry_run: bool = False
     use_cache: bool = True
+    sandbox_level: str = "auto"  # auto | bwrap | unshare (generator.fill.sandbox)
+    allow_unsandboxed: bool = False
 
 
 def _suggest(name: str, known: Sequence[str]) -> str:
@@ -71,9 +74,12 @@ def fill_project(
     progress: Callable[[str], None],
     on_diff: Callable[[str], None],
     results: list[FillResult],
+    sandboxes: list[str],
 ) -> list[FillResult]:
     """Fill every chosen module's stubs; results are appended to ``results`` as they come, so
-    the caller can still report them when a ``FillError`` stops the run."""
+    the caller can still report them when a ``FillError`` stops the run. The protection that
+    candidate code runs under is chosen once, before the first candidate, and its one-line
+    summary is appended to ``sandboxes`` (and shown through ``progress``)."""
     chosen, model = choose(project, settings)
     checked: list[str] = []
 
@@ -82,16 +88,21 @@ def fill_project(
             progress(f"checking Ollama at {normalize_host(settings.host)} for {model} ...")
             checked.append(check_server(settings.host, model, timeout=min(settings.timeout, 10.0)))
 
+    sandbox: Sandbox | None = None
     for m in chosen:
         path = Path(display_path(project.impl_file(m.name)))  # diffs show a short path
         if not path.is_file():
             raise SpecloomError(f"{display_path(path)} is missing; run `specloom generate`")
         if not find_stubs(path.read_text(encoding="utf-8")):
             continue
+        if sandbox is None:
+            sandbox = require(settings.allow_unsandboxed, settings.sandbox_level)
+            sandboxes.append(f"sandbox: {sandbox.summary}")
+            progress(sandboxes[0])
         results += fill_file(
             path,
             project.contexts(m),
-            ContractRunner(project, m, timeout=settings.test_timeout),
+            ContractRunner(project, m, timeout=settings.test_timeout, sandbox=sandbox),
             model=model,
             host=settings.host,
             attempts=settings.attempts,
