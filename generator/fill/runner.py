@@ -137,8 +137,8 @@ class ContractRunner:
                 f"{self.timeout:g} s and were stopped (an endless loop or a blocking call in "
                 f"{method}?)"
             ).lstrip()
-        except HarnessFailed as exc:
-            return False, f"{harness.stderr().rstrip()}\n{exc}".lstrip()
+        except HarnessFailed as exc:  # the verdict is the telling line, not the candidate's stderr
+            return False, f"{harness.stderr().rstrip()}\nHarnessError: {exc}".lstrip()
         output = report(runs)
         noise = harness.stderr().strip()
         if noise:
