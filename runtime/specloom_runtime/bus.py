@@ -1,5 +1,7 @@
 """In-process asyncio message bus: request/response routed by ``target_agent``, and events.
 
+The in-process :class:`~specloom_runtime.transport.Transport` (the default; no server).
+
 Each registered agent has a mailbox: a priority queue (critical > high > medium > low, FIFO
 within a priority) and a concurrency limit. A request starts at once while the agent has a free
 slot; otherwise it waits in the queue and is dispatched as slots free up, so a handler that calls
@@ -13,19 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
 from types import TracebackType
 from typing import Self
 
 from .envelope import PRIORITY_RANK, Envelope
 from .errors import SpecloomError
+from .transport.base import Handler, Observer, Route, Subscriber
 
 __all__ = ["Bus", "Handler", "Observer", "Subscriber", "error_reply"]
-
-Handler = Callable[[Envelope], Awaitable[Envelope]]
-Subscriber = Callable[[Envelope], Awaitable[None]]
-Observer = Callable[[Envelope], None]
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +150,8 @@ class Bus:
     ``concurrency`` is the default number of requests an agent serves at the same time.
     """
 
+    name = "in-process"
+
     def __init__(self, *, concurrency: int = 16) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be >= 1")
@@ -166,6 +167,9 @@ class Bus:
     async def start(self) -> None:
         """Open the bus (it is open after construction; this re-opens a closed bus)."""
         self._closed = False
+
+    async def ready(self) -> None:
+        """Registrations take effect at once in-process: nothing to wait for."""
 
     async def close(self) -> None:
         """Fail waiting requests, cancel running handlers and wait for them to finish."""
@@ -199,8 +203,16 @@ class Bus:
 
     # -- agents ----------------------------------------------------------------------------
 
-    def register(self, agent_id: str, handler: Handler, *, concurrency: int | None = None) -> None:
-        """Route requests whose ``target_agent`` is ``agent_id`` to ``handler``."""
+    def register(
+        self,
+        agent_id: str,
+        handler: Handler,
+        *,
+        concurrency: int | None = None,
+        routes: Sequence[Route] = (),
+    ) -> None:
+        """Route requests whose ``target_agent`` is ``agent_id`` to ``handler`` (``routes``
+        matter to a broker; in-process the agent id routes)."""
         if not agent_id or agent_id == "*":
             raise ValueError(f"invalid agent id {agent_id!r}")
         if agent_id in self._mailboxes:
@@ -271,8 +283,11 @@ class Bus:
 
     # -- events ----------------------------------------------------------------------------
 
-    def subscribe(self, topic: str, callback: Subscriber) -> Callable[[], None]:
-        """Deliver events of ``topic`` (``"*"``: every event) to ``callback``.
+    def subscribe(
+        self, topic: str, callback: Subscriber, *, group: str | None = None
+    ) -> Callable[[], None]:
+        """Deliver events of ``topic`` (``"*"``: every event) to ``callback`` (``group``
+        matters to a broker, where replicas share one subscription).
 
         Returns a function that removes the subscription.
         """
