@@ -15,6 +15,9 @@ from types import ModuleType
 
 import pytest
 
+# A real nats-server per test session (per xdist worker), always stopped: see the runtime's plugin.
+from specloom_runtime.pytest_plugin import nats_server  # noqa: F401
+
 PACKAGE = "sysx"
 
 CONTRACT_SRC = '''\
@@ -134,7 +137,3 @@ def rt(sysx_root: Path) -> ModuleType:
 def db(sysx_root: Path) -> ModuleType:
     """The hand-written Database v1 contract module (``sysx.contracts.database_v1``)."""
     return importlib.import_module(f"{PACKAGE}.contracts.database_v1")
-
-
-# A real nats-server per test session (per xdist worker), always stopped: see the runtime's plugin.
-from specloom_runtime.pytest_plugin import nats_server  # noqa: E402, F401

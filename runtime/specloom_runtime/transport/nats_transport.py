@@ -168,7 +168,7 @@ class NatsTransport:
         options.update({k: v for k, v in self._auth.items() if v})
         try:
             self._nc = await nats.connect(**options)
-        except Exception as exc:  # nats-py raises several types for an unreachable server
+        except (OSError, TimeoutError, nats.errors.Error) as exc:
             raise ConnectionError(f"cannot connect to NATS at {self.url}: {exc}") from None
         self._closed = False
         for hosted in self._hosted.values():

@@ -38,9 +38,14 @@ def request_subject(system: str, envelope: Envelope) -> str:
     """Where a request goes: its contract method when the metadata names one, else its agent."""
     meta = envelope.payload.metadata
     contract, version, method = meta.get("contract"), meta.get("version"), meta.get("method")
-    if type(contract) is str and type(version) is int and type(method) is str:
-        if contract.isidentifier() and method.isidentifier():
-            return rpc_subject(system, contract, version, method)
+    if (
+        type(contract) is str
+        and type(version) is int
+        and type(method) is str
+        and contract.isidentifier()
+        and method.isidentifier()
+    ):
+        return rpc_subject(system, contract, version, method)
     return agent_subject(system, envelope.target_agent)
 
 
