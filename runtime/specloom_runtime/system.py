@@ -152,13 +152,19 @@ class System:
         allow_pending: Iterable[str] = (),
         package: str | None = None,
         environ: Mapping[str, str] | None = None,
+        only: Iterable[str] | None = None,
     ) -> None:
+        """``only``: the modules this process hosts (default: all); the others are reached
+        through the transport, served by other processes (``serve``)."""
         self.definitions = tuple(modules)
         self.clients = dict(clients or {})
         self.bus: Transport = bus or Bus()
         self.force_mock = set(force_mock)
         self.allow_pending = set(allow_pending)
-        unknown = (self.force_mock | self.allow_pending) - {d.name for d in self.definitions}
+        self.only = None if only is None else set(only)
+        unknown = (self.force_mock | self.allow_pending | (self.only or set())) - {
+            d.name for d in self.definitions
+        }
         if unknown:
             raise ValueError(f"unknown module(s): {', '.join(sorted(unknown))}")
         self.package = package or impl_package()
@@ -204,7 +210,8 @@ class System:
     async def start(self) -> System:
         await self.bus.start()
         for d in self.definitions:
-            self.modules[d.name] = self._start_module(d)
+            if self.only is None or d.name in self.only:
+                self.modules[d.name] = self._start_module(d)
         await self.bus.ready()
         for running in self.modules.values():
             for obj in running.objects:
@@ -214,9 +221,11 @@ class System:
         return self
 
     async def stop(self) -> None:
+        """Close the transport (on NATS: stop taking requests, drain in-flight ones), then
+        leave it."""
+        await self.bus.close()
         for running in self.modules.values():
             running.host.close()
-        await self.bus.close()
 
     async def __aenter__(self) -> Self:
         await self.start()

@@ -151,25 +151,44 @@ class NatsTransport:
         self._observers: list[Observer] = []
         self._closed = True
         self._stream_ready = False
+        #: Extra metadata of each agent's micro service (``$SRV.INFO``): agent id -> strings.
+        #: Called when the service registers; ``serve`` reports process, mode and status here.
+        self.metadata_for: Callable[[str], dict[str, str]] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
         if self._nc is not None and not self._closed:
             return
+        async def on_error(exc: Exception) -> None:
+            if self._nc is not None:  # the first connection's failure is raised below instead
+                logger.warning("NATS %s: %s", self.url, exc or type(exc).__name__)
+
+        async def on_disconnected() -> None:
+            if not self._closed:
+                logger.warning("NATS %s: disconnected, reconnecting", self.url)
+
+        async def on_reconnected() -> None:
+            logger.warning("NATS %s: reconnected", self.url)
+
         options: dict[str, Any] = {
             "servers": [self.url],
             "name": self._client_name,
             "allow_reconnect": True,
-            "max_reconnect_attempts": -1,
+            "max_reconnect_attempts": 2,  # the first connection fails fast; see below
             "reconnect_time_wait": 0.25,
             "connect_timeout": 2,
+            "error_cb": on_error,
+            "disconnected_cb": on_disconnected,
+            "reconnected_cb": on_reconnected,
         }
         options.update({k: v for k, v in self._auth.items() if v})
         try:
             self._nc = await nats.connect(**options)
         except (OSError, TimeoutError, nats.errors.Error) as exc:
             raise ConnectionError(f"cannot connect to NATS at {self.url}: {exc}") from None
+        # Once connected, reconnect forever: a restarted server is found again.
+        self._nc.options["max_reconnect_attempts"] = -1
         self._closed = False
         for hosted in self._hosted.values():
             self._pending.append(asyncio.ensure_future(self._serve(hosted)))
@@ -206,11 +225,19 @@ class NatsTransport:
             except Exception:  # noqa: BLE001
                 logger.debug("unsubscribe failed")
         self._subscriptions = []
-        running = [t for h in self._hosted.values() for t in h.mailbox.tasks]
-        for hosted in self._hosted.values():
-            hosted.mailbox.drain("service shutting down")
-        if running:
-            _, late = await asyncio.wait(running, timeout=drain_seconds)
+        # Drain: queued requests still run as slots free up; wait for all of them (bounded).
+        loop = asyncio.get_running_loop()
+        end = loop.time() + drain_seconds
+        mailboxes = [h.mailbox for h in self._hosted.values()]
+        while loop.time() < end and any(m.tasks or m.queue for m in mailboxes):
+            running = [t for m in mailboxes for t in m.tasks]
+            if running:
+                await asyncio.wait(running, timeout=max(0.0, end - loop.time()))
+            else:
+                await asyncio.sleep(0.01)
+        for mailbox in mailboxes:
+            mailbox.drain("service shutting down")
+            late = list(mailbox.tasks)
             for task in late:
                 task.cancel()
             if late:
@@ -286,7 +313,11 @@ class NatsTransport:
             name=_SERVICE_NAME.sub("_", f"{self.system}-{hosted.agent_id}"),
             version=__version__,
             description=f"{self.system} agent {hosted.agent_id}",
-            metadata={"system": self.system, "agent": hosted.agent_id},
+            metadata={
+                "system": self.system,
+                "agent": hosted.agent_id,
+                **(self.metadata_for(hosted.agent_id) if self.metadata_for else {}),
+            },
         )
         hosted.service = service
         for contract, version, method in hosted.routes:
