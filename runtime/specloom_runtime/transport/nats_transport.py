@@ -160,6 +160,7 @@ class NatsTransport:
     async def start(self) -> None:
         if self._nc is not None and not self._closed:
             return
+
         async def on_error(exc: Exception) -> None:
             if self._nc is not None:  # the first connection's failure is raised below instead
                 logger.warning("NATS %s: %s", self.url, exc or type(exc).__name__)
