@@ -24,8 +24,9 @@ def connect(url: str | None, *, system: str, **options: Any) -> Transport:
     """The transport for ``url``: ``None`` or ``""`` in-process, ``nats://...`` NATS.
 
     ``options`` go to :class:`NatsTransport` (token, user, password, concurrency, max_bytes,
-    durable_events) or, in-process, ``concurrency`` to the Bus. Nothing connects until
-    ``start()``.
+    durable_events, signer) or, in-process, ``concurrency`` to the Bus. Nothing connects until
+    ``start()``. Over NATS the signer defaults to the keys of the environment
+    (:func:`specloom_runtime.signing.signer_from_env`; none configured: unsigned).
     """
     if not url:
         from ..bus import Bus
@@ -39,4 +40,8 @@ def connect(url: str | None, *, system: str, **options: Any) -> Transport:
         raise RuntimeError(
             "the NATS transport needs nats-py: pip install 'specloom-runtime[nats]'"
         ) from exc
+    if "signer" not in options:
+        from ..signing import signer_from_env
+
+        options["signer"] = signer_from_env()
     return NatsTransport(url, system=system, **options)

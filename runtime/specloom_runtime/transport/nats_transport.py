@@ -24,6 +24,11 @@ Priority: each hosting process serves its queue by priority (critical first, FIF
 already running, or queued in another replica, is not overtaken; priority orders work only where
 it waits, inside one process.
 
+With a ``signer`` (:mod:`specloom_runtime.signing`; ``connect`` takes it from the environment)
+every request, reply and event is signed, and a host rejects an unsigned, forged, tampered or
+replayed request before it reaches the work queue: an ``unauthorized`` error reply and a
+``Runtime@1.security_violation`` event. Callers reject unsigned replies, subscribers such events.
+
 Events are published on their subject; a subscriber with a ``group`` (the module's agent id)
 shares one queue-group subscription with its replicas. With ``durable_events=True`` events go to
 a JetStream stream (``<system>_events``, created if missing) and grouped subscribers read them
@@ -56,14 +61,17 @@ from .. import __version__
 from ..bus import _expire, _Job, _Mailbox
 from ..envelope import Envelope, Payload, utc_timestamp
 from ..errors import validation_details
+from ..signing import Signer
 from .base import Handler, Observer, Route, Subscriber
 from .subjects import agent_subject, event_subject, request_subject, rpc_group, rpc_subject
 
-__all__ = ["DEFAULT_MAX_BYTES", "NatsTransport"]
+__all__ = ["DEFAULT_MAX_BYTES", "SECURITY_TOPIC", "NatsTransport"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 1024 * 1024
+#: Topic of the events a transport publishes when it rejects an envelope (signing).
+SECURITY_TOPIC = "Runtime@1.security_violation"
 _SERVICE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -130,6 +138,7 @@ class NatsTransport:
         max_bytes: int = DEFAULT_MAX_BYTES,
         durable_events: bool = False,
         client_name: str | None = None,
+        signer: Signer | None = None,
     ) -> None:
         if not system.isidentifier():
             raise ValueError(f"invalid system name {system!r}")
@@ -142,6 +151,7 @@ class NatsTransport:
         self.max_bytes = max_bytes
         self.durable_events = durable_events
         self._client_name = client_name or f"{system}-runtime"
+        self.signer = signer
         self._nc: NatsClient | None = None
         self._hosted: dict[str, _Hosted] = {}
         self._subscriptions: list[Subscription] = []
@@ -362,6 +372,12 @@ class NatsTransport:
             )
             self._reply(reply_to, err)
             return
+        if self.signer is not None:
+            reason = self.signer.check(envelope)
+            if reason is not None:  # deny by default: never reaches the implementation
+                self._reply(reply_to, envelope.make_error("unauthorized", reason, {}))
+                self._security_event(hosted.agent_id, reason, request.subject, envelope)
+                return
         if self._observers:
             self._observe(envelope)
         loop = asyncio.get_running_loop()
@@ -384,6 +400,8 @@ class NatsTransport:
     def _reply(self, reply_to: str, envelope: Envelope) -> None:
         if not reply_to or self._nc is None:
             return
+        if self.signer is not None:
+            envelope = self.signer.sign(envelope)
         task = asyncio.ensure_future(self._nc.publish(reply_to, _dump(envelope)))
         self._replies.add(task)
         task.add_done_callback(self._replied)
@@ -392,6 +410,28 @@ class NatsTransport:
         self._replies.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.warning("reply not sent: %s", task.exception())
+
+    def _security_event(
+        self, agent: str, reason: str, subject: str, envelope: Envelope | None
+    ) -> None:
+        """Publish ``Runtime@1.security_violation`` for a rejected envelope (and log it)."""
+        data = {
+            "reason": reason,
+            "subject": subject,
+            "source_agent": envelope.source_agent if envelope else "",
+            "correlation_id": envelope.correlation_id if envelope else "",
+        }
+        logger.warning("rejected an envelope on %s: %s", subject, reason)
+        if self._nc is None or self._closed:
+            return
+        event = Envelope.make_event(agent, SECURITY_TOPIC, data)
+        if self.signer is not None:
+            event = self.signer.sign(event)
+        task = asyncio.ensure_future(
+            self._nc.publish(event_subject(self.system, SECURITY_TOPIC), _dump(event))
+        )
+        self._replies.add(task)
+        task.add_done_callback(self._replied)
 
     def unregister(self, agent_id: str) -> None:
         hosted = self._hosted.pop(agent_id, None)
@@ -408,6 +448,8 @@ class NatsTransport:
         if envelope.message_type != "request":
             raise ValueError(f"not a request: {envelope.message_type!r}")
         nc = self._client()
+        if self.signer is not None:
+            envelope = self.signer.sign(envelope)
         if self._observers:
             self._observe(envelope)
         reply = await self._request(nc, envelope)
@@ -482,6 +524,13 @@ class NatsTransport:
                 if self.durable_events and group:
                     await msg.ack()
                 return
+            if self.signer is not None and envelope.topic != SECURITY_TOPIC:
+                reason = self.signer.check(envelope)
+                if reason is not None:
+                    self._security_event(group or "subscriber", reason, msg.subject, envelope)
+                    if self.durable_events and group:
+                        await msg.ack()
+                    return
             if envelope.message_type == "event":
                 if self._observers:
                     self._observe(envelope)
@@ -535,6 +584,8 @@ class NatsTransport:
         topic = envelope.topic
         if topic is None:
             raise ValueError("an event needs a topic")
+        if self.signer is not None:
+            envelope = self.signer.sign(envelope)
         if self._observers:
             self._observe(envelope)
         subject = event_subject(self.system, topic)
