@@ -246,3 +246,31 @@ def test_each_agent_is_a_nats_micro_service(
         await host_bus.close()
 
     run(main)
+
+
+def test_hosts_and_callers_reconnect_after_the_server_restarts(
+    db: ModuleType, rt: ModuleType, tmp_path: Any
+) -> None:
+    async def main(server: LocalNatsServer) -> None:
+        host_bus = await serve(rt, db, server, Database(db))
+        async with transport(server) as caller:
+            client = db.DatabaseV1Client(
+                caller, "agent-03-core-engine", "agent-02-database", timeout_ms=500
+            )
+            assert await client.create("users", {}) == "db:users-1"
+            await asyncio.to_thread(server.stop)
+            with pytest.raises((rt.ServiceUnavailable, rt.RequestTimeout)):
+                await client.create("users", {})  # the server is down: a clean error
+            await asyncio.to_thread(server.start)  # same port, token and data
+            for _ in range(200):  # both sides reconnect on their own and resubscribe
+                try:
+                    assert (await client.create("users", {})).startswith("db:users-")
+                    break
+                except (rt.ServiceUnavailable, rt.RequestTimeout):
+                    await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("no reconnection")
+        await host_bus.close()
+
+    with LocalNatsServer(data_dir=tmp_path / "nats") as server:
+        run(lambda: main(server))
