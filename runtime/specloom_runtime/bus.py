@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from .envelope import PRIORITY_RANK, Envelope
 from .errors import SpecloomError
@@ -40,7 +40,7 @@ def error_reply(request: Envelope, exc: BaseException) -> Envelope:
 
 
 class _Job:
-    __slots__ = ("deadline", "envelope", "future", "task")
+    __slots__ = ("__weakref__", "deadline", "envelope", "future", "task")
 
     def __init__(
         self, envelope: Envelope, future: asyncio.Future[Envelope], deadline: float
@@ -49,6 +49,16 @@ class _Job:
         self.future = future
         self.deadline = deadline
         self.task: asyncio.Task[None] | None = None
+
+
+class _Done:
+    """Stands for the future of an inline job (it has none: the caller awaits the handler)."""
+
+    def done(self) -> bool:
+        return True
+
+
+_DONE: Any = _Done()
 
 
 def _expire(job: _Job) -> None:
@@ -66,7 +76,17 @@ def _expire(job: _Job) -> None:
 class _Mailbox:
     """Priority queue, concurrency limit and running handler tasks of one agent."""
 
-    __slots__ = ("agent_id", "handler", "limit", "queue", "running", "seq", "tasks")
+    __slots__ = (
+        "agent_id",
+        "closing",
+        "handler",
+        "inline",
+        "limit",
+        "queue",
+        "running",
+        "seq",
+        "tasks",
+    )
 
     def __init__(self, agent_id: str, handler: Handler, limit: int) -> None:
         self.agent_id = agent_id
@@ -76,6 +96,8 @@ class _Mailbox:
         self.seq = 0
         self.queue: list[tuple[int, int, _Job]] = []
         self.tasks: set[asyncio.Task[None]] = set()
+        self.inline: set[asyncio.Task[Any]] = set()  # callers' tasks running a handler inline
+        self.closing: set[_Job] = set()  # inline jobs that close() cancels
 
     def submit(self, job: _Job, loop: asyncio.AbstractEventLoop) -> None:
         if self.running < self.limit and not self.queue:
@@ -177,13 +199,25 @@ class Bus:
         for mailbox in self._mailboxes.values():
             mailbox.drain("bus closed")
         for job in list(self._inflight.values()):
-            if not job.future.done():
+            if job.future is not _DONE and not job.future.done():
                 job.future.set_result(job.envelope.make_error("internal_error", "bus closed", {}))
+        for job in list(self._inflight.values()):
+            if job.future is _DONE and job.task is not None:  # inline: the caller's own task
+                for mailbox in self._mailboxes.values():
+                    if job.task in mailbox.inline:
+                        mailbox.closing.add(job)
+                job.task.cancel()
         tasks = [task for mailbox in self._mailboxes.values() for task in mailbox.tasks]
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        # Inline handlers run in their callers' tasks: wait (bounded) until they have left.
+        me = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 5.0
+        while loop.time() < end and any(m.inline - {me} for m in self._mailboxes.values()):
+            await asyncio.sleep(0.001)
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -264,6 +298,8 @@ class Bus:
         inflight = self._inflight
         if correlation_id in inflight:
             raise ValueError(f"correlation id {correlation_id!r} is already in flight")
+        if mailbox.running < mailbox.limit and not mailbox.queue:
+            return await self._inline(envelope, mailbox)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Envelope] = loop.create_future()
         deadline = loop.time() + envelope.timeout_ms / 1000
@@ -280,6 +316,67 @@ class Bus:
         finally:
             timer.cancel()
             del inflight[correlation_id]
+
+    async def _inline(self, envelope: Envelope, mailbox: _Mailbox) -> Envelope:
+        """The fast path: a free slot, so the handler runs in the caller's task, under one
+        deadline (no task, future or second timer). Same replies as the queued path: the
+        timeout envelope at the deadline, an error envelope for a failure, ``bus closed`` when
+        :meth:`close` cancels it."""
+        task = asyncio.current_task()
+        assert task is not None
+        correlation_id = envelope.correlation_id
+        job = _Job(envelope, _DONE, 0.0)
+        job.task = task
+        self._inflight[correlation_id] = job
+        mailbox.running += 1
+        mailbox.inline.add(task)
+        cancelling = task.cancelling()
+        expired: list[bool] = []
+
+        def expire() -> None:
+            expired.append(True)
+            task.cancel()
+
+        timer = asyncio.get_running_loop().call_later(envelope.timeout_ms / 1000, expire)
+        try:
+            reply = await mailbox.handler(envelope)
+            if (
+                not isinstance(reply, Envelope)
+                or reply.correlation_id != correlation_id
+                or reply.message_type not in ("response", "error")
+            ):
+                reply = envelope.make_error(
+                    "internal_error",
+                    f"handler of {mailbox.agent_id!r} returned an invalid reply",
+                    {"reply_type": type(reply).__name__},
+                )
+        except asyncio.CancelledError:
+            if task.cancelling() <= cancelling:
+                raise
+            if expired:  # our deadline, not the caller's cancellation
+                task.uncancel()
+                timeout_ms = envelope.timeout_ms
+                reply = envelope.make_error(
+                    "timeout", f"no reply within {timeout_ms} ms", {"timeout_ms": timeout_ms}
+                )
+            elif self._closed and job in mailbox.closing:
+                task.uncancel()  # cancelled by close(), not by the caller: answer it
+                reply = envelope.make_error("internal_error", "bus closed", {})
+            else:
+                raise
+        except Exception as exc:
+            if not isinstance(exc, SpecloomError | NotImplementedError):
+                logger.exception("handler of %r failed", mailbox.agent_id)
+            reply = error_reply(envelope, exc)
+        finally:
+            timer.cancel()
+            mailbox.inline.discard(task)
+            mailbox.closing.discard(job)
+            mailbox.running -= 1
+            del self._inflight[correlation_id]
+            if mailbox.queue:
+                mailbox._pump(asyncio.get_running_loop())
+        return reply
 
     # -- events ----------------------------------------------------------------------------
 
