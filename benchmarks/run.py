@@ -17,7 +17,9 @@ bytecode compiled (as an installed package has), in a folder of the benchmark.
 Synthetic systems of 10, 100 and 1,000 modules (``synth_specs.py``, 5 methods each): full
 generate with nothing cached and with warm caches, per module and per method; no-op
 regenerate. The in-process bus of the generated flagship: round trips per second through the
-generated client, against a direct await of the same implementation object.
+generated client, against a direct await of the same implementation object. Over NATS
+(``bench_nats.py``, a local nats-server): the generated client against raw nats-py request/reply
+on the same server in the same run, sequential and 64 concurrent, rate and p50/p99.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import bench_bus  # noqa: E402
+import bench_nats  # noqa: E402
 import synth_specs  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -291,6 +294,35 @@ def bus(bench: Bench, n: int = 20_000) -> None:
     )
 
 
+def nats(bench: Bench, n: int = 2000) -> None:
+    """Generated client over NATS vs raw nats-py request/reply, same server, same run."""
+    repeats = [bench_nats.measure(n) for _ in range(3)]
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(r[name][key] for r in repeats)
+
+    for mode in ("sequential", "64 concurrent"):
+        raw = median(f"raw nats-py, {mode}", "rate")
+        ours = median(f"generated client, {mode}", "rate")
+        for label, name, rate in (
+            ("raw nats-py request/reply", f"raw nats-py, {mode}", raw),
+            ("generated client -> NATS -> host -> DatabaseImpl", f"generated client, {mode}", ours),
+        ):
+            p50, p99 = median(name, "p50_ms"), median(name, "p99_ms")
+            generated = name.startswith("generated")
+            bench.rows.append(
+                Row(
+                    f"nats: {label}, {mode}",
+                    1 / rate,
+                    3,
+                    target=">= 0.7x raw" if generated else "",
+                    ok=(ours >= 0.7 * raw) if generated else None,
+                    note=f"rate; p50 {p50:.2f} ms, p99 {p99:.2f} ms"
+                    + (f"; x{ours / raw:.2f} raw" if generated else ""),
+                )
+            )
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -359,6 +391,8 @@ def main() -> None:
         synthetic(bench, sizes)
         print("bus ...", file=sys.stderr, flush=True)
         bus(bench)
+        print("nats ...", file=sys.stderr, flush=True)
+        nats(bench)
     finally:
         print("cleaning up ...", file=sys.stderr, flush=True)
         shutil.rmtree(work, ignore_errors=True)

@@ -20,7 +20,6 @@ from typing import Any, ParamSpec, Self, TypeVar, cast
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
-from .bus import Bus
 from .envelope import PRIORITY_RANK, Envelope, Priority
 from .errors import (
     ContractViolation,
@@ -31,6 +30,7 @@ from .errors import (
     error_from_payload,
     validation_details,
 )
+from .transport.base import Transport
 
 __all__ = [
     "Client",
@@ -121,7 +121,7 @@ _Route = tuple[MethodSpec, Callable[..., Awaitable[Any]]]
 
 
 class ServiceHost:
-    """Serves implementations of contracts as one agent on the bus.
+    """Serves implementations of contracts as one agent on a transport (``bus``).
 
     Registers ``self.handle`` for ``agent_id`` at construction. Exceptions other than declared
     errors propagate out of ``handle``; the bus turns them into error envelopes.
@@ -130,7 +130,7 @@ class ServiceHost:
     def __init__(
         self,
         agent_id: str,
-        bus: Bus,
+        bus: Transport,
         provides: Sequence[tuple[ContractSpec, object]],
         *,
         concurrency: int | None = None,
@@ -149,7 +149,7 @@ class ServiceHost:
                         f"{type(impl).__name__} lacks method {name!r} of {contract.key}"
                     )
                 self._routes[(contract.name, contract.version, name)] = (spec, method)
-        bus.register(agent_id, self.handle, concurrency=concurrency)
+        bus.register(agent_id, self.handle, concurrency=concurrency, routes=list(self._routes))
 
     @property
     def contracts(self) -> list[str]:
@@ -233,7 +233,7 @@ class Client:
 
     def __init__(
         self,
-        bus: Bus,
+        bus: Transport,
         source_agent: str,
         target_agent: str,
         *,

@@ -14,6 +14,8 @@ import pytest
 RUNTIME_SRC = Path(__file__).resolve().parents[2] / "runtime" / "specloom_runtime"
 BIN = Path(sys.executable).parent
 ALLOWED_THIRD_PARTY = {"pydantic", "pydantic_core"}
+# Optional dependencies, each imported by one module only (importing the package never needs them).
+OPTIONAL = {"transport/nats_transport.py": {"nats"}, "pytest_plugin.py": {"pytest"}}
 
 
 def _sources() -> list[Path]:
@@ -33,10 +35,28 @@ def test_imports_only_stdlib_pydantic_and_itself() -> None:
                 roots = [(node.module or "").split(".")[0]]
             else:
                 continue
+            allowed = ALLOWED_THIRD_PARTY | OPTIONAL.get(
+                path.relative_to(RUNTIME_SRC).as_posix(), set()
+            )
             for root in roots:
-                assert root in sys.stdlib_module_names or root in ALLOWED_THIRD_PARTY, (
+                assert root in sys.stdlib_module_names or root in allowed, (
                     f"{path.name} imports {root}"
                 )
+
+
+def test_the_package_imports_without_the_optional_dependencies() -> None:
+    blocker = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('nats', 'pytest'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import specloom_runtime, specloom_runtime.cli, specloom_runtime.transport\n"
+        "import specloom_runtime.testing, specloom_runtime.natsserver\n"
+    )
+    done = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def _tool(name: str) -> str:

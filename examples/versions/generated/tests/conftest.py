@@ -17,3 +17,7 @@ for path in (str(IMPL_ROOT), str(GENERATED)):
     if path not in sys.path:
         sys.path.insert(0, path)
 os.environ.setdefault("SPECLOOM_IMPL_PACKAGE", "impl")
+
+# `transport`: each contract and integration test runs in-process and over a real nats-server
+# (`nats_server`, started once per session on a free port of 127.0.0.1, always stopped).
+from specloom_runtime.pytest_plugin import nats_server, transport  # noqa: F401
