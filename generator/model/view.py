@@ -17,8 +17,8 @@ from ..names import contract_class, contract_slug, env_var, pascal
 from ..plan import Plan, build_plan
 from .spec import MISSING, TYPE_REF, Contract, Method, Module, SpecSet
 from .synth import SynthError, synthesize
-from .typehints import MODEL_CONFIG_KWARGS, InlineModel, SchemaError, to_annotation
 from .typehints import Field as ModelField
+from .typehints import InlineModel, SchemaError, to_annotation
 from .versions import AdapterView, LegacyView, ServeView, module_versions
 
 
@@ -47,8 +47,6 @@ class MethodView:
     params_schema: Mapping[str, Any]
     returns_schema: Mapping[str, Any] | None
     deprecated: str
-    # Patterns inside a bare TypeAdapter need Python's `re` (as in the params models).
-    adapter_config: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,7 +150,6 @@ class SystemView:
     contracts: tuple[ContractView, ...]
     type_names: tuple[str, ...]
     plan: Plan
-    model_config: str
     adapters: tuple[AdapterView, ...] = ()  # generated adapters/ (older versions served)
 
 
@@ -240,7 +237,6 @@ class _Builder:
             params_model=model_name,
             result_hint=result_hint,
             result_type=result_type,
-            adapter_config=_adapter_config(result_type),
             returns_none=m.returns is None,
             errors=m.errors,
             default_result=default_result,
@@ -282,7 +278,7 @@ class _Builder:
                 expr = self.annotation(e.payload, pascal(e.name) + "Event", used, e.origin.at())
                 imports.update(expr.imports)
                 models.extend(expr.models)
-                adapter = f"TypeAdapter({expr.hint}{_adapter_config(expr.hint)})"
+                adapter = f"TypeAdapter({expr.hint})"
                 event_types.append((e.name, adapter))
         providers = self.spec.providers(c.key)
         provider = providers[0] if providers else None
@@ -411,12 +407,6 @@ def plain_hint(hint: str) -> str:
     return ast.unparse(_StripAnnotated().visit(tree))
 
 
-def _adapter_config(hint: str) -> str:
-    """The ``config=`` argument a bare ``TypeAdapter(hint)`` needs: patterns in it are checked
-    with Python's ``re``, as in the params models (see MODEL_CONFIG_KWARGS)."""
-    return ", config=ConfigDict(regex_engine='python-re')" if "pattern=" in hint else ""
-
-
 def _repr(value: Any) -> str:
     from ..render.literals import pyrepr
 
@@ -465,7 +455,6 @@ def build_view(spec: SpecSet) -> SystemView:
     contracts = {c.key: b.contract(c) for c in spec.contracts}
     provided = {r.key for m in spec.modules for r in m.provides}
     modules = tuple(b.module(m, contracts, plan, spec.system.package) for m in spec.modules)
-    config = ", ".join(f"{k}={v!r}" for k, v in MODEL_CONFIG_KWARGS.items())
     return SystemView(
         name=spec.system.name,
         package=spec.system.package,
@@ -478,7 +467,6 @@ def build_view(spec: SpecSet) -> SystemView:
         contracts=tuple(c for k, c in contracts.items() if k in provided),
         type_names=tuple(t.name for t in spec.types),
         plan=plan,
-        model_config=config,
         adapters=tuple(s.adapter for m in modules for s in m.serves if s.adapter is not None),
     )
 

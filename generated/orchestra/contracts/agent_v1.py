@@ -50,26 +50,26 @@ class UnknownAgent(DeclaredError):
 
 
 class InitializeParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class ExecuteTaskParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     task: Task
 
 
 class CommunicateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     message: Payload
     target: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]
 
 
 class SelfValidateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class AgentMessageEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     source: Annotated[str, Field(strict=True, min_length=1)]
     target: Annotated[str, Field(strict=True, min_length=1)]
     action: Literal["create", "read", "update", "delete", "query", "custom"]

@@ -40,7 +40,7 @@ class UnknownRoute(DeclaredError):
 
 
 class RegisterEndpointParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     path: Annotated[
         str,
         Field(
@@ -55,17 +55,17 @@ class RegisterEndpointParams(BaseModel):
 
 
 class ValidateRequestParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     request: Any
 
 
 class FormatResponseParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     data: Any
 
 
 class FormatResponseResult(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     success: Annotated[bool, Field(strict=True)]
     data: Any = Field(description="The data as given.")
 

@@ -49,16 +49,16 @@ class InvalidConfig(DeclaredError):
 
 
 class ProcessTaskParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     task: Task
 
 
 class GetStatusParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class GetStatusResult(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     state: Literal["running", "paused"] = Field(
         description="paused after configure with paused: true."
     )
@@ -72,7 +72,7 @@ class GetStatusResult(BaseModel):
 
 
 class ConfigureParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     config: dict[str, Any]
 
 

@@ -48,32 +48,32 @@ class IdMismatch(DeclaredError):
 
 
 class CreateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     data: dict[str, Any]
 
 
 class ReadParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     id: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class UpdateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     id: Annotated[str, Field(strict=True, min_length=1)]
     data: dict[str, Any]
 
 
 class DeleteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     id: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class QueryParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     filters: dict[
         str,

@@ -47,7 +47,7 @@ class NothingToRollback(DeclaredError):
 
 
 class DeployParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     version: Annotated[
         str, Field(strict=True, pattern="^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$")
     ]
@@ -55,12 +55,12 @@ class DeployParams(BaseModel):
 
 
 class RollbackParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     environment: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]
 
 
 class GetDeploymentStatusParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     environment: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]
 
 

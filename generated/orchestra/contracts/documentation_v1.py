@@ -33,21 +33,21 @@ class DocumentNotFound(DeclaredError):
 
 
 class ListDocumentsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     section: Literal["user", "api", "architecture", "module"] | None = None
 
 
 class GetDocumentParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     path: Annotated[
-        str, Field(strict=True, pattern="^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\\.md$")
+        str, Field(strict=True, pattern="^[A-Za-z0-9_](?:[A-Za-z0-9_/-]|\\.[A-Za-z0-9_/-])*\\.md$")
     ]
 
 
 class RenderParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     path: Annotated[
-        str, Field(strict=True, pattern="^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\\.md$")
+        str, Field(strict=True, pattern="^[A-Za-z0-9_](?:[A-Za-z0-9_/-]|\\.[A-Za-z0-9_/-])*\\.md$")
     ]
     format: Literal["html", "markdown"] = "html"
 

@@ -40,24 +40,24 @@ class UnknownAction(DeclaredError):
 
 
 class RenderViewParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     view: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     page_params: dict[str, Any] = {}
 
 
 class RenderViewResult(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     view: Annotated[str, Field(strict=True)]
     title: Annotated[str, Field(strict=True, min_length=1)]
     html: Annotated[str, Field(strict=True)] = Field(description="Rendered HTML of the page body.")
 
 
 class GetStateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class DispatchActionParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     action: UiAction
 
 

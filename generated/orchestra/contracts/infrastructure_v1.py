@@ -47,24 +47,24 @@ class ProvisioningFailed(DeclaredError):
 
 
 class ProvisionParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     kind: Literal["service", "volume", "network"]
     name: Annotated[str, Field(strict=True, max_length=63, pattern="^[a-z][a-z0-9-]*$")]
     spec: dict[str, Any] = {}
 
 
 class GetResourceParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: Annotated[str, Field(strict=True, max_length=63, pattern="^[a-z][a-z0-9-]*$")]
 
 
 class ReleaseParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: Annotated[str, Field(strict=True, max_length=63, pattern="^[a-z][a-z0-9-]*$")]
 
 
 class GetHealthParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 INFRASTRUCTURE_V1 = ContractSpec(

@@ -40,7 +40,7 @@ class LlmUnavailable(DeclaredError):
 
 
 class GenerateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prompt: Annotated[str, Field(strict=True, min_length=1)]
     model: (
         Annotated[str, Field(strict=True, pattern="^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$")]
@@ -50,7 +50,7 @@ class GenerateParams(BaseModel):
 
 
 class GenerateResult(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     model: Annotated[str, Field(strict=True)] = Field(description="Model that answered.")
     response: Annotated[str, Field(strict=True)] = Field(description="Generated text.")
     done: Annotated[bool, Field(strict=True)] = Field(
@@ -59,7 +59,7 @@ class GenerateResult(BaseModel):
 
 
 class ChatParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     messages: Annotated[list[ChatMessage], Field(min_length=1)]
     model: (
         Annotated[str, Field(strict=True, pattern="^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$")]
@@ -69,18 +69,18 @@ class ChatParams(BaseModel):
 
 
 class ChatResult(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     model: Annotated[str, Field(strict=True)]
     message: ChatMessage
     done: Annotated[bool, Field(strict=True)]
 
 
 class ListModelsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class ListModelsResultItem(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     name: Annotated[str, Field(strict=True)]
     size: Annotated[int, Field(strict=True, ge=0)] | None = Field(
         default=None, description="Size in bytes."
@@ -88,7 +88,7 @@ class ListModelsResultItem(BaseModel):
 
 
 class PullModelParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: Annotated[str, Field(strict=True, pattern="^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$")]
 
 

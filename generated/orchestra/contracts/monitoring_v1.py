@@ -33,14 +33,14 @@ class InvalidEvent(DeclaredError):
 
 
 class LogMetricParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_.]*$")]
     value: Annotated[float, Field(strict=True)]
     tags: dict[str, Annotated[str, Field(strict=True)]]
 
 
 class LogEventParamsEvent(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     name: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_.]*$")] = Field(
         description="Event name."
     )
@@ -53,12 +53,12 @@ class LogEventParamsEvent(BaseModel):
 
 
 class LogEventParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     event: LogEventParamsEvent
 
 
 class GetHealthParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 MONITORING_V1 = ContractSpec(

@@ -47,38 +47,38 @@ class DecryptionFailed(DeclaredError):
 
 
 class IssueTokenParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     subject: Annotated[str, Field(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
     roles: list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]]
     ttl_s: Annotated[int, Field(strict=True, ge=1)] | None = None
 
 
 class VerifyTokenParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     token: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class VerifyTokenResult(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     subject: Annotated[str, Field(strict=True)]
     roles: list[Annotated[str, Field(strict=True)]]
     expires_at: Annotated[str, Field(strict=True)]
 
 
 class AuthorizeParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     token: Annotated[str, Field(strict=True, min_length=1)]
     action: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     resource: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class EncryptParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     plaintext: Annotated[str, Field(strict=True)]
 
 
 class DecryptParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     ciphertext: Annotated[str, Field(strict=True, min_length=1)]
 
 

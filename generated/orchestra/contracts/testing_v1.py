@@ -33,13 +33,13 @@ class UnknownModule(DeclaredError):
 
 
 class RunSuiteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     suite: Literal["unit", "contract", "integration", "e2e", "smoke"]
     modules: list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]] = []
 
 
 class GetReportParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     run_id: Annotated[str, Field(strict=True, min_length=1)]
 
 

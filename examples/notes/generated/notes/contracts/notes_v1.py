@@ -31,19 +31,19 @@ class NoteNotFound(DeclaredError):
 
 
 class CreateNoteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     title: Annotated[str, Field(strict=True, min_length=1, max_length=120)]
     body: Annotated[str, Field(strict=True)] = ""
     tags: list[Annotated[str, Field(strict=True)]] = []
 
 
 class GetNoteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     note_id: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class FindByTagParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     tag: Annotated[str, Field(strict=True, min_length=1)]
 
 

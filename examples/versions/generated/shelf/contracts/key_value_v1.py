@@ -30,18 +30,18 @@ class KeyMissing(DeclaredError):
 
 
 class PutParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1, pattern="^[a-z0-9:_-]+$")]
     value: dict[str, Any]
 
 
 class GetParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class KeysParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prefix: Annotated[str, Field(strict=True)] = ""
 
 

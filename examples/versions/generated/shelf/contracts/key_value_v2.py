@@ -30,24 +30,24 @@ class KeyMissing(DeclaredError):
 
 
 class PutParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1, pattern="^[a-z0-9:_-]+$")]
     value: dict[str, Any]
     overwrite: Annotated[bool, Field(strict=True)] = True
 
 
 class GetParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class KeysParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prefix: Annotated[str, Field(strict=True)]
 
 
 class CountParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prefix: Annotated[str, Field(strict=True)] = ""
 
 

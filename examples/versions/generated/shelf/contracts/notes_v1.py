@@ -30,12 +30,12 @@ class NoteNotFound(DeclaredError):
 
 
 class AddParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     text: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class ReadParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     note_id: Annotated[str, Field(strict=True, min_length=1)]
 
 

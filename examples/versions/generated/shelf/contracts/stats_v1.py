@@ -23,7 +23,7 @@ __all__ = [
 
 
 class StoredParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prefix: Annotated[str, Field(strict=True)] = ""
 
 
