@@ -84,7 +84,7 @@ def _reserved_field_names() -> frozenset[str]:
     """A field name must not shadow a BaseModel attribute (nor a name its hints use, added per
     model). ``Config`` is pydantic's v1-style configuration class: such a field breaks the model.
     """
-    return basemodel_attributes() | _CODE_NAMES | {"Config"}
+    return basemodel_attributes() | _CODE_NAMES | {"Config", "register"}
 
 
 class SchemaError(ValueError):

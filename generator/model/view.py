@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import Diagnostic, SpecloomError
 from ..names import contract_class, contract_slug, env_var, pascal
 from ..plan import Plan, build_plan
+from .shadowing import builtin_names, qualify
 from .spec import MISSING, TYPE_REF, Contract, Method, Module, SpecSet
 from .synth import SynthError, synthesize
 from .typehints import Field as ModelField
@@ -40,6 +41,7 @@ class MethodView:
     keyword_only: bool
     params_model: str
     result_hint: str  # for signatures (plain)
+    cast_hint: str  # result_hint as a method body spells it (its parameters are in scope)
     result_type: str  # for validation (with constraints)
     returns_none: bool
     errors: tuple[str, ...]
@@ -122,6 +124,8 @@ class ModuleView:
     config: tuple[ConfigField, ...]
     config_imports: tuple[tuple[str, str], ...]
     config_models: tuple[InlineModel, ...]
+    config_builtins: Mapping[str, str]  # how the config class body spells dict, frozenset, str
+    config_type_imports: tuple[str, ...]  # shared types the settings use
     brief: str
     guide: str
     testing_criteria: tuple[str, ...]
@@ -192,6 +196,10 @@ class _Builder:
         params = []
         fields = []
         model_name = pascal(m.name) + "Params"
+        # Class bodies: the params model's fields are the parameters; the contract's classes
+        # (interface, client, mock, adapters) have the methods (see shadowing.py).
+        in_model = {p.name for p in m.params}
+        in_class = {other.name for other in c.methods}
         for p in m.params:
             expr = self.annotation(p.schema, model_name + pascal(p.name), used, p.origin.at())
             imports.update(expr.imports)
@@ -201,17 +209,18 @@ class _Builder:
             params.append(
                 ParamView(
                     p.name,
-                    plain_hint(expr.hint),
+                    qualify(plain_hint(expr.hint), in_class),
                     p.required,
                     default,
                     p.schema.get("description", ""),
                 )
             )
-            fields.append(ModelField(p.name, expr.hint, p.required, default or None, None, None))
+            hint = qualify(expr.hint, in_model)
+            fields.append(ModelField(p.name, hint, p.required, default or None, None, None))
         models.append(InlineModel(model_name, tuple(fields), "forbid", None))
         if m.returns is None:
             result_hint, default_result = "None", None
-            result_type = "None"
+            result_type = cast_hint = "None"
         else:
             expr = self.annotation(
                 m.returns, pascal(m.name) + "Result", used, m.origin.at("returns")
@@ -219,7 +228,8 @@ class _Builder:
             imports.update(expr.imports)
             models.extend(expr.models)
             result_type = expr.hint
-            result_hint = plain_hint(expr.hint)
+            result_hint = qualify(plain_hint(expr.hint), in_class)
+            cast_hint = qualify(plain_hint(expr.hint), in_class | in_model)
             default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"))
         seen_default = False
         keyword_only = False
@@ -236,6 +246,7 @@ class _Builder:
             keyword_only=keyword_only,
             params_model=model_name,
             result_hint=result_hint,
+            cast_hint=cast_hint,
             result_type=result_type,
             returns_none=m.returns is None,
             errors=m.errors,
@@ -326,6 +337,7 @@ class _Builder:
         cfg_models: list[InlineModel] = []
         required = set(m.config.get("required", []))
         used: set[str] = set()
+        settings = set(m.config.get("properties") or {})  # fields of the config class body
         for name, schema in (m.config.get("properties") or {}).items():
             expr = self.annotation(
                 schema,
@@ -341,7 +353,7 @@ class _Builder:
             cfg.append(
                 ConfigField(
                     name=name,
-                    hint=expr.hint,
+                    hint=qualify(expr.hint, settings),
                     plain_hint=plain_hint(expr.hint),
                     default_repr=(
                         _default_repr(schema["default"], expr.hint, known) if has_default else ""
@@ -374,6 +386,8 @@ class _Builder:
             config=tuple(cfg),
             config_imports=tuple(sorted(cfg_imports)),
             config_models=_dedupe(cfg_models),
+            config_builtins=builtin_names(settings, "classmethod", "dict", "frozenset", "str"),
+            config_type_imports=tuple(sorted(used)),
             brief=m.brief,
             guide=m.guide,
             testing_criteria=m.testing_criteria,

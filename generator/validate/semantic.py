@@ -146,7 +146,7 @@ def check_identifiers(spec: SpecSet) -> list[Diagnostic]:
     for mod in spec.modules:
         check(mod.name, "module", mod.origin.at("module"))
         for s in mod.config.get("properties") or {}:
-            check(s, "param", mod.origin.at("config", "properties", s, key=True))
+            check(s, "setting", mod.origin.at("config", "properties", s, key=True))
     for c in spec.contracts:
         check(c.name, "contract", c.origin.at("contract"))
         for m in c.methods:

@@ -10,8 +10,10 @@ and echoed fields.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -132,23 +134,23 @@ class LlmV1(ABC):
     shape and echoed fields.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def generate(
         self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
     ) -> GenerateResult:
         """Generate a completion for a prompt"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def chat(
         self, messages: list[ChatMessage], model: str | None = None, options: dict[str, Any] = {}
     ) -> ChatResult:
         """Answer a chat conversation"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def list_models(self) -> list[ListModelsResultItem]:
         """List the models available locally"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def pull_model(self, name: str) -> bool:
         """Download a model into the local Ollama"""
 
@@ -160,7 +162,7 @@ class LlmV1Client(Client, LlmV1):
         self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
     ) -> GenerateResult:
         """Generate a completion for a prompt"""
-        return cast(
+        return _typing.cast(
             "GenerateResult",
             await self._call(
                 LLM_V1, "generate", {"prompt": prompt, "model": model, "options": options}
@@ -171,7 +173,7 @@ class LlmV1Client(Client, LlmV1):
         self, messages: list[ChatMessage], model: str | None = None, options: dict[str, Any] = {}
     ) -> ChatResult:
         """Answer a chat conversation"""
-        return cast(
+        return _typing.cast(
             "ChatResult",
             await self._call(
                 LLM_V1, "chat", {"messages": messages, "model": model, "options": options}
@@ -180,8 +182,10 @@ class LlmV1Client(Client, LlmV1):
 
     async def list_models(self) -> list[ListModelsResultItem]:
         """List the models available locally"""
-        return cast("list[ListModelsResultItem]", await self._call(LLM_V1, "list_models", {}))
+        return _typing.cast(
+            "list[ListModelsResultItem]", await self._call(LLM_V1, "list_models", {})
+        )
 
     async def pull_model(self, name: str) -> bool:
         """Download a model into the local Ollama"""
-        return cast("bool", await self._call(LLM_V1, "pull_model", {"name": name}))
+        return _typing.cast("bool", await self._call(LLM_V1, "pull_model", {"name": name}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from ..contracts.stats_v1 import STATS_V1, StatsV1
 from ..runtime import ContractSpec, Mock
@@ -37,4 +38,4 @@ class StatsV1Mock(Mock, StatsV1):
 
     async def stored(self, prefix: str = "") -> int:
         """How many values are stored under a prefix."""
-        return cast("int", await self._answer("stored", {"prefix": prefix}))
+        return _typing.cast("int", await self._answer("stored", {"prefix": prefix}))
