@@ -10,6 +10,7 @@ replay every example through the bus, against the mocks and the implementations.
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 from pathlib import Path
@@ -126,3 +127,98 @@ def test_every_accepted_name_generates_working_code(system, mypy_cache: Path) ->
     tests = pytest_generated(out)
     assert tests.returncode == 0, tests.stdout[-6000:]
     ok(run([sys.executable, "-m", package, "health"], out))
+
+
+# The reproductions of the issue, and a shared type using every feature the types module imports
+# a name for.
+ISSUE = {
+    "specs/system.yaml": {"specloom": 1,
+                          "system": {"name": "issue", "title": "I", "version": "1.0.0"}},
+    "specs/types/all.yaml": {"types": {"Everything": {
+        "type": "object", "additionalProperties": False, "required": ["a"],
+        "properties": {
+            **{f"f{i}": {"type": "string", "format": f} for i, f in enumerate(
+                ["date-time", "date", "time", "uuid", "uri", "hostname", "ipv4", "ipv6"])},
+            "a": {"type": "string", "pattern": "^a+$", "minLength": 1},
+            "n": {"type": "number", "exclusiveMinimum": 0}, "i": {"type": "integer", "maximum": 3},
+            "e": {"enum": ["x", "y"]}, "c": {"const": 1}, "u": {"anyOf": [{"type": "string"},
+            {"type": "null"}]}, "o": {"oneOf": [{"type": "boolean"}, {"type": "number"}]},
+            "l": {"type": "array", "items": {"$ref": "#/types/Kind"}, "uniqueItems": True},
+            "m": {"type": "object", "additionalProperties": {"type": "integer"}},
+        }}, "Kind": {"enum": ["one", "two"]}, "Free": {}, "Alias": {"type": "string"}}},
+    "specs/modules/01-echo.yaml": {"module": "echo", "number": 1, "title": "Echo", "scope": "e",
+                                   "provides": ["Echo@1"]},
+    "specs/contracts/echo.v1.yaml": {
+        "contract": "Echo", "version": 1,
+        "methods": {"say": {
+            "summary": "Say.",
+            "params": {"cast": {"type": "string"}, "str": {"type": "string", "default": ""},
+                       "list": {"type": "array", "items": {"type": "string"}, "default": []}},
+            "returns": {"$ref": "#/types/Everything"}}},
+        "examples": [
+            {"name": "say", "steps": [{"call": "say", "with": {"cast": "a"}, "bind": "v"}]}],
+    },
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("issue")
+    write_tree(root, {rel: yaml.safe_dump(d, sort_keys=False) for rel, d in ISSUE.items()})
+    ok(specloom("generate", "specs", cwd=root))
+    return root
+
+
+def test_a_type_named_root_model_is_a_located_error(issue: Path, tmp_path: Path) -> None:
+    tree = {**ISSUE, "specs/types/bad.yaml": {"types": {"RootModel": {"type": "object"}}}}
+    write_tree(tmp_path, {rel: yaml.safe_dump(d, sort_keys=False) for rel, d in tree.items()})
+    proc = specloom("validate", "specs", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert (proc.stdout + proc.stderr).strip() == (
+        "specs/types/bad.yaml:2:3: error[E_IDENTIFIER]: type name 'RootModel' is a name the"
+        " generated types module imports"
+    )
+
+
+@pytest.mark.timeout(120)
+def test_params_named_str_and_cast_import_and_call(issue: Path) -> None:
+    out = issue / "generated"
+    call = [sys.executable, "-m", "issue", "call", "Echo@1.say", '{"cast": "x", "str": "y"}']
+    answer = json.loads(ok(run(call, out)).stdout)
+    assert set(answer) >= {"a"}
+    bad = run([sys.executable, "-m", "issue", "call", "Echo@1.say", '{"cast": "x", "str": 1}'], out)
+    assert bad.returncode == 1 and "error[invalid_params]" in bad.stderr
+
+
+def test_every_name_the_types_module_imports_is_refused_as_a_type_name(issue: Path) -> None:
+    source = (issue / "generated" / "issue" / "types.py").read_text("utf-8")
+    tree = ast.parse(source)
+    imported = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__"
+        for alias in node.names
+    }
+    assert {"RootModel", "BaseModel", "Field"} <= imported and len(imported) > 8
+    assert all(identifier_problem(name, "type") for name in imported), sorted(
+        n for n in imported if identifier_problem(n, "type") is None
+    )
+
+
+def test_runtime_attributes_are_refused_as_method_names(issue: Path) -> None:
+    script = (
+        "import importlib, json\n"
+        "rt = importlib.import_module('issue.runtime')\n"
+        "from issue.modules.echo import EchoBase\n"
+        "names = set()\n"
+        "for cls in (rt.Client, rt.Mock, EchoBase):\n"
+        "    for k in cls.__mro__[:-1]:\n"
+        "        if not k.__name__.startswith('EchoV'):\n"
+        "            names |= {a for a in vars(k) if not a.startswith('_')}\n"
+        "print(json.dumps(sorted(names)))\n"
+    )
+    names = json.loads(ok(run([sys.executable, "-c", script], issue / "generated")).stdout)
+    assert {"emit", "on_event", "stub", "reset"} <= set(names)
+    assert all(identifier_problem(n, "method") for n in names), [
+        n for n in names if identifier_problem(n, "method") is None
+    ]
