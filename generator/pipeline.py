@@ -35,6 +35,7 @@ class Options:
     templates: Path | None = None
     force: bool = False
     use_cache: bool = True
+    vendor_runtime: bool = False  # a copy of specloom_runtime beside the package
 
 
 @dataclass
@@ -60,9 +61,10 @@ def _tool_digest() -> str:
     the digest is cached under a key made of the files' stats (path, size, mtime, inode) and of
     the mtimes of the ``sys.path`` folders (an install or upgrade changes them).
     """
+    from .cache import cache_dir
     from .dists import version
     from .render.environment import builtin_templates
-    from .render.types_module import cache_dir
+    from .render.runtime_lib import runtime_paths, runtime_source
 
     tpl = builtin_templates()
     groups = [
@@ -77,6 +79,9 @@ def _tool_digest() -> str:
                 if p.is_file() and p.relative_to(tpl).parts[0] != "project"
             ),
         ),
+        # The runtime library: its version goes into the generated pyproject.toml, its files
+        # into a --vendor-runtime output.
+        ("runtime", runtime_source(), runtime_paths()),
     ]
     key = hashlib.sha256(f"specloom {__version__}\n".encode())
     for name, root, paths in groups:
@@ -114,6 +119,7 @@ def fingerprint(opts: Options) -> str:
     h.update(f"tool {_tool_digest()}\n".encode())
     rel_impl = os.path.relpath(opts.impl_root.resolve(), opts.out.resolve())
     h.update(f"impl={rel_impl}\n".encode())
+    h.update(f"vendor_runtime={opts.vendor_runtime}\n".encode())
     groups = [("specs", opts.specs, spec_files(opts.specs))]
     if opts.templates:
         groups.append(
@@ -165,6 +171,7 @@ def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object
         impl_root=Path(rel_impl).as_posix(),
         use_cache=opts.use_cache,
         types_job=types_job,
+        vendor_runtime=opts.vendor_runtime,
     )
     return rendered.files, rendered.scaffolds, rendered.view
 
@@ -223,7 +230,10 @@ def check(opts: Options) -> Outcome:
     manifest = Manifest.load(opts.out)
     if manifest.fingerprint == fp and outputs_intact(opts.out, manifest):
         return Outcome(
-            unchanged=len(manifest.files), short_circuit=True, seconds=time.perf_counter() - start
+            unchanged=len(manifest.files),
+            short_circuit=True,
+            scaffold=_impl_report(opts),
+            seconds=time.perf_counter() - start,
         )
     files, scaffolds, _ = render(opts)
     plan = plan_changes(opts.out, files)
@@ -231,6 +241,24 @@ def check(opts: Options) -> Outcome:
     outcome.scaffold = update_scaffolds(opts.impl_root, scaffolds, write=False)
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _impl_report(opts: Options) -> ScaffoldReport:
+    """The implementations compared with their scaffolds (signature drift, orphaned files),
+    without rendering the output: implementation files are no input of the fingerprint."""
+    from .diff.adapters import served_versions
+    from .model.view import build_view
+    from .render.project import plain_scaffolds
+    from .validate import validate_specs
+
+    result = validate_specs(opts.specs)
+    if not result.ok or result.spec is None:
+        return ScaffoldReport()
+    specs = plain_scaffolds(
+        build_view(result.spec, served_versions(result.spec)),
+        str(opts.templates) if opts.templates else None,
+    )
+    return update_scaffolds(opts.impl_root, specs, write=False)
 
 
 def _check_folders(opts: Options) -> None:

@@ -7,17 +7,18 @@ project root. Python files are formatted with ruff in one batch.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..diff.adapters import served_versions
 from ..model.graph import edges
 from ..model.spec import SpecSet
 from ..model.typehints import render_model
 from ..model.view import SystemView, build_view
-from ..write.scaffold import ScaffoldSpec
-from .environment import builtin_templates, environment, render_one
+from . import runtime_lib
+from .environment import environment, render_one
 from .format import format_python
+from .outputs import ScaffoldSpec
 from .types_module import TypesJob
 
 
@@ -43,11 +44,6 @@ def _env(user_dir: str | None) -> Any:
     return env
 
 
-def _runtime_files() -> dict[str, str]:
-    root = builtin_templates() / "code" / "runtime"
-    return {f"runtime/{p.name}": p.read_text("utf-8") for p in sorted(root.glob("*.py"))}
-
-
 def render_system(
     spec: SpecSet,
     *,
@@ -55,18 +51,26 @@ def render_system(
     impl_root: str = "..",
     use_cache: bool = True,
     types_job: TypesJob | None = None,
+    vendor_runtime: bool = False,
 ) -> Rendered:
     """Render everything ``specloom generate`` writes, in memory.
 
     ``types_job`` may be a :class:`TypesJob` already started; the shared types are handed to it
     first and collected last, so that datamodel-code-generator runs while the rest renders.
+    ``vendor_runtime``: write a copy of the runtime library (``specloom_runtime/``) beside the
+    package instead of depending on the ``specloom-runtime`` distribution.
     """
     types_job = types_job or TypesJob()
     types_job.submit({t.name: t.schema for t in spec.types}, use_cache=use_cache)
     try:
-        return _render_all(spec, user_templates, impl_root, types_job, use_cache)
+        rendered = _render_all(
+            spec, user_templates, impl_root, types_job, use_cache, vendor_runtime
+        )
     finally:
         types_job.cancel()  # after result() a no-op; on an error, no process is left behind
+    if vendor_runtime:  # verbatim (already formatted and lint-clean), after the ruff batch
+        rendered.files.update(runtime_lib.vendored_files())
+    return rendered
 
 
 def _render_all(
@@ -75,8 +79,9 @@ def _render_all(
     impl_root: str,
     types_job: TypesJob,
     use_cache: bool,
+    vendor_runtime: bool,
 ) -> Rendered:
-    view = build_view(spec)
+    view = build_view(spec, served_versions(spec))
     _env(user_templates)
 
     def r(template: str, **ctx: Any) -> str:
@@ -84,8 +89,6 @@ def _render_all(
 
     pkg = view.package
     files: dict[str, str] = {}
-    for rel, text in _runtime_files().items():
-        files[f"{pkg}/{rel}"] = text
     files[f"{pkg}/__init__.py"] = r("code/package/__init__.py.jinja")
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
@@ -116,6 +119,12 @@ def _render_all(
     files.update(_docs(view, spec, r))
     files["config/env.example"] = r("config/env.example.jinja")
     files["ruff.toml"] = r("config/ruff.toml.jinja")
+    files["pyproject.toml"] = r(
+        "code/pyproject.toml.jinja",
+        vendored=vendor_runtime,
+        runtime_requirement=runtime_lib.requirement(),
+        runtime_nats_requirement=runtime_lib.requirement("nats"),
+    )
     # One ruff batch for the package and the scaffolds (each ruff run costs a process start);
     # the scaffolds sit in a folder of their own in it, and known-first-party is explicit. While
     # datamodel-code-generator still runs, that batch goes without types.py, which then gets a
@@ -160,19 +169,11 @@ _SCAFFOLDS = "specloom-scaffolds"  # not an identifier: no package can have this
 
 
 def _docs(view: SystemView, spec: SpecSet, r: Any) -> dict[str, str]:
-    from ..model.graph import dependencies, transitive
-
-    deps = dependencies(spec)
     out = {
         "docs/README.md": r("docs/README.md.jinja"),
         "docs/MODULE-INTERFACES.md": r("docs/MODULE-INTERFACES.md.jinja"),
         "docs/MESSAGE-FORMAT.md": r("docs/MESSAGE-FORMAT.md.jinja"),
-        "docs/PLAN.md": r(
-            "docs/PLAN.md.jinja",
-            system=spec.system,
-            plan=view.plan,
-            all_deps={m.name: sorted(transitive(deps, m.name)) for m in spec.modules},
-        ),
+        "docs/PLAN.md": r("docs/PLAN.md.jinja", system=spec.system, plan=view.plan),
     }
     for m in view.modules:
         for doc in ("AGENT-BRIEF", "INTERFACES", "IMPLEMENTATION-GUIDE", "TESTING-CRITERIA"):
@@ -196,6 +197,11 @@ def render_scaffolds(
     """The implementation files (``impl/<module>.py``), relative to the project root."""
     texts = format_python(_scaffold_texts(view, user_templates), ruff_config)
     return _scaffold_specs(view, texts, user_templates)
+
+
+def plain_scaffolds(view: SystemView, user_templates: str | None = None) -> dict[str, ScaffoldSpec]:
+    """The scaffolds unformatted (no ruff run): enough to compare implementations with them."""
+    return _scaffold_specs(view, _scaffold_texts(view, user_templates), user_templates)
 
 
 def _scaffold_texts(view: SystemView, user_templates: str | None) -> dict[str, str]:
@@ -224,7 +230,7 @@ def _scaffold_specs(
     impl = view.impl_package
     out = {
         f"{impl}/__init__.py": ScaffoldSpec(
-            f"{impl}/__init__.py", texts[f"{impl}/__init__.py"], "", (), str
+            f"{impl}/__init__.py", texts[f"{impl}/__init__.py"], "", ()
         )
     }
     for m in view.modules:
@@ -235,23 +241,26 @@ def _scaffold_specs(
             texts[rel],
             m.impl_class,
             tuple(by_name),
-            _stub_source(view, by_name, _method_sources(texts[rel], m.impl_class), user_templates),
+            _stub_sources(view, by_name, _method_sources(texts[rel], m.impl_class), user_templates),
+            hooks=tuple(lv.accessor for lv in m.legacy),
+            contracts={
+                meth.name: f"{c.key}.{meth.name}" for c in m.implements for meth in c.methods
+            },
         )
     return out
 
 
-def _stub_source(
+def _stub_sources(
     view: SystemView,
     methods: dict[str, Any],
     formatted: dict[str, str],
     user_templates: str | None,
-) -> Callable[[str], str]:
+) -> dict[str, str]:
     """Method name -> the stub to append: as formatted in the fresh scaffold when it is there."""
-
-    def source(name: str) -> str:
-        return formatted.get(name) or stub_method_source(view, methods[name], user_templates)
-
-    return source
+    return {
+        name: formatted.get(name) or stub_method_source(view, meth, user_templates)
+        for name, meth in methods.items()
+    }
 
 
 def _method_sources(text: str, class_name: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import kit
 import pytest
 
 from generator.validate import validate_specs
@@ -48,9 +49,7 @@ def _codes(specs: Path) -> dict[str, list[str]]:
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": f"{cwd / 'generated'}{os.pathsep}{cwd}"}
     env.pop("SPECLOOM_IMPL_PACKAGE", None)
-    return subprocess.run(
-        [*args], cwd=cwd, capture_output=True, text=True, env=env, check=False, timeout=240
-    )
+    return kit.run([*args], cwd, environ=env, timeout=240)
 
 
 # -- validation ----------------------------------------------------------------------------------
@@ -157,7 +156,7 @@ def test_the_module_base_implements_only_the_newest_version(adapted: Path) -> No
 SCRIPT = """
 import asyncio, json
 from shelf.system import CLIENTS, MODULES
-from shelf.runtime import System
+from specloom_runtime import System
 from shelf.contracts.key_value_v1 import KeyMissing as KeyMissingV1
 
 async def main():
@@ -243,7 +242,7 @@ class StoreV1(StoreKeyValueV1Base):
 HEALTH = """
 import asyncio, json
 from shelf.system import CLIENTS, MODULES
-from shelf.runtime import System
+from specloom_runtime import System
 
 async def main():
     async with System(MODULES, clients=CLIENTS) as system:

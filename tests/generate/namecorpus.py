@@ -21,8 +21,7 @@ from generator.names import identifier_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 # Generated code the corpus reads names from: a generated package and the runtime library.
-CODE = [ROOT / "examples" / "notes" / "generated", ROOT / "templates" / "code" / "runtime",
-        ROOT / "runtime"]  # fmt: skip
+CODE = [ROOT / "examples" / "notes" / "generated", ROOT / "runtime" / "specloom_runtime"]
 
 
 def code_names(roots: list[Path]) -> set[str]:

@@ -208,7 +208,7 @@ def test_every_name_the_types_module_imports_is_refused_as_a_type_name(issue: Pa
 def test_runtime_attributes_are_refused_as_method_names(issue: Path) -> None:
     script = (
         "import importlib, json\n"
-        "rt = importlib.import_module('issue.runtime')\n"
+        "rt = importlib.import_module('specloom_runtime')\n"
         "from issue.modules.echo import EchoBase\n"
         "names = set()\n"
         "for cls in (rt.Client, rt.Mock, EchoBase):\n"

@@ -16,8 +16,8 @@ from abc import ABC
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from ..types import Document, DocumentInfo
 
 __all__ = [

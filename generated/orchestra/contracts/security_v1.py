@@ -17,8 +17,7 @@ from abc import ABC
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
 __all__ = [
     "SECURITY_V1",

@@ -6,13 +6,13 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from jsonschema.exceptions import SchemaError as JsonSchemaError  # type: ignore[import-untyped]
 
 from ...patterns import PatternError, json_schema_validator
+from ..spec import TYPE_REF as _TYPE_REF  # the one definition
 from .budget import Budget, SynthError
 from .scalars import count as _count
 from .scalars import integer as _integer
@@ -23,7 +23,7 @@ from .scalars import string as _string
 __all__ = ["MAX_REF_DEPTH", "Synth"]
 
 MAX_REF_DEPTH = 16
-_TYPE_REF = re.compile(r"^#/types/([A-Za-z_][A-Za-z0-9_]*)$")
+
 _DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
 
 _SCHEMA_PROBLEMS: dict[str, str | None] = {}

@@ -14,8 +14,8 @@ from abc import ABC
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from ..types import Note
 
 __all__ = [

@@ -14,8 +14,7 @@ from abc import ABC
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-
-from ..runtime import Client, ContractSpec, MethodSpec
+from specloom_runtime import Client, ContractSpec, MethodSpec
 
 __all__ = [
     "STATS_V1",
