@@ -48,13 +48,12 @@ class Deployment(BaseModel):
 class Document(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        regex_engine="python-re",
     )
     content: str
     """
     Markdown source.
     """
-    path: Annotated[str, Field(pattern="^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\\.md$")]
+    path: Annotated[str, Field(pattern="^[A-Za-z0-9_](?:[A-Za-z0-9_/-]|\\.[A-Za-z0-9_/-])*\\.md$")]
     section: Literal["user", "api", "architecture", "module"]
     title: str
 
@@ -62,9 +61,8 @@ class Document(BaseModel):
 class DocumentInfo(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        regex_engine="python-re",
     )
-    path: Annotated[str, Field(pattern="^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\\.md$")]
+    path: Annotated[str, Field(pattern="^[A-Za-z0-9_](?:[A-Za-z0-9_/-]|\\.[A-Za-z0-9_/-])*\\.md$")]
     """
     Path relative to the docs root, e.g. index.md or modules/02-database/INTERFACES.md.
     """

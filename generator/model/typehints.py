@@ -7,10 +7,9 @@ source only through :func:`repr` / :func:`default_repr`, so a spec cannot inject
 as identifiers are rebuilt from ASCII letters and digits only.
 
 Semantics follow ``jsonschema``'s Draft 2020-12 validator as closely as pydantic allows; the known
-differences are listed in ``KNOWN_DISAGREEMENTS`` (and tested). Patterns are checked with Python's
-``re`` (as ``jsonschema`` does) when the model sets ``regex_engine='python-re'``, which the inline
-models rendered here do; models written elsewhere that use these hints should do the same
-(:data:`MODEL_CONFIG_KWARGS`).
+differences are listed in ``KNOWN_DISAGREEMENTS`` (and tested). Patterns are checked with
+pydantic's default engine, the linear-time Rust ``regex`` crate; ``validate`` and the value
+synthesiser use the same engine (:mod:`generator.patterns`), which rejects patterns it cannot run.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from ..names import RESERVED_CLASS_NAMES
+from ..patterns import pattern_problem
 from .literal import pyrepr
 from .pydantic_names import basemodel_attributes
 from .spec import TYPE_REF as _TYPE_REF  # the one definition
@@ -60,12 +60,13 @@ KNOWN_DISAGREEMENTS = (
     "an aliased property is also accepted under its Python name (populate_by_name=True)",
     "number fields convert ints to float: ints beyond 2**53 are compared after rounding",
     "a required property missing from properties is accepted even if additionalProperties is false",
-    "patterns follow Python re only with regex_engine='python-re' (pydantic defaults to Rust regex,"
-    " which rejects lookarounds and backreferences)",
+    "patterns run on the Rust regex engine (see generator.patterns.PATTERN_SUBSET): \\d, \\w,"
+    " \\s and \\b are Unicode-aware; lookarounds and backreferences are a validate error",
 )
 
-MODEL_CONFIG_KWARGS: Mapping[str, str] = {"regex_engine": "python-re"}
-"""ConfigDict keywords a model using these hints needs for ``jsonschema``-compatible patterns."""
+MODEL_CONFIG_KWARGS: Mapping[str, str] = {}
+"""ConfigDict keywords a model using these hints needs (none: pydantic's default Rust regex engine
+is the one ``validate`` and the synthesiser use)."""
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _ANNOTATION_KEYS = frozenset({"description", "title", "default", "examples", "$comment", "format"})
@@ -84,7 +85,7 @@ def _reserved_field_names() -> frozenset[str]:
     """A field name must not shadow a BaseModel attribute (nor a name its hints use, added per
     model). ``Config`` is pydantic's v1-style configuration class: such a field breaks the model.
     """
-    return basemodel_attributes() | _CODE_NAMES | {"Config"}
+    return basemodel_attributes() | _CODE_NAMES | {"Config", "register"}
 
 
 class SchemaError(ValueError):
@@ -455,10 +456,9 @@ class _Builder:
         if pattern is not None:
             if not isinstance(pattern, str):
                 raise SchemaError(f"pattern must be a string, not {pattern!r}")
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise SchemaError(f"pattern {pattern!r} is not a valid regex: {exc}") from None
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                raise SchemaError(str(problem))
         pairs = [
             ("strict", True),
             ("min_length", _count(schema, "minLength")),

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -194,7 +195,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
         Runs the test gate, then deploys; the new deployment becomes the environment's current
         one.
         """
-        return cast(
+        return _typing.cast(
             "Deployment",
             await self._answer("deploy", {"version": version, "environment": environment}),
         )
@@ -205,11 +206,13 @@ class DeploymentV1Mock(Mock, DeploymentV1):
         Deploys the version that was current before the current deployment; the replaced
         deployment gets status rolled_back and the new one has rollback_of set to its id.
         """
-        return cast("Deployment", await self._answer("rollback", {"environment": environment}))
+        return _typing.cast(
+            "Deployment", await self._answer("rollback", {"environment": environment})
+        )
 
     async def get_deployment_status(self, environment: str) -> Deployment | None:
         """Current deployment of an environment"""
-        return cast(
+        return _typing.cast(
             "Deployment | None",
             await self._answer("get_deployment_status", {"environment": environment}),
         )

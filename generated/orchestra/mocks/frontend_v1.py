@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -125,15 +126,15 @@ class FrontendV1Mock(Mock, FrontendV1):
 
     async def render_view(self, view: str, page_params: dict[str, Any] = {}) -> RenderViewResult:
         """Render a page"""
-        return cast(
+        return _typing.cast(
             "RenderViewResult",
             await self._answer("render_view", {"view": view, "page_params": page_params}),
         )
 
     async def get_state(self) -> UiState:
         """Current UI state"""
-        return cast("UiState", await self._answer("get_state", {}))
+        return _typing.cast("UiState", await self._answer("get_state", {}))
 
     async def dispatch_action(self, action: UiAction) -> UiState:
         """Apply an action to the UI state, return the new state"""
-        return cast("UiState", await self._answer("dispatch_action", {"action": action}))
+        return _typing.cast("UiState", await self._answer("dispatch_action", {"action": action}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, cast
+import typing as _typing
+from typing import Any, ClassVar, Literal
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -213,18 +214,18 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
         Creates the resource and returns it (status provisioning or ready). Spec by kind:
         service {image, ports?, env?}, volume {size_mb}, network {}.
         """
-        return cast(
+        return _typing.cast(
             "Resource", await self._answer("provision", {"kind": kind, "name": name, "spec": spec})
         )
 
     async def get_resource(self, name: str) -> Resource | None:
         """Get a resource by name"""
-        return cast("Resource | None", await self._answer("get_resource", {"name": name}))
+        return _typing.cast("Resource | None", await self._answer("get_resource", {"name": name}))
 
     async def release(self, name: str) -> bool:
         """Release (remove) a resource"""
-        return cast("bool", await self._answer("release", {"name": name}))
+        return _typing.cast("bool", await self._answer("release", {"name": name}))
 
     async def get_health(self) -> Health:
         """Health of the infrastructure and of each resource"""
-        return cast("Health", await self._answer("get_health", {}))
+        return _typing.cast("Health", await self._answer("get_health", {}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, cast
+import typing as _typing
+from typing import Any, ClassVar, Literal
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -129,8 +130,12 @@ class TestingV1Mock(Mock, TestingV1):
         modules: list[str] = [],
     ) -> str:
         """Start a test run of a suite"""
-        return cast("str", await self._answer("run_suite", {"suite": suite, "modules": modules}))
+        return _typing.cast(
+            "str", await self._answer("run_suite", {"suite": suite, "modules": modules})
+        )
 
     async def get_report(self, run_id: str) -> TestReport | None:
         """Report of a test run"""
-        return cast("TestReport | None", await self._answer("get_report", {"run_id": run_id}))
+        return _typing.cast(
+            "TestReport | None", await self._answer("get_report", {"run_id": run_id})
+        )

@@ -29,7 +29,7 @@ __all__ = ["CoreEngineBase", "CoreEngineConfig", "CoreEngineDeps"]
 class CoreEngineConfig(BaseModel):
     """Settings of core_engine; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     max_concurrent_tasks: Annotated[int, Field(strict=True, ge=1)] = 4
     """Tasks processed at the same time (also settable through configure). (env:
     ORCHESTRA_CORE_ENGINE_MAX_CONCURRENT_TASKS)

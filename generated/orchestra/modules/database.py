@@ -28,7 +28,7 @@ __all__ = ["DatabaseBase", "DatabaseConfig", "DatabaseDeps"]
 class DatabaseConfig(BaseModel):
     """Settings of database; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     url: Annotated[str, Field(strict=True)] = "sqlite:///orchestra.db"
     """Database URL: sqlite:///path, sqlite:///:memory: or postgresql://... (env:
     ORCHESTRA_DATABASE_URL)

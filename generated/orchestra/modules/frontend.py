@@ -28,7 +28,7 @@ __all__ = ["FrontendBase", "FrontendConfig", "FrontendDeps"]
 class FrontendConfig(BaseModel):
     """Settings of frontend; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     api_base_url: Annotated[str, Field(strict=True)] = "http://127.0.0.1:8000"
     """Where the browser reaches the API layer. (env: ORCHESTRA_FRONTEND_API_BASE_URL)"""
     default_view: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")] = "dashboard"

@@ -27,7 +27,7 @@ __all__ = ["InfrastructureBase", "InfrastructureConfig", "InfrastructureDeps"]
 class InfrastructureConfig(BaseModel):
     """Settings of infrastructure; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     runtime: Literal["local", "docker", "kubernetes"] = "local"
     """Where resources are created; local runs services as processes and volumes as folders. (env:
     ORCHESTRA_INFRASTRUCTURE_RUNTIME)

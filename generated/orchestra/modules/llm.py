@@ -28,7 +28,7 @@ __all__ = ["LlmBase", "LlmConfig", "LlmDeps"]
 class LlmConfig(BaseModel):
     """Settings of llm; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     host: Annotated[str, Field(strict=True)] = "http://127.0.0.1:11434"
     """Ollama server URL (OLLAMA_HOST-style). (env: ORCHESTRA_LLM_HOST)"""
     model: Annotated[str, Field(strict=True, min_length=1)] = "qwen2.5-coder:7b"

@@ -28,7 +28,7 @@ __all__ = ["SecurityBase", "SecurityConfig", "SecurityDeps"]
 class SecurityConfig(BaseModel):
     """Settings of security; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     secret_key: Annotated[str, Field(strict=True, min_length=32)] | None = None
     """Signing and encryption key; null = a random key per start (tokens and ciphertexts do not
     survive a restart). (env: ORCHESTRA_SECURITY_SECRET_KEY)

@@ -36,7 +36,7 @@ __all__ = ["TestingBase", "TestingConfig", "TestingDeps"]
 class TestingConfig(BaseModel):
     """Settings of testing; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     coverage_threshold: Annotated[float, Field(strict=True, ge=0, le=100)] = 90
     """Minimum line coverage in percent (the seed's ">90% coverage"). (env:
     ORCHESTRA_TESTING_COVERAGE_THRESHOLD)
