@@ -29,6 +29,8 @@ from typing import Any
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import SchemaError as JsonSchemaError  # type: ignore[import-untyped]
 
+from .checker import value_validator
+
 __all__ = ["MAX_REF_DEPTH", "SynthError", "synthesize"]
 
 MAX_REF_DEPTH = 16
@@ -100,7 +102,7 @@ class _Synth:
         problem = None if checked else _schema_problem(root)
         if problem is not None:
             raise SynthError(f"invalid schema: {problem}")
-        self.validator = Draft202012Validator(root)
+        self.validator = value_validator(root)
 
     def _collect(self, node: Any, resolve_ref: Callable[[str], Mapping[str, Any]]) -> None:
         """Resolve every $ref reachable from ``node`` into ``self.types``."""

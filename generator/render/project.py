@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..model.graph import edges
@@ -48,6 +49,12 @@ def _runtime_files() -> dict[str, str]:
     return {f"runtime/{p.name}": p.read_text("utf-8") for p in sorted(root.glob("*.py"))}
 
 
+def _formats_file() -> str:
+    """``<package>/formats.py``: a copy of generator/model/formats.py, the one definition of
+    string formats that ``validate`` checks examples with and the generated models use."""
+    return (Path(__file__).resolve().parents[1] / "model" / "formats.py").read_text("utf-8")
+
+
 def render_system(
     spec: SpecSet,
     *,
@@ -62,7 +69,8 @@ def render_system(
     first and collected last, so that datamodel-code-generator runs while the rest renders.
     """
     types_job = types_job or TypesJob()
-    types_job.submit({t.name: t.schema for t in spec.types}, use_cache=use_cache)
+    package = spec.system.package if spec.system is not None else "types_pkg"
+    types_job.submit({t.name: t.schema for t in spec.types}, package=package, use_cache=use_cache)
     try:
         return _render_all(spec, user_templates, impl_root, types_job, use_cache)
     finally:
@@ -90,6 +98,7 @@ def _render_all(
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
     files[f"{pkg}/types.py"] = ""  # from types_job, below
+    files[f"{pkg}/formats.py"] = _formats_file()
     files[f"{pkg}/py.typed"] = ""
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")

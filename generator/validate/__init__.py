@@ -41,6 +41,22 @@ class ValidationResult:
         return self.spec is not None and not self.errors
 
 
+def _check_buildable(spec: SpecSet) -> list[Diagnostic]:
+    """What generate would refuse, found now: the model step itself runs on the spec set (type
+    hints of every schema, a synthesized answer for every result), so a spec set that passes
+    validate never fails in generate (e.g. an unsatisfiable pattern such as ``^(?=a)b$``)."""
+    from ..errors import SpecloomError
+    from ..model.view import build_view
+
+    if spec.system is None:
+        return []
+    try:
+        build_view(spec)
+    except SpecloomError as exc:
+        return list(exc.diagnostics)
+    return []
+
+
 def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
     if not folder.is_dir():
         # Naming a folder that is not there is a usage error (exit 2), not a finding in specs.
@@ -81,5 +97,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
             check_examples,
         ):
             diags.extend(check(spec))
+        if not any(d.severity is Severity.ERROR for d in diags):
+            diags.extend(_check_buildable(spec))
     unique = sorted(set(diags), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
     return ValidationResult(spec if valid or not docs else None, unique)

@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
 from ..errors import Diagnostic, did_you_mean
+from ..model.checker import value_validator
 from ..model.spec import MISSING, Contract, Method, SpecSet, Step
 
 
@@ -47,7 +47,7 @@ class SchemaChecker:
         var_paths = [p for _, p in find_vars(value)]
         out = []
         try:
-            for err in Draft202012Validator(root).iter_errors(value):
+            for err in value_validator(root).iter_errors(value):
                 if not _relevant(err, var_paths, subset):
                     continue
                 where = "".join(f"[{p!r}]" for p in err.absolute_path)

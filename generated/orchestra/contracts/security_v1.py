@@ -16,6 +16,7 @@ from typing import Annotated, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from ..formats import Fmt_date_time
 from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
 __all__ = [
@@ -62,7 +63,7 @@ class VerifyTokenResult(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
     subject: Annotated[str, Field(strict=True)]
     roles: list[Annotated[str, Field(strict=True)]]
-    expires_at: Annotated[str, Field(strict=True)]
+    expires_at: Fmt_date_time
 
 
 class AuthorizeParams(BaseModel):

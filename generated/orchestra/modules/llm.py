@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.llm_v1 import LLM_V1, LlmV1
+from ..formats import Fmt_uri
 from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["LlmBase", "LlmConfig", "LlmDeps"]
@@ -29,7 +30,7 @@ class LlmConfig(BaseModel):
     """Settings of llm; each is read from an environment variable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
-    host: Annotated[str, Field(strict=True)] = "http://127.0.0.1:11434"
+    host: Fmt_uri = "http://127.0.0.1:11434"
     """Ollama server URL (OLLAMA_HOST-style). (env: ORCHESTRA_LLM_HOST)"""
     model: Annotated[str, Field(strict=True, min_length=1)] = "qwen2.5-coder:7b"
     """Default model when a call passes model null. (env: ORCHESTRA_LLM_MODEL)"""
