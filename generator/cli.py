@@ -134,19 +134,10 @@ def schema(kind: str | None) -> None:
       specloom schema contract > contract.schema.json
       specloom schema            # bundle, for editors' yaml-language-server
     """
-    from .validate.schema import SCHEMA_FILES, schema_for
+    from .validate.schema import bundle_schema, standalone_schema
 
-    if kind:
-        click.echo(json.dumps(schema_for(kind), indent=2))
-        return
-    bundle = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://specloom.dev/schema/1/spec.json",
-        "title": "any specloom spec file",
-        "anyOf": [{"$ref": schema_for(k)["$id"]} for k in SCHEMA_FILES[:4]],
-        "$defs": {k: schema_for(k) for k in SCHEMA_FILES},
-    }
-    click.echo(json.dumps(bundle, indent=2))
+    # Each resolves on its own (no reference to another file).
+    click.echo(json.dumps(standalone_schema(kind) if kind else bundle_schema(), indent=2))
 
 
 @main.group("export")

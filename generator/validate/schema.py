@@ -131,3 +131,57 @@ def check_schema(doc: SpecDocument) -> list[Diagnostic]:
     )
     drop = _misspelt_required(errors)
     return [_diagnostic(doc, e) for e in errors if id(e) not in drop]
+
+
+_SUBSET_REF = "jsonschema-subset.json#/$defs/"
+# The key that tells each kind of spec file apart (generator.load.files.KINDS), for editors.
+_MARKERS = {"system": "specloom", "module": "module", "contract": "contract", "types": "types"}
+
+
+def standalone_schema(kind: str) -> dict[str, Any]:
+    """The schema of one kind with everything it refers to inside (``$defs``), so that it
+    resolves on its own: saved to a file, pasted into an editor, or fetched by URL."""
+
+    def local(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: (
+                    "#/$defs/" + v.removeprefix(_SUBSET_REF)
+                    if k == "$ref" and isinstance(v, str) and v.startswith(_SUBSET_REF)
+                    else local(v)
+                )
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [local(v) for v in node]
+        return node
+
+    out = cast(dict[str, Any], local(schema_for(kind)))
+    if kind != "jsonschema-subset":
+        out["$defs"] = {**schema_for("jsonschema-subset")["$defs"], **out.get("$defs", {})}
+    return out
+
+
+def bundle_schema() -> dict[str, Any]:
+    """Every kind in one schema. The kind is chosen by the file's marker key (``if``/``then``),
+    not by an ``anyOf`` of all kinds, so an editor reports the one kind's precise errors."""
+    branches: list[dict[str, Any]] = []
+    for kind, marker in _MARKERS.items():
+        branches.append({"if": {"required": [marker]}, "then": {"$ref": f"#/$defs/{kind}"}})
+    defs: dict[str, Any] = dict(schema_for("jsonschema-subset")["$defs"])
+    for kind in _MARKERS:
+        one = standalone_schema(kind)
+        for key in ("$defs", "$schema", "$id"):  # refs inside resolve against the bundle
+            one.pop(key, None)
+        defs[kind] = one
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://specloom.dev/schema/1/spec.json",
+        "title": "any specloom spec file",
+        "description": "A spec file, told by its first key: "
+        + ", ".join(f"{m!r} ({k})" for k, m in _MARKERS.items()),
+        "type": "object",
+        "anyOf": [{"required": [m]} for m in _MARKERS.values()],
+        "allOf": branches,
+        "$defs": defs,
+    }
