@@ -145,6 +145,54 @@ def export_group() -> None:
     """Write the spec set in another format (OpenAPI, AsyncAPI, JSON Schema) to stdout or -o."""
 
 
+def _emit(doc: Any, out: Path | None, fmt: str) -> None:
+    """Print or write an exported document (JSON, or YAML with --format yaml)."""
+    if fmt == "yaml":
+        import yaml
+
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    else:
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, "utf-8")
+        click.echo(f"wrote {out}")
+
+
+EXPORT_OUT = click.option(
+    "-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write to this file instead of stdout.",
+)  # fmt: skip
+EXPORT_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+)
+
+
+@export_group.command("jsonschema")
+@SPECS_ARG
+@EXPORT_OUT
+@EXPORT_FORMAT
+@handle_errors
+def export_jsonschema_cmd(specs: Path, out: Path | None, fmt: str) -> None:
+    """The shared types as one JSON Schema 2020-12 document ($defs, refs rewired)."""
+    from .interop.jsonschema_out import export_jsonschema
+
+    _emit(export_jsonschema(load_valid(specs)), out, fmt)
+
+
+@export_group.command("asyncapi")
+@SPECS_ARG
+@EXPORT_OUT
+@EXPORT_FORMAT
+@handle_errors
+def export_asyncapi_cmd(specs: Path, out: Path | None, fmt: str) -> None:
+    """The NATS subjects (requests, replies, events) as an AsyncAPI 3.0 document."""
+    from .interop.asyncapi_out import export_asyncapi
+
+    _emit(export_asyncapi(load_valid(specs)), out, fmt)
+
+
 @main.group("import")
 def import_group() -> None:
     """Turn existing API documents and schemas (OpenAPI, JSON Schema) into spec files."""
