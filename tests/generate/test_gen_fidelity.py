@@ -88,7 +88,7 @@ class LogImpl(LogBase):
 
 PROBE = r"""
 import json, sys
-from evts.runtime.service import wire_json
+from specloom_runtime.service import wire_json
 from evts.types import Event
 from evts.contracts.log_v1 import LOG_V1
 

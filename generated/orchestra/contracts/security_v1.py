@@ -15,9 +15,9 @@ from abc import ABC, abstractmethod
 from typing import Annotated, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
 from ..formats import Fmt_date_time
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
 __all__ = [
     "SECURITY_V1",
