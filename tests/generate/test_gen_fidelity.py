@@ -9,6 +9,7 @@ implementation echoes. Everything runs for real: the CLI, the generated package,
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def test_formats_extras_and_optionals_survive_the_trip(tmp_path: Path) -> None:
         "contact": "a@example.org",
         "extra": {"kept": [1, 2]},
     }
-    probe = ok(run(["python", "-c", PROBE, json.dumps(sent)], out))
+    probe = ok(run([sys.executable, "-c", PROBE, json.dumps(sent)], out))
     result = json.loads(probe.stdout)
     assert result["roundtrip"] == sent  # the exact strings, and the extra property
     assert result["result"] == sent
