@@ -39,23 +39,33 @@ def _json_schema(types: Mapping[str, Mapping[str, Any]], package: str) -> dict[s
     without ``additionalProperties`` allows and keeps them, as JSON Schema says.
     """
 
-    def fix(node: Any) -> Any:
+    hoisted: dict[str, Any] = {}
+
+    def fix(node: Any, name: str, top: bool = False) -> Any:
         if isinstance(node, list):
-            return [fix(v) for v in node]
+            return [fix(v, name) for v in node]
         if not isinstance(node, dict):
             return node
         out: dict[str, Any] = {}
         for k, v in node.items():
             if k == "$ref" and isinstance(v, str):
                 out[k] = re.sub(r"^#/types/", "#/$defs/", v)
-            elif k in ("properties", "$defs", "definitions", "patternProperties") and isinstance(
-                v, dict
-            ):
-                out[k] = {name: fix(sub) for name, sub in v.items()}
+            elif k == "properties" and isinstance(v, dict):
+                out[k] = {prop: fix(sub, name + _pascal(prop)) for prop, sub in v.items()}
+            elif k in ("$defs", "definitions", "patternProperties") and isinstance(v, dict):
+                out[k] = {key: fix(sub, name + _pascal(key)) for key, sub in v.items()}
             elif k in ("default", "examples", "enum", "const"):
                 out[k] = v
+            elif k == "items":
+                out[k] = fix(v, name + "Item")
+            elif k == "additionalProperties":
+                out[k] = fix(v, name + "Value")
+            elif k in ("anyOf", "oneOf") and isinstance(v, list):
+                out[k] = [fix(sub, f"{name}Option{i + 1}") for i, sub in enumerate(v)]
+            elif k == "allOf":
+                out[k] = fix(v, name)
             else:
-                out[k] = fix(v)
+                out[k] = fix(v, name)
         fmt = out.get("format")
         if isinstance(fmt, str) and fmt in FORMAT_TYPES:
             del out["format"]
@@ -63,15 +73,30 @@ def _json_schema(types: Mapping[str, Mapping[str, Any]], package: str) -> dict[s
         is_object = out.get("type") == "object" or "properties" in out
         if is_object and "additionalProperties" not in out:
             out["additionalProperties"] = True
+        if not top and "properties" in out and "allOf" not in out:
+            # An inline model gets the name of its path (Task + context -> TaskContext), so a
+            # rename elsewhere never renumbers it (datamodel-code-generator would say Context1).
+            model = name
+            while model in types or (model in hoisted and hoisted[model] != out):
+                model += "Inline"
+            hoisted[model] = out
+            keep = {k: out[k] for k in ("description", "default") if k in out}
+            return {"$ref": f"#/$defs/{model}", **keep}
         return out
 
+    defs = {name: fix(dict(s), name, top=True) for name, s in types.items()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": ROOT_NAME,
         "description": "Any one of the shared types.",
         "anyOf": [{"$ref": f"#/$defs/{name}"} for name in types],
-        "$defs": {name: fix(dict(s)) for name, s in types.items()},
+        "$defs": {**defs, **hoisted},
     }
+
+
+def _pascal(text: str) -> str:
+    parts = re.findall(r"[A-Za-z0-9]+", str(text))
+    return "".join(part[:1].upper() + part[1:] for part in parts) or "Field"
 
 
 def _codegen_version() -> str:

@@ -14,6 +14,7 @@ from ..errors import Diagnostic, Severity, UsageError
 from ..load import load_specs
 from ..model.spec import SpecSet, build_specset
 from .examples import check_examples
+from .honoured import check_honoured
 from .known import KnownValid
 from .schema import check_schema, schema_for
 from .semantic import (
@@ -93,6 +94,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
             check_identifiers,
             check_references,
             check_schemas_in_use,
+            check_honoured,
             check_graph,
             check_examples,
         ):
