@@ -46,13 +46,14 @@ def _check_buildable(spec: SpecSet) -> list[Diagnostic]:
     """What generate would refuse, found now: the model step itself runs on the spec set (type
     hints of every schema, a synthesized answer for every result), so a spec set that passes
     validate never fails in generate (e.g. an unsatisfiable pattern such as ``^(?=a)b$``)."""
+    from ..diff.adapters import served_versions
     from ..errors import SpecloomError
     from ..model.view import build_view
 
     if spec.system is None:
         return []
     try:
-        build_view(spec)
+        build_view(spec, served_versions(spec))
     except SpecloomError as exc:
         return list(exc.diagnostics)
     return []
