@@ -136,7 +136,66 @@ def schema(kind: str | None) -> None:
     """
     from .validate.schema import schema_document
 
+    # Each resolves on its own (no reference to another file).
     click.echo(json.dumps(schema_document(kind), indent=2))
+
+
+@main.group("export")
+def export_group() -> None:
+    """Write the spec set in another format (OpenAPI, AsyncAPI, JSON Schema) to stdout or -o."""
+
+
+def _emit(doc: Any, out: Path | None, fmt: str) -> None:
+    """Print or write an exported document (JSON, or YAML with --format yaml)."""
+    if fmt == "yaml":
+        import yaml
+
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    else:
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, "utf-8")
+        click.echo(f"wrote {out}")
+
+
+EXPORT_OUT = click.option(
+    "-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write to this file instead of stdout.",
+)  # fmt: skip
+EXPORT_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+)
+
+
+@export_group.command("jsonschema")
+@SPECS_ARG
+@EXPORT_OUT
+@EXPORT_FORMAT
+@handle_errors
+def export_jsonschema_cmd(specs: Path, out: Path | None, fmt: str) -> None:
+    """The shared types as one JSON Schema 2020-12 document ($defs, refs rewired)."""
+    from .interop.jsonschema_out import export_jsonschema
+
+    _emit(export_jsonschema(load_valid(specs)), out, fmt)
+
+
+@export_group.command("asyncapi")
+@SPECS_ARG
+@EXPORT_OUT
+@EXPORT_FORMAT
+@handle_errors
+def export_asyncapi_cmd(specs: Path, out: Path | None, fmt: str) -> None:
+    """The NATS subjects (requests, replies, events) as an AsyncAPI 3.0 document."""
+    from .interop.asyncapi_out import export_asyncapi
+
+    _emit(export_asyncapi(load_valid(specs)), out, fmt)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Turn existing API documents and schemas (OpenAPI, JSON Schema) into spec files."""
 
 
 @main.command()
@@ -645,6 +704,85 @@ def init(
     )
     click.echo(result.generate_summary)
     click.echo(f"next: cd {where} && make test")
+
+
+def _write_import(result: Any, out: Path, force: bool) -> None:
+    """Write imported spec files under ``out`` (refusing to replace files unless --force), then
+    list what could not be carried over."""
+    import yaml
+
+    from .errors import UsageError, display_path
+
+    targets = {out / rel: data for rel, data in result.files.items()}
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise UsageError(f"{display_path(existing[0])} exists; use --force to replace it")
+
+    class _Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # spec files people read: no &anchors / *aliases
+
+    for path, data in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        path.write_text(text, "utf-8")
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
+    click.echo(
+        f"wrote {len(targets)} spec file(s) to {display_path(out)}"
+        + (f"; {len(result.notes)} note(s) above" if result.notes else "")
+    )
+
+
+IMPORT_OUT = click.option(
+    "-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default="specs",
+    show_default=True, help="Spec folder to write into.",
+)  # fmt: skip
+IMPORT_FORCE = click.option("--force", is_flag=True, help="Replace spec files that exist.")
+
+
+@import_group.command("openapi")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@IMPORT_OUT
+@IMPORT_FORCE
+@handle_errors
+def import_openapi_cmd(file: Path, out: Path, force: bool) -> None:
+    """An OpenAPI 3.0/3.1 document (YAML or JSON) becomes a spec folder.
+
+    Tags become contracts, operations methods, components.schemas shared types, and each
+    method gets an example; anything that cannot be carried over is listed as a warning.
+
+    \b
+    Example:
+      specloom import openapi petstore.yaml -o specs && specloom generate specs
+    """
+    from .errors import UsageError
+    from .interop.jsonschema_in import read_document
+    from .interop.openapi_in import import_openapi
+
+    if not file.is_file():
+        raise UsageError(f"{file} does not exist")
+    _write_import(import_openapi(read_document(file), source=file.name), out, force)
+
+
+@import_group.command("jsonschema")
+@click.argument("source", type=click.Path(path_type=Path))
+@IMPORT_OUT
+@IMPORT_FORCE
+@handle_errors
+def import_jsonschema_cmd(source: Path, out: Path, force: bool) -> None:
+    """JSON Schema files (a FILE or every .json/.yaml in a DIR) become shared types files.
+
+    Each file's root and its $defs/definitions become types; $refs between them (local, to
+    other files, by $id) are rewired to #/types/Name.
+
+    \b
+    Example:
+      specloom import jsonschema schemas/ -o specs
+    """
+    from .interop.jsonschema_in import import_jsonschema
+
+    _write_import(import_jsonschema(source), out, force)
 
 
 # --- specloom fmt (generator/fmt) ----------------------------------------------------------------

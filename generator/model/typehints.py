@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from ..names import RESERVED_CLASS_NAMES
 from ..patterns import pattern_problem
+from .formats import FORMAT_TYPES
 from .literal import pyrepr
 from .pydantic_names import basemodel_attributes
 from .spec import TYPE_REF as _TYPE_REF  # the one definition
@@ -46,7 +47,6 @@ __all__ = [
 ]
 
 KNOWN_DISAGREEMENTS = (
-    "format is not enforced (jsonschema does not assert it by default either)",
     "uniqueItems is not enforced",
     "oneOf is a plain union: a value matching several branches is accepted",
     "integer/const/enum: an integral float such as 1.0 is rejected for integers (strict int)",
@@ -69,7 +69,7 @@ MODEL_CONFIG_KWARGS: Mapping[str, str] = {}
 is the one ``validate`` and the synthesiser use)."""
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-_ANNOTATION_KEYS = frozenset({"description", "title", "default", "examples", "$comment", "format"})
+_ANNOTATION_KEYS = frozenset({"description", "title", "default", "examples", "$comment"})
 _JSON_TYPES = ("string", "integer", "number", "boolean", "null", "array", "object")
 
 # Names the rendered code looks up: a class or field of that name would shadow them.
@@ -148,16 +148,21 @@ def default_repr(value: Any) -> str:
 
 
 def to_annotation(
-    schema: Mapping[str, Any], *, name_hint: str, ref_to_hint: Callable[[str], str]
+    schema: Mapping[str, Any],
+    *,
+    name_hint: str,
+    ref_to_hint: Callable[[str], str],
+    formats_module: str = "formats",
 ) -> TypeExpr:
     """The pydantic v2 annotation for ``schema``.
 
     ``name_hint`` names the inline model of an object schema (PascalCase; nested models append
     the property name, ``Item`` for array items, ``Value`` for additional properties, and a number
     when a name repeats). ``ref_to_hint(name)`` gives the annotation of ``#/types/<name>`` and must
-    return a dotted name such as ``types_.Task``.
+    return a dotted name such as ``types_.Task``. A string ``format`` becomes the matching
+    ``Fmt_*`` annotation of ``formats_module`` (the generated copy of :mod:`.formats`).
     """
-    builder = _Builder(ref_to_hint)
+    builder = _Builder(ref_to_hint, formats_module)
     hint = builder.hint(schema, pascal_name(name_hint))
     return TypeExpr(hint, frozenset(builder.imports), tuple(builder.models))
 
@@ -311,8 +316,9 @@ def _infer_types(schema: Mapping[str, Any]) -> list[str]:
 class _Builder:
     """Accumulates imports and inline models while building one annotation."""
 
-    def __init__(self, ref_to_hint: Callable[[str], str]) -> None:
+    def __init__(self, ref_to_hint: Callable[[str], str], formats_module: str = "formats") -> None:
         self.ref_to_hint = ref_to_hint
+        self.formats_module = formats_module
         self.imports: set[tuple[str, str]] = set()
         self.models: list[InlineModel] = []
         self.model_names: set[str] = set()
@@ -459,13 +465,22 @@ class _Builder:
             problem = pattern_problem(pattern)
             if problem is not None:
                 raise SchemaError(str(problem))
+        base: str = "str"
+        strict: bool | None = True
+        fmt = schema.get("format")
+        if fmt is not None:
+            if fmt not in FORMAT_TYPES:
+                known = ", ".join(FORMAT_TYPES)
+                raise SchemaError(f"format {fmt!r} cannot be checked; known formats: {known}")
+            base, strict = FORMAT_TYPES[fmt], None  # the Fmt_ annotation is a strict str
+            self.use(self.formats_module, base)
         pairs = [
-            ("strict", True),
+            ("strict", strict),
             ("min_length", _count(schema, "minLength")),
             ("max_length", _count(schema, "maxLength")),
             ("pattern", pattern),
         ]
-        return self.annotated("str", _kwargs(pairs))
+        return self.annotated(base, _kwargs(pairs))
 
     def integer(self, schema: Mapping[str, Any]) -> str:
         # pydantic wants integral bounds for int: round fractional ones inwards.

@@ -248,6 +248,8 @@ class _Builder:
         self.spec = spec
         self.served = served
         self.types = {t.name: t.schema for t in spec.types}
+        # Contracts, mocks, adapters and modules all sit one level below the package.
+        self.formats_module = "..formats"
 
     def resolve(self, name: str) -> Mapping[str, Any]:
         return self.types[name]
@@ -258,7 +260,9 @@ class _Builder:
             return name
 
         try:
-            return to_annotation(schema, name_hint=name_hint, ref_to_hint=ref)
+            return to_annotation(
+                schema, name_hint=name_hint, ref_to_hint=ref, formats_module=self.formats_module
+            )
         except SchemaError as exc:
             raise _fail(at, "E_SCHEMA_UNSUPPORTED", str(exc)) from exc
 
@@ -493,6 +497,10 @@ class _StripAnnotated(ast.NodeTransformer):
             return self.visit(inner)
         self.generic_visit(node)
         return node
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        # A checked-format string (formats.Fmt_*) is a str to whoever reads the signature.
+        return ast.Name("str", node.ctx) if node.id.startswith("Fmt_") else node
 
 
 def plain_hint(hint: str) -> str:

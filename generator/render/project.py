@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..diff.adapters import served_versions
@@ -44,6 +45,12 @@ def _env(user_dir: str | None) -> Any:
     return env
 
 
+def _formats_file() -> str:
+    """``<package>/formats.py``: a copy of generator/model/formats.py, the one definition of
+    string formats that ``validate`` checks examples with and the generated models use."""
+    return (Path(__file__).resolve().parents[1] / "model" / "formats.py").read_text("utf-8")
+
+
 def render_system(
     spec: SpecSet,
     *,
@@ -61,7 +68,8 @@ def render_system(
     package instead of depending on the ``specloom-runtime`` distribution.
     """
     types_job = types_job or TypesJob()
-    types_job.submit({t.name: t.schema for t in spec.types}, use_cache=use_cache)
+    package = spec.system.package if spec.system is not None else "types_pkg"
+    types_job.submit({t.name: t.schema for t in spec.types}, package=package, use_cache=use_cache)
     try:
         rendered = _render_all(
             spec, user_templates, impl_root, types_job, use_cache, vendor_runtime
@@ -93,6 +101,7 @@ def _render_all(
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
     files[f"{pkg}/types.py"] = ""  # from types_job, below
+    files[f"{pkg}/formats.py"] = _formats_file()
     files[f"{pkg}/py.typed"] = ""
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")

@@ -9,8 +9,9 @@ from typing import Any
 from referencing.exceptions import Unresolvable
 
 from ..errors import Diagnostic, did_you_mean
+from ..model.checker import value_validator
 from ..model.spec import MISSING, Contract, Method, SpecSet, Step
-from ..patterns import PatternError, json_schema_validator
+from ..patterns import PatternError
 from .matchers import concrete, matcher_problems, parse_path
 
 
@@ -50,7 +51,7 @@ class SchemaChecker:
         var_paths = [p for _, p in find_vars(value)]
         out = []
         try:
-            for err in json_schema_validator()(root).iter_errors(value):
+            for err in value_validator(root).iter_errors(value):
                 if not _relevant(err, var_paths, subset):
                     continue
                 if err.validator == "required" and tuple(err.absolute_path) in partial:

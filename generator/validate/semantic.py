@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, Severity, did_you_mean
+from ..model.checker import value_validator
 from ..model.graph import dependencies, edges, find_cycle
 from ..model.spec import TYPE_REF, Origin, SpecSet, System
 from ..names import contract_generated_names, identifier_problem, module_class_names, pascal
-from ..patterns import json_schema_validator, pattern_problem
+from ..patterns import pattern_problem
 
 
 def walk_schema(
@@ -100,7 +101,7 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
             if "default" in sub and not any(d.code == "E_UNKNOWN_TYPE" for d in diags[-1:]):
                 root = {**sub, "types": types}
                 try:
-                    errs = list(json_schema_validator()(root).iter_errors(sub["default"]))
+                    errs = list(value_validator(root).iter_errors(sub["default"]))
                 except Exception:  # noqa: BLE001 - an unresolvable $ref is reported above
                     errs = []
                 if errs:

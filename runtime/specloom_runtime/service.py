@@ -225,6 +225,18 @@ class ServiceHost:
         self.bus.unregister(self.agent_id)
 
 
+def wire_json(value: Any) -> Any:
+    """JSON of call parameters as sent: a model's unset optional fields stay off the wire
+    (absent, not null, as the schema says), aliases are the JSON property names."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, dict):
+        return {key: wire_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [wire_json(item) for item in value]
+    return to_jsonable_python(value)
+
+
 class Client:
     """Base of generated client proxies: turns method calls into bus requests.
 
@@ -277,7 +289,7 @@ class Client:
         if spec is None:
             raise UnknownMethod(f"{contract.key} has no method {method!r}", {"method": method})
         try:
-            data = to_jsonable_python(params)
+            data = wire_json(params)
         except PydanticSerializationError as exc:
             raise InvalidParams(
                 f"parameters of {contract.key}.{method} are not JSON", {"error": str(exc)}

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.model.checker import value_validator
 from generator.model.synth import SynthError, synthesize
-from generator.patterns import json_schema_validator, search
+from generator.patterns import search
 
 TYPES: dict[str, Any] = {
     "Task": {
@@ -56,7 +57,7 @@ def synth(schema: Any, seed: str = "seed") -> Any:
 
 def is_valid(schema: Any, value: Any) -> bool:
     root = {**schema, "types": TYPES} if isinstance(schema, Mapping) else schema
-    return bool(json_schema_validator()(root).is_valid(value))
+    return bool(value_validator(root).is_valid(value))  # formats asserted, as in validate
 
 
 # --------------------------------------------------------------------------- hand-picked
@@ -325,7 +326,9 @@ def leaves(draw: st.DrawFn, satisfiable: bool) -> dict[str, Any]:
             shortest = draw(st.integers(0, 4))
             _maybe(draw, "minLength", st.just(shortest), out)
             _maybe(draw, "maxLength", st.integers(shortest if satisfiable else 0, 8), out)
-        _maybe(draw, "format", st.sampled_from(["date-time", "uuid", "email", "uri"]), out)
+        # Formats are asserted: a satisfiable schema gives a format no pattern or length bound.
+        if not satisfiable or not (out.keys() & {"pattern", "minLength", "maxLength"}):
+            _maybe(draw, "format", st.sampled_from(["date-time", "uuid", "email", "uri"]), out)
     elif kind in ("integer", "number"):
         out["type"] = kind
         low = draw(small)

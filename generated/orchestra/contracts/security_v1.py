@@ -19,6 +19,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
+from ..formats import Fmt_date_time
+
 __all__ = [
     "SECURITY_V1",
     "DecryptionFailed",
@@ -63,7 +65,7 @@ class VerifyTokenResult(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     subject: Annotated[str, Field(strict=True)]
     roles: list[Annotated[str, Field(strict=True)]]
-    expires_at: Annotated[str, Field(strict=True)]
+    expires_at: Fmt_date_time
 
 
 class AuthorizeParams(BaseModel):

@@ -12,6 +12,7 @@ from typing import Any
 from jsonschema.exceptions import SchemaError as JsonSchemaError  # type: ignore[import-untyped]
 
 from ...patterns import PatternError, json_schema_validator
+from ..checker import value_validator
 from ..spec import TYPE_REF as _TYPE_REF  # the one definition
 from .budget import Budget, SynthError
 from .scalars import count as _count
@@ -68,7 +69,7 @@ class Synth:
         problem = None if checked else _schema_problem(root)
         if problem is not None:
             raise SynthError(f"invalid schema: {problem}")
-        self.validator = json_schema_validator()(root)
+        self.validator = value_validator(root)
 
     def _collect(self, node: Any, resolve_ref: Callable[[str], Mapping[str, Any]]) -> None:
         """Resolve every $ref reachable from ``node`` into ``self.types``."""
