@@ -12,7 +12,7 @@ from typing import Any
 from jsonschema import FormatChecker
 
 from ..patterns import json_schema_validator
-from .formats import CHECKS, is_valid
+from .format_rules import CHECKS, is_valid
 
 __all__ = ["FORMAT_CHECKER", "value_validator"]
 
