@@ -11,6 +11,7 @@ import hashlib
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ class Options:
     templates: Path | None = None
     force: bool = False
     use_cache: bool = True
+    # Told the stage a long run is in ("validating", "rendering", "writing"): progress display.
+    progress: Callable[[str], None] | None = None
+
+    def stage(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(name)
 
 
 @dataclass
@@ -44,6 +51,8 @@ class Outcome:
     removed: int = 0
     seconds: float = 0.0
     short_circuit: bool = False
+    rendered: int | None = None  # units (modules, contracts, ...) rendered afresh, when counted
+    renderable: int = 0  # units in all
     changes: ChangeSet | None = None
     scaffold: ScaffoldReport = field(default_factory=ScaffoldReport)
 
@@ -154,9 +163,11 @@ def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object
     from .render.project import render_system
     from .validate import validate_specs
 
+    opts.stage("validating")
     result = validate_specs(opts.specs)
     if not result.ok:
         raise SpecloomError("the specs have errors; nothing was written", result.errors)
+    opts.stage("rendering")
     assert result.spec is not None
     rel_impl = os.path.relpath(opts.impl_root.resolve(), opts.out.resolve())
     rendered = render_system(
@@ -191,6 +202,7 @@ def generate(opts: Options) -> Outcome:
         sweep_temporaries(opts.impl_root, scaffolds)
         report = update_scaffolds(opts.impl_root, scaffolds)
 
+    opts.stage("writing")
     with output_lock(opts.out):
         for rel in scaffolds:  # a symlinked implementation file fails now, before any write
             safe_target(opts.impl_root, rel)
