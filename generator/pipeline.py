@@ -36,6 +36,7 @@ class Options:
     templates: Path | None = None
     force: bool = False
     use_cache: bool = True
+    vendor_runtime: bool = False  # a copy of specloom_runtime beside the package
     # Told the stage a long run is in ("validating", "rendering", "writing"): progress display.
     progress: Callable[[str], None] | None = None
 
@@ -72,6 +73,7 @@ def _tool_digest() -> str:
     from .cache import cache_dir
     from .dists import version
     from .render.environment import builtin_templates
+    from .render.runtime_lib import runtime_paths, runtime_source
 
     tpl = builtin_templates()
     groups = [
@@ -86,6 +88,9 @@ def _tool_digest() -> str:
                 if p.is_file() and p.relative_to(tpl).parts[0] != "project"
             ),
         ),
+        # The runtime library: its version goes into the generated pyproject.toml, its files
+        # into a --vendor-runtime output.
+        ("runtime", runtime_source(), runtime_paths()),
     ]
     key = hashlib.sha256(f"specloom {__version__}\n".encode())
     for name, root, paths in groups:
@@ -123,6 +128,7 @@ def fingerprint(opts: Options) -> str:
     h.update(f"tool {_tool_digest()}\n".encode())
     rel_impl = os.path.relpath(opts.impl_root.resolve(), opts.out.resolve())
     h.update(f"impl={rel_impl}\n".encode())
+    h.update(f"vendor_runtime={opts.vendor_runtime}\n".encode())
     groups = [("specs", opts.specs, spec_files(opts.specs))]
     if opts.templates:
         groups.append(
@@ -176,6 +182,7 @@ def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object
         impl_root=Path(rel_impl).as_posix(),
         use_cache=opts.use_cache,
         types_job=types_job,
+        vendor_runtime=opts.vendor_runtime,
     )
     return rendered.files, rendered.scaffolds, rendered.view
 
