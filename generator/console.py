@@ -27,14 +27,13 @@ _SPINNER = "|/-\\"
 
 
 def summary(opts: Options, outcome: Outcome) -> str:
-    """``generated: 3 written, 140 unchanged, 0 removed in 0.41s``."""
+    """``generated: 3 written, 140 unchanged, 0 removed in 0.41s (6 of 17 files re-rendered)``."""
     note = " (up to date)" if outcome.short_circuit else ""
-    rendered = ""
-    if outcome.rendered is not None:
-        rendered = f", {outcome.rendered} of {outcome.renderable} re-rendered"
+    if outcome.rendered is not None and outcome.renderable:
+        note = f" ({outcome.rendered} of {outcome.renderable} files re-rendered)"
     return (
         f"{display_path(opts.out)}: {outcome.written} written, {outcome.unchanged} unchanged, "
-        f"{outcome.removed} removed{rendered} in {outcome.seconds:.2f}s{note}"
+        f"{outcome.removed} removed in {outcome.seconds:.2f}s{note}"
     )
 
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import SpecloomError, display_path
@@ -23,6 +23,9 @@ from .write import ChangeSet, Manifest, apply_changes, plan_changes, update_scaf
 from .write.manifest import sha256
 from .write.safe_io import output_lock, read_bytes, safe_target, sweep_temporaries
 from .write.scaffold import ScaffoldReport
+
+if TYPE_CHECKING:
+    from .render.outputs import ScaffoldSpec
 
 # The no-op path (fingerprint, manifest, file hashes) imports neither jsonschema nor the
 # renderer: ``validate`` and ``render`` are imported when a render is needed.
@@ -52,8 +55,9 @@ class Outcome:
     removed: int = 0
     seconds: float = 0.0
     short_circuit: bool = False
-    rendered: int | None = None  # units (modules, contracts, ...) rendered afresh, when counted
+    rendered: int | None = None  # files of units (modules, contracts, ...) rendered afresh
     renderable: int = 0  # units in all
+    fresh: tuple[str, ...] = ()  # the files rendered afresh
     changes: ChangeSet | None = None
     scaffold: ScaffoldReport = field(default_factory=ScaffoldReport)
 
@@ -151,7 +155,38 @@ def outputs_intact(out: Path, manifest: Manifest) -> bool:
     return True
 
 
-def render(opts: Options) -> tuple[dict[str, str], dict, object]:
+@dataclass
+class Rendering:
+    """What a render produced (or the output pack held): files, scaffolds, and counts."""
+
+    files: dict[str, str]
+    scaffolds: dict[str, ScaffoldSpec]
+    rendered: int | None = None  # files rendered afresh (None: not counted)
+    renderable: int = 0
+    fresh: tuple[str, ...] = ()  # which ones
+
+
+OUTPUT_PACKS_KEPT = 4  # whole outputs kept by fingerprint (a watch session makes one per save)
+
+
+def _output_key(opts: Options, fp: str) -> str:
+    """The output pack's name: the fingerprint, and where the specs sit relative to the output
+    (headers name spec files relative to the project root)."""
+    where = os.path.relpath(opts.specs.resolve(), opts.out.resolve())
+    return hashlib.sha256(f"{fp}\n{where}\n{opts.specs.resolve().name}".encode()).hexdigest()
+
+
+def render(opts: Options, fp: str | None = None) -> Rendering:
+    """Validate and render; with ``fp`` (the input fingerprint) and the cache on, a whole output
+    rendered before from the same inputs is read from its pack instead (no validation, no
+    rendering, no formatting: the inputs are the ones that rendered cleanly then)."""
+    from .render.packs import load_pack
+
+    key = _output_key(opts, fp) if fp and opts.use_cache and not opts.templates else None
+    if key is not None:
+        packed = load_pack("output", key)
+        if packed is not None:
+            return _unpack(packed)
     from .render.types_module import TypesJob
 
     # Likely cache miss: start datamodel-code-generator's process now, so that its import
@@ -160,12 +195,37 @@ def render(opts: Options) -> tuple[dict[str, str], dict, object]:
     if TypesJob.worth_prestarting(opts.use_cache):
         types_job.prestart()
     try:
-        return _render(opts, types_job)
+        rendering = _render(opts, types_job, units=_tool_digest() if opts.use_cache else None)
     finally:
         types_job.cancel()
+    if key is not None:
+        from .render.packs import save_pack
+
+        save_pack("output", key, _pack(rendering), keep=OUTPUT_PACKS_KEPT)
+    return rendering
 
 
-def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object]:
+def _pack(r: Rendering) -> tuple[Any, ...]:
+    scaffolds = {
+        rel: (s.rel, s.content, s.class_name, s.methods, dict(s.stubs))
+        for rel, s in r.scaffolds.items()
+    }
+    return (r.files, scaffolds, r.renderable)
+
+
+def _unpack(packed: tuple[Any, ...]) -> Rendering:
+    from .render.outputs import ScaffoldSpec
+
+    files, scaffolds, renderable = packed
+    return Rendering(
+        files,
+        {rel: ScaffoldSpec(*fields) for rel, fields in scaffolds.items()},
+        rendered=0,
+        renderable=renderable,
+    )
+
+
+def _render(opts: Options, types_job: Any, units: str | None) -> Rendering:
     from .render.project import render_system
     from .validate import validate_specs
 
@@ -176,6 +236,7 @@ def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object
     opts.stage("rendering")
     assert result.spec is not None
     rel_impl = os.path.relpath(opts.impl_root.resolve(), opts.out.resolve())
+    unit_pack = hashlib.sha256(str(opts.out.resolve()).encode()).hexdigest()[:32]
     rendered = render_system(
         result.spec,
         user_templates=str(opts.templates) if opts.templates else None,
@@ -183,8 +244,15 @@ def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object
         use_cache=opts.use_cache,
         types_job=types_job,
         vendor_runtime=opts.vendor_runtime,
+        units=(unit_pack, units) if units else None,
     )
-    return rendered.files, rendered.scaffolds, rendered.view
+    return Rendering(
+        rendered.files,
+        rendered.scaffolds,
+        rendered.rendered,
+        rendered.renderable,
+        rendered.fresh,
+    )
 
 
 def generate(opts: Options) -> Outcome:
@@ -201,7 +269,8 @@ def generate(opts: Options) -> Outcome:
         outcome = Outcome(unchanged=len(manifest.files), short_circuit=True)
         outcome.seconds = time.perf_counter() - start
         return outcome
-    files, scaffolds, _ = render(opts)
+    rendering = render(opts, fp)
+    files, scaffolds = rendering.files, rendering.scaffolds
     report = ScaffoldReport()
 
     def write_scaffolds() -> None:  # before the manifest: a run killed here is not complete
@@ -230,6 +299,9 @@ def generate(opts: Options) -> Outcome:
         unchanged=len(plan.unchanged),
         changes=plan,
         scaffold=report,
+        rendered=rendering.rendered,
+        renderable=rendering.renderable,
+        fresh=rendering.fresh,
     )
     outcome.seconds = time.perf_counter() - start
     return outcome
@@ -244,7 +316,8 @@ def check(opts: Options) -> Outcome:
         return Outcome(
             unchanged=len(manifest.files), short_circuit=True, seconds=time.perf_counter() - start
         )
-    files, scaffolds, _ = render(opts)
+    rendering = render(opts, fp)
+    files, scaffolds = rendering.files, rendering.scaffolds
     plan = plan_changes(opts.out, files)
     outcome = Outcome(unchanged=len(plan.unchanged), changes=plan)
     outcome.scaffold = update_scaffolds(opts.impl_root, scaffolds, write=False)
