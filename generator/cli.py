@@ -254,8 +254,11 @@ def generate(
     """
     from . import console
     from .pipeline import generate as run
+    from .pipeline import prestart_types
 
     opts = _options(specs, out, impl_root, templates, force, not no_cache, vendor_runtime)
+    if not watch:
+        prestart_types(opts)  # first thing: datamodel-code-generator's import overlaps the rest
     if watch:
         console.watch(opts, quiet)
         return
