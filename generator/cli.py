@@ -298,8 +298,13 @@ def check(
     outcome = run(opts)
     label = display_path(opts.out)
     changes = outcome.changes.changes if outcome.changes else []
+    for line in outcome.scaffold.impl_lines():
+        click.echo(line, err=True)
+    if outcome.scaffold.drift:  # an implementation no longer fits its contract: fail like drift
+        n = len(outcome.scaffold.drift)
+        click.secho(f"{n} implementation file(s) drifted from their contracts", fg="red", err=True)
     if not changes:
-        return
+        sys.exit(1 if outcome.scaffold.drift else 0)
     if not quiet:
         click.echo(outcome.changes.diff(label) if outcome.changes else "", nl=False)
     edited = [c.path for c in changes if c.edited]
@@ -595,3 +600,80 @@ def init(
     )
     click.echo(result.generate_summary)
     click.echo(f"next: cd {where} && make test")
+
+
+# --- specloom fmt (generator/fmt) ----------------------------------------------------------------
+
+
+@main.command("fmt")
+@click.argument(
+    "specs", type=click.Path(exists=True, path_type=Path), default="specs", required=False
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is not formatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of each change.")
+@handle_errors
+def fmt_command(specs: Path, check: bool, show_diff: bool) -> None:
+    """Rewrite spec files in the canonical key order, keeping comments, quotes and styles.
+
+    The order is the spec format's (`specloom schema`): e.g. contract, version, description,
+    methods; in a method summary, params, returns, errors; in a data schema type, constraints,
+    then docs. Names you choose (methods, params, types, properties) keep your order. A file is
+    only rewritten when the result loads to exactly the same data; formatting twice changes
+    nothing. SPECS is a spec folder or one file.
+
+    \b
+    Examples:
+      specloom fmt specs
+      specloom fmt --check specs          CI: exit 1 when a file would change
+      specloom fmt --check --diff specs/contracts/shop.v1.yaml
+    """
+    from .fmt import format_folder
+
+    result = format_folder(specs, write=not check)
+    if result.diagnostics:
+        click.echo(format_diagnostics(result.diagnostics, "text"), err=True)
+    if show_diff:
+        for text in result.diffs:
+            click.echo(text, nl=False)
+    verb = "would reformat" if check else "reformatted"
+    for shown in result.changed:
+        click.echo(f"{verb} {shown}", err=True)
+    click.echo(
+        f"{len(result.changed)} file(s) {verb}, {result.unchanged} already formatted"
+        + (f", {len(result.diagnostics)} not formatted" if result.diagnostics else "")
+    )
+    sys.exit(1 if result.diagnostics or (check and result.changed) else 0)
+
+
+# --- specloom lint (generator/lint) --------------------------------------------------------------
+
+
+@main.command("lint")
+@SPECS_ARG
+@FORMAT_OPT
+@click.option("--rules", "list_rules", is_flag=True, help="List every rule and exit.")
+@handle_errors
+def lint_command(specs: Path, fmt: str, list_rules: bool) -> None:
+    """Check good practice in a valid spec set: rules with IDs, like buf lint.
+
+    Configure in system.yaml: `lint: {enable: [DEFAULT, MODULE_BRIEF], except: [ERROR_EXAMPLE],
+    ignore: [contracts/legacy/], ignore_only: {PARAM_DESCRIPTION: [contracts/old.v1.yaml]}}`.
+    Exit 1 on any finding (or when the specs do not validate).
+
+    \b
+    Examples:
+      specloom lint specs
+      specloom lint specs --format github   # annotations in GitHub Actions
+      specloom lint --rules
+    """
+    from .lint import lint_spec, rules_table
+
+    if list_rules:
+        click.echo(rules_table())
+        return
+    spec = load_valid(specs, fmt)
+    diags = lint_spec(spec, specs)
+    _report(diags, fmt)
+    if diags and fmt == "text":
+        click.echo(f"{len(diags)} lint finding(s)", err=True)
+    sys.exit(1 if diags else 0)

@@ -338,7 +338,10 @@ def check(opts: Options) -> Outcome:
     manifest = Manifest.load(opts.out)
     if manifest.fingerprint == fp and outputs_intact(opts.out, manifest):
         return Outcome(
-            unchanged=len(manifest.files), short_circuit=True, seconds=time.perf_counter() - start
+            unchanged=len(manifest.files),
+            short_circuit=True,
+            scaffold=_impl_report(opts),
+            seconds=time.perf_counter() - start,
         )
     rendering = render(opts, fp)
     files, scaffolds = rendering.files, rendering.scaffolds
@@ -347,6 +350,24 @@ def check(opts: Options) -> Outcome:
     outcome.scaffold = update_scaffolds(opts.impl_root, scaffolds, write=False)
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _impl_report(opts: Options) -> ScaffoldReport:
+    """The implementations compared with their scaffolds (signature drift, orphaned files),
+    without rendering the output: implementation files are no input of the fingerprint."""
+    from .diff.adapters import served_versions
+    from .model.view import build_view
+    from .render.project import plain_scaffolds
+    from .validate import validate_specs
+
+    result = validate_specs(opts.specs)
+    if not result.ok or result.spec is None:
+        return ScaffoldReport()
+    specs = plain_scaffolds(
+        build_view(result.spec, served_versions(result.spec)),
+        str(opts.templates) if opts.templates else None,
+    )
+    return update_scaffolds(opts.impl_root, specs, write=False)
 
 
 def _check_folders(opts: Options) -> None:

@@ -15,6 +15,8 @@ class ScaffoldSpec:
     class_name: str
     methods: tuple[str, ...]
     stubs: Mapping[str, str] = field(default_factory=dict)  # method -> indented stub source
+    hooks: tuple[str, ...] = ()  # further methods the base lets it override (serve_*_vN)
+    contracts: Mapping[str, str] = field(default_factory=dict)  # method -> "Contract@N.method"
 
 
 __all__ = ["ScaffoldSpec"]

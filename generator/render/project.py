@@ -221,6 +221,11 @@ def render_scaffolds(
     return _scaffold_specs(view, texts, user_templates)
 
 
+def plain_scaffolds(view: SystemView, user_templates: str | None = None) -> dict[str, ScaffoldSpec]:
+    """The scaffolds unformatted (no ruff run): enough to compare implementations with them."""
+    return _scaffold_specs(view, _scaffold_texts(view, user_templates), user_templates)
+
+
 def _scaffold_texts(view: SystemView, user_templates: str | None) -> dict[str, str]:
     """The fresh scaffolds, unformatted."""
     impl = view.impl_package
@@ -259,6 +264,10 @@ def _scaffold_specs(
             m.impl_class,
             tuple(by_name),
             _stub_sources(view, by_name, _method_sources(texts[rel], m.impl_class), user_templates),
+            hooks=tuple(lv.accessor for lv in m.legacy),
+            contracts={
+                meth.name: f"{c.key}.{meth.name}" for c in m.implements for meth in c.methods
+            },
         )
     return out
 
