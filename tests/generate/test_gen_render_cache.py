@@ -60,6 +60,12 @@ def _apply(specs: Path, on: set[int]) -> None:
         (specs / rel).write_text(text, "utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache of the test's own: no output of another test answers for it."""
+    monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def seed() -> int:
     return int(os.environ.get("SPECLOOM_SEED") or random.randrange(1 << 30))
