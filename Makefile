@@ -60,7 +60,7 @@ test: setup
 	  $(BIN)/specloom validate $$ex/specs && $(BIN)/specloom check $$ex/specs && \
 	  $(BIN)/python -m pytest -p no:cacheprovider $$ex/generated/tests || exit 1; \
 	done
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

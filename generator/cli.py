@@ -279,6 +279,10 @@ def _options(
 @VENDOR_OPT
 @click.option("--force", is_flag=True, help="Overwrite generated files that were edited by hand.")
 @click.option("--no-cache", is_flag=True, help="Do not reuse cached shared-type models.")
+@click.option(
+    "--watch", is_flag=True, help="Regenerate on every change of SPECS or --templates (Ctrl-C)."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary line: no progress, no notes.")
 @handle_errors
 def generate(
     specs: Path,
@@ -288,44 +292,38 @@ def generate(
     vendor_runtime: bool,
     force: bool,
     no_cache: bool,
+    watch: bool,
+    quiet: bool,
 ) -> None:
     """Validate, render and write the system; only changed files are written.
 
     Implementation scaffolds (impl/<module>.py) are created once and never overwritten; stubs
-    for new contract methods are appended to them.
+    for new contract methods are appended to them. On a terminal a run longer than a second
+    shows its progress; the summary is one line.
+
+    With --watch it stays running: every save of a spec file (or of a template under
+    --templates) regenerates, with one line per run; a run that fails prints its errors and the
+    watch goes on. Ctrl-C stops it.
 
     \b
     Examples:
       specloom generate specs
       specloom generate specs -o build/generated --templates my-templates
+      specloom generate specs --watch
     """
-    from .errors import display_path
+    from . import console
     from .pipeline import generate as run
+    from .pipeline import prestart_types
 
     opts = _options(specs, out, impl_root, templates, force, not no_cache, vendor_runtime)
-    outcome = run(opts)
-    for line in outcome.scaffold.lines():
-        click.echo(line, err=True)
-    note = " (up to date)" if outcome.short_circuit else ""
-    click.echo(
-        f"{display_path(opts.out)}: {outcome.written} written, {outcome.unchanged} unchanged, "
-        f"{outcome.removed} removed in {outcome.seconds:.2f}s{note}"
-    )
-    if outcome.extra:
-        names = _some(outcome.extra)
-        label = display_path(opts.out)
-        if outcome.extra_removed:
-            click.echo(
-                f"removed {len(outcome.extra)} file(s) specloom did not write: {names}", err=True
-            )
-        else:
-            click.secho(
-                f"warning: {len(outcome.extra)} file(s) in {label} were not written by "
-                f"specloom: {names}; `specloom check` fails on them, `specloom generate --force` "
-                "removes them",
-                fg="yellow",
-                err=True,
-            )
+    if not watch:
+        prestart_types(opts)  # first thing: datamodel-code-generator's import overlaps the rest
+    if watch:
+        console.watch(opts, quiet)
+        return
+    with console.progress(opts, quiet):
+        outcome = run(opts)
+    console.show_outcome(opts, outcome, quiet)
 
 
 def _some(names: list[str], limit: int = 5) -> str:

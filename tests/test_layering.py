@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("write", ("generator.write",)),
     ("tools", ("generator.pipeline", "generator.fill", "generator.diff.folders",
                "generator.watch", "generator.interop", "generator.fmt", "generator.lint")),
-    ("commands", ("generator.cli", "generator.init")),
+    ("commands", ("generator.cli", "generator.init", "generator.console")),
 ]  # fmt: skip
 
 

@@ -7,6 +7,7 @@ wiring of modules from a validated :class:`SpecSet`. The view is immutable and d
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -503,6 +504,7 @@ class _StripAnnotated(ast.NodeTransformer):
         return ast.Name("str", node.ctx) if node.id.startswith("Fmt_") else node
 
 
+@functools.lru_cache(maxsize=4096)  # a few distinct hints, asked for thousands of times
 def plain_hint(hint: str) -> str:
     """The hint without ``Annotated[...]`` constraints, for signatures people read.
 

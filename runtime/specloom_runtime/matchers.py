@@ -73,12 +73,11 @@ def parse_path(expr: str) -> tuple[str, list[str | int]] | None:
 def lookup(value: Any, parts: list[str | int]) -> Any:
     """``value`` followed along ``parts``; KeyError when a part is not there."""
     for part in parts:
-        if isinstance(part, int) and isinstance(value, list) and 0 <= part < len(value):
-            value = value[part]
-        elif isinstance(part, str) and isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
+        in_list = isinstance(part, int) and isinstance(value, list) and 0 <= part < len(value)
+        in_dict = isinstance(part, str) and isinstance(value, dict) and part in value
+        if not (in_list or in_dict):
             raise KeyError(part)
+        value = value[part]
     return value
 
 
