@@ -37,7 +37,6 @@ class SystemFields:
     description: str
     impl_package: str
     model: str
-    model_config: str
     type_names: tuple[str, ...]
 
     @classmethod
