@@ -81,7 +81,9 @@ class Key:
 
     @classmethod
     def from_secret(cls, kid: str, secret: bytes) -> Key:
-        return cls(kid, _derive(secret, b"orchestra token v1"), _derive(secret, b"orchestra aead v1"))
+        return cls(
+            kid, _derive(secret, b"orchestra token v1"), _derive(secret, b"orchestra aead v1")
+        )
 
 
 class Keyring:

@@ -15,7 +15,6 @@ from .flagkit import ROOT
 sys.path[:0] = [str(ROOT / "generated"), str(ROOT), str(ROOT / "tests")]
 
 from fake_ollama import HANG, LENGTH, FakeOllama, Reply  # noqa: E402
-
 from orchestra.contracts.llm_v1 import LlmUnavailable, ModelNotFound  # noqa: E402
 from orchestra.mocks.llm_v1 import LlmV1Mock  # noqa: E402
 from orchestra.runtime import System  # noqa: E402
@@ -50,7 +49,9 @@ def test_every_contract_example_passes_against_the_fake_server(
     fake: FakeOllama, example: dict[str, Any]
 ) -> None:
     fake.push("def add(a, b):\n    return a + b\n", "Hello.")
-    assert asyncio.run(check_example(MODULES, CLIENTS, "Llm@1", example, implementation=True)) is None
+    assert (
+        asyncio.run(check_example(MODULES, CLIENTS, "Llm@1", example, implementation=True)) is None
+    )
     assert fake.requests, "the implementation never talked to the server"
 
 
@@ -63,7 +64,11 @@ def test_streamed_answers_are_assembled_and_requests_are_real(fake: FakeOllama) 
         return gen, chat, impl.status
 
     gen, chat, status = _run(body)
-    assert (gen.model, gen.response, gen.done) == (MODEL, "a long answer in many small pieces", True)
+    assert (gen.model, gen.response, gen.done) == (
+        MODEL,
+        "a long answer in many small pieces",
+        True,
+    )
     assert (chat.message.role, chat.message.content, chat.done) == ("assistant", "chat reply", True)
     assert status["status"] == "ok" and status["models"] == 1
     generate = next(r for r in fake.requests if r.path == "/api/generate")
@@ -89,7 +94,10 @@ def test_pull_lists_and_unknown_models(fake: FakeOllama) -> None:
         return names
 
     assert _run(body) == [MODEL, "tiny:1b"]
-    assert [r.body["model"] for r in fake.requests if r.path == "/api/pull"] == ["tiny:1b", "nope:1b"]
+    assert [r.body["model"] for r in fake.requests if r.path == "/api/pull"] == [
+        "tiny:1b",
+        "nope:1b",
+    ]
 
 
 def test_a_hanging_server_is_llm_unavailable_within_timeout(fake: FakeOllama) -> None:

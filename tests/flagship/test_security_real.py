@@ -15,7 +15,6 @@ from .flagkit import ROOT
 
 sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
 
-from impl import security as sec  # noqa: E402
 from orchestra.contracts.security_v1 import (  # noqa: E402
     DecryptionFailed,
     InvalidToken,
@@ -24,6 +23,8 @@ from orchestra.contracts.security_v1 import (  # noqa: E402
 from orchestra.modules.security import SecurityConfig  # noqa: E402
 from orchestra.runtime import System  # noqa: E402
 from orchestra.system import CLIENTS, MODULES  # noqa: E402
+
+from impl import security as sec  # noqa: E402
 
 OTHERS = [d.name for d in MODULES if d.name != "security"]
 
