@@ -17,7 +17,7 @@ Two backends behind the same four methods; ``model`` null always means the ``mod
   with the last message's content, always ``done``; options are ignored. This keeps demos and
   contract tests deterministic without a server; it is a stand-in, not a language model.
 
-Health, honestly: :meth:`LlmImpl.probe` asks the server for its model list; ``self.status`` says
+Health, honestly: :meth:`LlmImpl._probe` asks the server for its model list; ``self.status`` says
 ``offline``, ``ok`` (the last contact answered) or ``unreachable`` (with the reason), updated by
 the probe at start-up and by every call.
 """
@@ -62,7 +62,7 @@ class LlmImpl(LlmBase):
             return
         self._client = ollama.AsyncClient(host=self.config.host, timeout=self.config.timeout_s)
         self.status = {"backend": "ollama", "host": self.config.host, "status": "unknown"}
-        await self.probe()
+        await self._probe()
         infrastructure = self.deps.infrastructure
         port = urlsplit(self.config.host).port or 11434
         try:
@@ -72,7 +72,7 @@ class LlmImpl(LlmBase):
         except SpecloomError as exc:
             logger.warning("could not provision the Ollama service: %s", exc)
 
-    async def probe(self) -> dict[str, Any]:
+    async def _probe(self) -> dict[str, Any]:
         """Ask the server whether it answers (its model list); returns and keeps the status."""
         if self._client is None:
             return self.status

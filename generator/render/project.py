@@ -16,6 +16,7 @@ from ..model.spec import SpecSet
 from ..model.typehints import render_model
 from ..model.view import SystemView, build_view
 from ..write.scaffold import ScaffoldSpec
+from .deploy import render_deploy
 from .environment import builtin_templates, environment, render_one
 from .format import format_python
 from .types_module import TypesJob
@@ -115,6 +116,7 @@ def _render_all(
     files["tests/test_smoke.py"] = r("code/tests/test_smoke.py.jinja")
     files.update(_docs(view, spec, r))
     files["config/env.example"] = r("config/env.example.jinja")
+    files.update(render_deploy(view, user_templates, r))
     files["ruff.toml"] = r("config/ruff.toml.jinja")
     # One ruff batch for the package and the scaffolds (each ruff run costs a process start);
     # the scaffolds sit in a folder of their own in it, and known-first-party is explicit. While
