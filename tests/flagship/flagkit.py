@@ -25,11 +25,14 @@ def worker_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_worker(env: dict[str, str], *args: str, timeout: float = 120) -> Any:
+def run_worker(
+    env: dict[str, str], *args: str, timeout: float = 120, cwd: Path | None = None
+) -> Any:
     """Run one worker command to completion; its last stdout line is JSON."""
     done = subprocess.run(
         [sys.executable, str(WORKER), *args],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
