@@ -23,8 +23,9 @@ Query filters are equality on top-level keys, type-aware (``true`` never equals 
 are plain identifiers narrow the rows in SQL (bound JSON paths), then every filter is checked
 exactly in Python.
 
-The volume setting names the Infrastructure@1 volume of the database files: looked up, and
-provisioned when missing, at start-up (best effort: the store works without it).
+The volume setting names the Infrastructure@1 volume of the database files: looked up at
+start-up and logged (not provisioned: a start must not change another module's state, and the
+file lives in the data dir either way).
 """
 
 from __future__ import annotations
@@ -168,15 +169,16 @@ class DatabaseImpl(DatabaseBase):
         self._writer = self._engine.execution_options(specloom_write=True)
         async with self._writer.begin() as conn:
             await conn.run_sync(_upgrade)
-        await self._provision_volume()
+        await self._look_up_volume()
 
-    async def _provision_volume(self) -> None:
-        infrastructure = self.deps.infrastructure
+    async def _look_up_volume(self) -> None:
         try:
-            if await infrastructure.get_resource(self.config.volume) is None:
-                await infrastructure.provision("volume", self.config.volume, {"size_mb": 1024})
+            volume = await self.deps.infrastructure.get_resource(self.config.volume)
         except SpecloomError as exc:
-            logger.warning("could not provision volume %s: %s", self.config.volume, exc)
+            logger.warning("could not look up volume %s: %s", self.config.volume, exc)
+            return
+        where = volume.endpoint if volume is not None else "not provisioned"
+        logger.info("volume %s: %s; database at %s", self.config.volume, where, self._engine.url)
 
     async def create(self, table: str, data: dict[str, Any]) -> str:
         """Create new record, return ID
