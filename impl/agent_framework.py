@@ -41,9 +41,9 @@ from orchestra.contracts.agent_v1 import NotInitialized, TaskRejected, UnknownAg
 from orchestra.contracts.core_engine_v1 import EnginePaused, UnknownTaskKind
 from orchestra.contracts.llm_v1 import LlmUnavailable, ModelNotFound
 from orchestra.modules.agent_framework import AgentFrameworkBase
-from orchestra.runtime import Envelope, SpecloomError, new_correlation_id, utc_timestamp
-from orchestra.runtime import Payload as EnvelopePayload
 from orchestra.types import ChatMessage, Payload, Task, TaskResult
+from specloom_runtime import Envelope, SpecloomError, new_correlation_id, utc_timestamp
+from specloom_runtime import Payload as EnvelopePayload
 
 HostedAgent = Callable[[Envelope], Awaitable[Envelope]]
 

@@ -40,7 +40,7 @@ from typing import Any
 
 from orchestra.contracts.database_v1 import DuplicateId, IdMismatch, InvalidRecord
 from orchestra.modules.database import DatabaseBase
-from orchestra.runtime import InvalidParams, SpecloomError
+from specloom_runtime import InvalidParams, SpecloomError
 from sqlalchemy import (
     JSON,
     Column,

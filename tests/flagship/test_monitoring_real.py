@@ -50,7 +50,7 @@ def test_reported_metrics_in_the_default_registry(tmp_path: Path, monkeypatch) -
     from .flagkit import ROOT
 
     sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
-    from orchestra.runtime import System
+    from specloom_runtime import System
     from orchestra.system import CLIENTS, MODULES
     from prometheus_client import REGISTRY, generate_latest
 

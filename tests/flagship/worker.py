@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
 
-from orchestra.runtime import DeclaredError, System  # noqa: E402
+from specloom_runtime import DeclaredError, System  # noqa: E402
 from orchestra.system import CLIENTS, MODULES  # noqa: E402
 
 
