@@ -15,7 +15,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e 'runtime[nats]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet -e 'runtime[nats,prometheus]' --config-settings editable_mode=compat
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

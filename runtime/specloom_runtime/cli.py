@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -158,6 +159,11 @@ def main(
     args = _parser(prog).parse_args(argv)
     args.docs = docs if docs is not None else Path("docs")
     try:
+        env = os.environ
+        if env.get("SPECLOOM_METRICS_PORT") or env.get("SPECLOOM_LOG_FORMAT") == "json":
+            from . import metrics_prometheus  # optional: needs prometheus-client
+
+            metrics_prometheus.from_env()
         return asyncio.run(_amain(args, modules, clients))
     except KeyboardInterrupt:
         return 130

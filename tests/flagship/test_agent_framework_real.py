@@ -15,8 +15,8 @@ from .flagkit import ROOT
 sys.path[:0] = [str(ROOT / "generated"), str(ROOT), str(ROOT / "tests")]
 
 from fake_ollama import FakeOllama  # noqa: E402
-from specloom_runtime import System  # noqa: E402
 from orchestra.system import CLIENTS, MODULES  # noqa: E402
+from specloom_runtime import System  # noqa: E402
 
 REAL = {"agent_framework", "core_engine", "database", "llm"}
 MOCKED = [d.name for d in MODULES if d.name not in REAL]

@@ -19,8 +19,8 @@ from .flagkit import ROOT, run_worker, started_worker, worker_env
 sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
 
 from orchestra.contracts.database_v1 import DuplicateId  # noqa: E402
-from specloom_runtime import InvalidParams, System  # noqa: E402
 from orchestra.system import CLIENTS, MODULES  # noqa: E402
+from specloom_runtime import InvalidParams, System  # noqa: E402
 
 OTHERS = [d.name for d in MODULES if d.name != "database"]
 

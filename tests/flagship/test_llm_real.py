@@ -17,9 +17,9 @@ sys.path[:0] = [str(ROOT / "generated"), str(ROOT), str(ROOT / "tests")]
 from fake_ollama import HANG, LENGTH, FakeOllama, Reply  # noqa: E402
 from orchestra.contracts.llm_v1 import LlmUnavailable, ModelNotFound  # noqa: E402
 from orchestra.mocks.llm_v1 import LlmV1Mock  # noqa: E402
+from orchestra.system import CLIENTS, MODULES  # noqa: E402
 from specloom_runtime import System  # noqa: E402
 from specloom_runtime.testing import check_example  # noqa: E402
-from orchestra.system import CLIENTS, MODULES  # noqa: E402
 
 OTHERS = [d.name for d in MODULES if d.name != "llm"]
 MODEL = "qwen2.5-coder:7b"

@@ -50,9 +50,9 @@ def test_reported_metrics_in_the_default_registry(tmp_path: Path, monkeypatch) -
     from .flagkit import ROOT
 
     sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
-    from specloom_runtime import System
     from orchestra.system import CLIENTS, MODULES
     from prometheus_client import REGISTRY, generate_latest
+    from specloom_runtime import System
 
     monkeypatch.setenv("SPECLOOM_DATA_DIR", str(tmp_path / "data"))
     others = [d.name for d in MODULES if d.name != "monitoring"]

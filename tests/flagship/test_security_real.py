@@ -21,8 +21,8 @@ from orchestra.contracts.security_v1 import (  # noqa: E402
     TokenExpired,
 )
 from orchestra.modules.security import SecurityConfig  # noqa: E402
-from specloom_runtime import System  # noqa: E402
 from orchestra.system import CLIENTS, MODULES  # noqa: E402
+from specloom_runtime import System  # noqa: E402
 
 from impl import security as sec  # noqa: E402
 

@@ -15,8 +15,8 @@ from .flagkit import ROOT
 sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
 
 from orchestra.mocks.database_v1 import DatabaseV1Mock  # noqa: E402
-from specloom_runtime import System  # noqa: E402
 from orchestra.system import CLIENTS, MODULES  # noqa: E402
+from specloom_runtime import System  # noqa: E402
 
 MOCKED = [d.name for d in MODULES if d.name != "testing"]
 

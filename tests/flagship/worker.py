@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
 
-from specloom_runtime import DeclaredError, System  # noqa: E402
 from orchestra.system import CLIENTS, MODULES  # noqa: E402
+from specloom_runtime import DeclaredError, System  # noqa: E402
 
 
 def _plain(value: object) -> object:
