@@ -41,8 +41,8 @@ from orchestra.contracts.core_engine_v1 import (
 from orchestra.contracts.database_v1 import DuplicateId
 from orchestra.contracts.llm_v1 import LlmUnavailable
 from orchestra.modules.core_engine import CoreEngineBase
-from specloom_runtime import RequestTimeout, SpecloomError
 from orchestra.types import Task, TaskResult
+from specloom_runtime import RequestTimeout, SpecloomError
 
 Output = dict[str, Any]
 Handler = Callable[[Output], Awaitable[Output]]

@@ -41,8 +41,8 @@ from orchestra.contracts.llm_v1 import (
     ModelNotFound,
 )
 from orchestra.modules.llm import LlmBase
-from specloom_runtime import SpecloomError
 from orchestra.types import ChatMessage
+from specloom_runtime import SpecloomError
 
 logger = logging.getLogger(__name__)
 

@@ -57,9 +57,9 @@ from orchestra.contracts.monitoring_v1 import InvalidEvent, LogEventParamsEvent
 from orchestra.contracts.security_v1 import DecryptionFailed
 from orchestra.contracts.testing_v1 import UnknownModule
 from orchestra.modules.testing import TestingBase, TestingDeps
-from specloom_runtime import SpecloomError
 from orchestra.system import MODULES
 from orchestra.types import ChatMessage, Payload, Task, TestFailure, TestReport
+from specloom_runtime import SpecloomError
 
 Suite = Literal["unit", "contract", "integration", "e2e", "smoke"]
 RUN_ID = re.compile(r"run-[0-9a-f]{12}")
