@@ -8,7 +8,7 @@ PKG    := orchestra
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-tool test-generated generate check validate plan bench lint clean
+.PHONY: setup demo demo-services test test-tool test-generated generate check validate plan bench lint clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,12 @@ demo: setup
 	cd generated && ../$(BIN)/python -m $(PKG) health
 	cd generated && ../$(BIN)/python -m $(PKG) call Database@1.create '{"table": "users", "data": {"name": "Ada"}}'
 	cd generated && ../$(BIN)/python -m $(PKG) metrics
+
+# The flagship as services: nats-server, twelve module processes on NATS, a record that survives a
+# restart of the database module, the LLM module against a fake Ollama, /metrics; all stopped.
+demo-services: setup
+	$(BIN)/specloom generate specs
+	$(BIN)/python demo/services.py
 
 # Each generated system is its own project (own package, own impl/): its tests run in their own
 # pytest process. The tool's own tests run last.

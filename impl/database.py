@@ -171,6 +171,9 @@ class DatabaseImpl(DatabaseBase):
             await conn.run_sync(_upgrade)
         await self._look_up_volume()
 
+    async def on_stop(self) -> None:
+        await self._engine.dispose()
+
     async def _look_up_volume(self) -> None:
         try:
             volume = await self.deps.infrastructure.get_resource(self.config.volume)

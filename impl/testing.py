@@ -126,6 +126,12 @@ class TestingImpl(TestingBase):
         package = Path(sys.modules[MODULES[0].deps_cls.__module__.split(".")[0]].__file__ or ".")
         self._tests = Path(tests) if tests else package.resolve().parent.parent / "tests"
 
+    async def on_stop(self) -> None:
+        """Cancel the runs still going (a unit run's pytest process is killed); wait for them."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
     async def run_suite(self, suite: Suite, modules: list[str] = []) -> str:
         """Start a test run of a suite"""
         system = [d.name for d in MODULES]
@@ -172,6 +178,9 @@ class TestingImpl(TestingBase):
     async def _execute(self, run: Run, checks: list[Check]) -> None:
         try:
             await self._execute_checks(run, checks)
+        except asyncio.CancelledError:
+            _stopped(run)
+            raise
         finally:
             self._save(run)
 
@@ -182,6 +191,9 @@ class TestingImpl(TestingBase):
                 for d in units:
                     await self._unit(run, d)
             run.status = "failed" if run.failed else "passed"
+        except asyncio.CancelledError:
+            _stopped(run)
+            raise
         except Exception as exc:
             run.status = "error"
             message = f"the run broke: {type(exc).__name__}: {exc}"
@@ -260,6 +272,12 @@ class TestingImpl(TestingBase):
             run.failures.append(TestFailure(test=f"{run.suite}/run", message=message))
             return
         run.status = "failed" if run.failed else "passed"
+
+
+def _stopped(run: Run) -> None:
+    run.status = "error"
+    message = "the run was stopped (the testing module stopped)"
+    run.failures.append(TestFailure(test=f"{run.suite}/run", message=message))
 
 
 class Probes:

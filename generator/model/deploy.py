@@ -90,6 +90,8 @@ def build_deploy(view: SystemView) -> DeployView:
         "SPECLOOM_DATA_DIR": data_dir,
         "SPECLOOM_SECRETS_DIR": secrets_dir,
         "SPECLOOM_METRICS_PORT": str(METRICS_PORT),
+        "SPECLOOM_METRICS_ADDR": "0.0.0.0",  # probes and scrapers come from outside the pod
+        "SPECLOOM_LOG_FORMAT": "json",
     }
     modules = {
         agents[m.name]: _kube_module(m, agents[m.name], system, image, nats_url, secret, common_env)

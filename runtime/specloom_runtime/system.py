@@ -214,6 +214,11 @@ class System:
     async def stop(self) -> None:
         for running in self.modules.values():
             running.host.close()
+        for running in self.modules.values():  # release what on_start opened, bus still up
+            for obj in running.objects:
+                hook = getattr(obj, "on_stop", None)
+                if hook is not None:
+                    await hook()
         await self.bus.close()
 
     async def __aenter__(self) -> Self:
