@@ -55,7 +55,7 @@ class Module:
             text=True,
         )
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 180) -> None:
         assert self.process is not None and self.process.stdout is not None
         deadline = time.monotonic() + timeout
         line = ""
@@ -64,7 +64,8 @@ class Module:
             if not line and self.process.poll() is not None:
                 break
         if not line:
-            raise RuntimeError(f"{self.name} did not start (see {self.logs / self.name}.log)")
+            log = (self.logs / f"{self.name}.log").read_text().splitlines()[-15:]
+            raise RuntimeError(f"{self.name} did not start:\n" + "\n".join(log))
         self.ready = json.loads(line)
 
     def stop(self, timeout: float = 10) -> int | None:
@@ -112,7 +113,7 @@ async def calls(url: str, token: str, modules: dict[str, Module]) -> None:
         answer = await llm.generate(prompt="Write a haiku about message buses.")
         say(f"Llm@1.generate (fake Ollama) -> {answer.response!r} (model {answer.model})")
         health = await client("Monitoring@1").get_health()
-        say(f"Monitoring@1.get_health -> {health.status}")
+        say(f"Monitoring@1.get_health -> {health.model_dump_json()}")
     finally:
         await transport.close()
 
@@ -152,7 +153,7 @@ def main() -> int:
                     for line in scrape(port).splitlines()
                     if line.startswith("specloom_bus_calls_total")
                 ]
-                say(f"/metrics of the database module (port {port}):")
+                say(f"/metrics of the restarted database module (port {port}):")
                 for line in lines:
                     print(f"    {line}")
                 tail = (logs / "database.log").read_text().splitlines()[-2:]
