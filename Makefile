@@ -8,7 +8,7 @@ PKG    := orchestra
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup sandbox-tool demo test test-tool test-generated generate check validate plan bench lint clean
+.PHONY: setup sandbox-tool demo demo-services test test-tool test-generated generate check validate plan bench lint clean
 
 setup: $(STAMP) sandbox-tool
 
@@ -23,7 +23,7 @@ sandbox-tool:
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e 'runtime[nats]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet -e 'runtime[nats,prometheus]' --config-settings editable_mode=compat
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -45,6 +45,12 @@ demo: setup
 	cd generated && ../$(BIN)/python -m $(PKG) health
 	cd generated && ../$(BIN)/python -m $(PKG) call Database@1.create '{"table": "users", "data": {"name": "Ada"}}'
 	cd generated && ../$(BIN)/python -m $(PKG) metrics
+
+# The flagship as services: nats-server, twelve module processes on NATS, a record that survives a
+# restart of the database module, the LLM module against a fake Ollama, /metrics; all stopped.
+demo-services: setup
+	$(BIN)/specloom generate specs
+	$(BIN)/python demo/services.py
 
 # Each generated system is its own project (own package, own impl/): its tests run in their own
 # pytest process. The tool's own tests run last.

@@ -17,6 +17,7 @@ from ..model.spec import SpecSet
 from ..model.typehints import render_model
 from ..model.view import SystemView, build_view
 from . import runtime_lib
+from .deploy import render_deploy
 from .environment import environment, render_one
 from .format import format_python
 from .outputs import ScaffoldSpec
@@ -155,6 +156,7 @@ def _render_all(
     files["tests/test_smoke.py"] = r("code/tests/test_smoke.py.jinja")
     _docs(view, spec, r, unit, files)
     files["config/env.example"] = r("config/env.example.jinja")
+    files.update(render_deploy(view, user_templates, r))
     files["ruff.toml"] = r("config/ruff.toml.jinja")
     files["pyproject.toml"] = r(
         "code/pyproject.toml.jinja",

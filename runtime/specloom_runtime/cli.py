@@ -242,6 +242,11 @@ def main(
     if docs is not None:
         args.package_root = str(docs.parent)
     try:
+        env = os.environ
+        if env.get("SPECLOOM_METRICS_PORT") or env.get("SPECLOOM_LOG_FORMAT") == "json":
+            from . import metrics_prometheus  # optional: needs prometheus-client
+
+            metrics_prometheus.from_env()
         return asyncio.run(_amain(args, modules, clients))
     except KeyboardInterrupt:
         return 130

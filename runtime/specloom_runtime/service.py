@@ -120,6 +120,34 @@ class ContractSpec:
 _Route = tuple[MethodSpec, Callable[..., Awaitable[Any]]]
 
 
+CallObserver = Callable[[str, str, str, str, str], Callable[[str], None]]
+"""``observer(side, agent, contract, method, correlation_id)`` is called when a call starts
+(side ``"server"`` in the host serving it, ``"client"`` in the caller; contract ``Name@major``,
+``"unknown"`` for a route the host does not serve) and returns a function called with the
+outcome (``"ok"``, or the error code of the reply) when it ends. None are installed by default:
+:func:`specloom_runtime.metrics_prometheus.enable` installs one."""
+CALL_OBSERVERS: list[CallObserver] = []
+
+
+async def _observed(
+    side: str,
+    agent: str,
+    contract: str,
+    method: str,
+    request: Envelope,
+    call: Callable[[Envelope], Awaitable[Envelope]],
+) -> Envelope:
+    finish = [o(side, agent, contract, method, request.correlation_id) for o in CALL_OBSERVERS]
+    outcome = "exception"
+    try:
+        reply = await call(request)
+        outcome = "ok" if reply.message_type != "error" else str(reply.payload.data.get("code"))
+        return reply
+    finally:
+        for done in finish:
+            done(outcome)
+
+
 class ServiceHost:
     """Serves implementations of contracts as one agent on a transport (``bus``).
 
@@ -158,6 +186,17 @@ class ServiceHost:
 
     async def handle(self, request: Envelope) -> Envelope:
         """Serve one request envelope and return its response or error envelope."""
+        if CALL_OBSERVERS:
+            m = request.payload.metadata
+            route = (m.get("contract"), m.get("version"), m.get("method"))
+            known = all(type(part) in (str, int) for part in route) and route in self._routes
+            contract, method = "unknown", "unknown"
+            if known:
+                contract, method = f"{route[0]}@{route[1]}", str(route[2])
+            return await _observed("server", self.agent_id, contract, method, request, self._serve)
+        return await self._serve(request)
+
+    async def _serve(self, request: Envelope) -> Envelope:
         metadata = request.payload.metadata
         contract = metadata.get("contract")
         version = metadata.get("version")
@@ -304,7 +343,12 @@ class Client:
             priority=self._priority,
             timeout_ms=self._timeout_ms,
         )
-        reply = await self._bus.request(request)
+        if CALL_OBSERVERS:
+            reply = await _observed(
+                "client", self._source_agent, contract.key, method, request, self._bus.request
+            )
+        else:
+            reply = await self._bus.request(request)
         payload = reply.payload.data
         if reply.message_type == "error":
             raise error_from_payload(payload, spec.declared)

@@ -226,6 +226,11 @@ class System:
         await self.bus.close()
         for running in self.modules.values():
             running.host.close()
+        for running in self.modules.values():  # release what on_start opened
+            for obj in running.objects:
+                hook = getattr(obj, "on_stop", None)
+                if hook is not None:
+                    await hook()
 
     async def __aenter__(self) -> Self:
         await self.start()

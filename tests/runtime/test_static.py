@@ -15,7 +15,11 @@ RUNTIME_SRC = Path(__file__).resolve().parents[2] / "runtime" / "specloom_runtim
 BIN = Path(sys.executable).parent
 ALLOWED_THIRD_PARTY = {"pydantic", "pydantic_core"}
 # Optional dependencies, each imported by one module only (importing the package never needs them).
-OPTIONAL = {"transport/nats_transport.py": {"nats"}, "pytest_plugin.py": {"pytest"}}
+OPTIONAL = {
+    "transport/nats_transport.py": {"nats"},
+    "pytest_plugin.py": {"pytest"},
+    "metrics_prometheus.py": {"prometheus_client"},
+}
 
 
 def _sources() -> list[Path]:

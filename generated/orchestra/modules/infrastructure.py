@@ -36,8 +36,11 @@ class InfrastructureConfig(BaseModel):
     """Docker network/project name or Kubernetes namespace holding every resource. (env:
     ORCHESTRA_INFRASTRUCTURE_NAMESPACE)
     """
-    data_dir: Annotated[str, Field(strict=True)] = ".orchestra/volumes"
-    """Root folder of volumes with the local runtime. (env: ORCHESTRA_INFRASTRUCTURE_DATA_DIR)"""
+    data_dir: Annotated[str, Field(strict=True)] = ""
+    """Root folder of volumes with the local runtime; empty: volumes/ in the system's data dir
+    ($SPECLOOM_DATA_DIR, else .orchestra/), where the resource registry is kept too. (env:
+    ORCHESTRA_INFRASTRUCTURE_DATA_DIR)
+    """
 
     ENV: ClassVar[dict[str, str]] = {
         "runtime": "ORCHESTRA_INFRASTRUCTURE_RUNTIME",
