@@ -149,6 +149,16 @@ def schema(kind: str | None) -> None:
     click.echo(json.dumps(bundle, indent=2))
 
 
+@main.group("export")
+def export_group() -> None:
+    """Write the spec set in another format (OpenAPI, AsyncAPI, JSON Schema) to stdout or -o."""
+
+
+@main.group("import")
+def import_group() -> None:
+    """Turn existing API documents and schemas (OpenAPI, JSON Schema) into spec files."""
+
+
 @main.command()
 @SPECS_ARG
 @handle_errors
