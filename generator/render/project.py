@@ -7,10 +7,12 @@ project root. Python files are formatted with ruff in one batch.
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..interop.openapi_out import build_openapi
 from ..model.graph import edges
 from ..model.spec import SpecSet
 from ..model.typehints import render_model
@@ -91,6 +93,8 @@ def _render_all(
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
     files[f"{pkg}/types.py"] = ""  # from types_job, below
     files[f"{pkg}/py.typed"] = ""
+    # The HTTP edge's route table and schemas; the gateway serves this very document.
+    files[f"{pkg}/openapi.json"] = json.dumps(build_openapi(spec), indent=2) + "\n"
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")
     for c in view.contracts:

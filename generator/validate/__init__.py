@@ -14,6 +14,7 @@ from ..errors import Diagnostic, Severity, UsageError
 from ..load import load_specs
 from ..model.spec import SpecSet, build_specset
 from .examples import check_examples
+from .http import check_http_routes
 from .known import KnownValid
 from .schema import check_schema, schema_for
 from .semantic import (
@@ -79,6 +80,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
             check_schemas_in_use,
             check_graph,
             check_examples,
+            check_http_routes,
         ):
             diags.extend(check(spec))
     unique = sorted(set(diags), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
