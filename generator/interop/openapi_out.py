@@ -43,31 +43,33 @@ STANDARD_RESPONSES: tuple[tuple[str, str], ...] = (
     ("403", "The token lacks the scope of this operation"),
     ("413", "The body is larger than the gateway's limit"),
     ("422", "The parameters break the method's schema (every error, with its JSON pointer)"),
+    ("500", "The implementation failed unexpectedly"),
+    ("501", "The method is not implemented yet"),
     ("502", "The provider answered with a result that breaks the contract"),
     ("503", "No module serves the contract (no responder)"),
     ("504", "The provider did not answer in time"),
 )
 
-# Default status of a declared error by words in its name; first match wins, else 400.
+# Default status of a declared error by words in its name; first match wins, else 409. A declared
+# error answers a request that passed the schema (422 is for those that do not) and that the
+# provider refuses in its current state: 409 Conflict. 401 and 403 are never defaults: they are
+# the gateway's own answers about the caller's token, not about a token passed as data; nor is a
+# 5xx: a declared error is an answer of a working provider (set one with http.status if wanted).
 _STATUS_WORDS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("NotFound", "Missing", "NoSuch", "Unknown"), 404),
     (("Duplicate", "Exists", "Conflict", "Mismatch", "AlreadyDone", "InUse"), 409),
-    (("Expired", "Unauthenticated", "InvalidToken"), 401),
-    (("Forbidden", "Denied", "Unauthorized", "NotAllowed"), 403),
     (("Limit", "Quota", "TooMany", "Throttled"), 429),
-    (("Unavailable", "Paused", "Busy", "Overloaded"), 503),
-    (("Timeout", "TimedOut"), 504),
     (("Gone", "Deleted"), 410),
     (("TooLarge",), 413),
 )
 
 
 def default_status(error: str) -> int:
-    """The HTTP status of a declared error that sets none: by words in its name, else 400."""
+    """The HTTP status of a declared error that sets none: by words in its name, else 409."""
     for words, status in _STATUS_WORDS:
         if any(w in error for w in words):
             return status
-    return 400
+    return 409
 
 
 def contract_segment(name: str) -> str:

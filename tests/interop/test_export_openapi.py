@@ -69,9 +69,10 @@ def test_one_operation_per_provided_method_with_types_examples_errors(tmp_path: 
         "description": "Id of the new record.",
     }
     assert "task-1" in [e["value"] for e in ok["examples"].values()]
-    # DuplicateId -> 409 by its name; InvalidRecord -> 400; problem+json bodies
+    # declared errors default to 409 (NotFound-like names 404); problem+json bodies
     assert "DuplicateId" in create["responses"]["409"]["description"]
-    assert "InvalidRecord" in create["responses"]["400"]["description"]
+    assert "InvalidRecord" in create["responses"]["409"]["description"]
+    assert create["x-specloom"]["errors"] == {"DuplicateId": 409, "InvalidRecord": 409}
     problem = create["responses"]["409"]["content"]["application/problem+json"]["schema"]
     assert problem == {"$ref": "#/components/schemas/specloom.Problem"}
     for status in ("401", "403", "422", "503", "504"):

@@ -163,6 +163,7 @@ class _Edge:
                 instance=where,
                 extra={"errors": errors},
             )
+        params = integral(params)
         try:
             if self.mock:
                 assert isinstance(self.backend, MockBackend)
@@ -352,6 +353,18 @@ class _Edge:
         return JSONResponse({"reset": await self.backend.reset(session)})
 
 
+def integral(value: Any) -> Any:
+    """``value`` with floats that are whole numbers as ints: the same JSON number (JSON Schema
+    counts 2.0 as an integer), in the form the providers' strict models accept."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, dict):
+        return {k: integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [integral(v) for v in value]
+    return value
+
+
 def _html_escape(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -418,7 +431,10 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)
         code = "not_found" if status == 404 else "method_not_allowed"
-        return problem(status, code, f"no operation {request.method} {request.url.path}")
+        headers = dict(getattr(exc, "headers", None) or {})
+        return problem(
+            status, code, f"no operation {request.method} {request.url.path}", headers=headers
+        )
 
     app.add_exception_handler(404, not_found)
     app.add_exception_handler(405, not_found)
