@@ -17,7 +17,9 @@ bytecode compiled (as an installed package has), in a folder of the benchmark.
 Synthetic systems of 10, 100 and 1,000 modules (``synth_specs.py``, 5 methods each): full
 generate with nothing cached and with warm caches, per module and per method; no-op
 regenerate. The in-process bus of the generated flagship: round trips per second through the
-generated client, against a direct await of the same implementation object.
+generated client, against a direct await of the same implementation object. The HTTP gateway
+(``bench_gateway.py``): requests/s, p50 and p99 under 32 concurrent loopback connections, against
+a bare Starlette endpoint on the same uvicorn.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import bench_bus  # noqa: E402
+import bench_gateway  # noqa: E402
 import synth_specs  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -291,6 +294,30 @@ def bus(bench: Bench, n: int = 20_000) -> None:
     )
 
 
+def gateway(bench: Bench) -> None:
+    out = bench_gateway.run()
+    bare, gw = out["bare"], out["gateway"]
+    ratio = gw["rps"] / bare["rps"]
+    bench.rows.append(
+        Row(
+            "http: bare Starlette endpoint (same uvicorn)",
+            1 / bare["rps"],
+            2,
+            note=f"rate; p50 {bare['p50_ms']:.1f} ms, p99 {bare['p99_ms']:.1f} ms",
+        )
+    )
+    bench.rows.append(
+        Row(
+            "http: gateway (auth, validation, bus, Database.read)",
+            1 / gw["rps"],
+            2,
+            target=">= 0.5x bare",
+            ok=ratio >= 0.5 and gw["errors"] == 0,
+            note=f"rate; {ratio:.2f}x bare, p50 {gw['p50_ms']:.1f} ms, p99 {gw['p99_ms']:.1f} ms",
+        )
+    )
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -359,6 +386,8 @@ def main() -> None:
         synthetic(bench, sizes)
         print("bus ...", file=sys.stderr, flush=True)
         bus(bench)
+        print("gateway ...", file=sys.stderr, flush=True)
+        gateway(bench)
     finally:
         print("cleaning up ...", file=sys.stderr, flush=True)
         shutil.rmtree(work, ignore_errors=True)
