@@ -8,13 +8,14 @@ PKG    := orchestra
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-tool test-generated generate check validate plan bench lint clean
+.PHONY: browser setup demo test test-tool test-generated generate check validate plan bench lint clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml runtime/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e 'runtime[nats,http]' --config-settings editable_mode=compat
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -39,11 +40,20 @@ demo: setup
 
 # Each generated system is its own project (own package, own impl/): its tests run in their own
 # pytest process. The tool's own tests run last.
-test: setup
-	$(BIN)/ruff check generator tests benchmarks templates/code/runtime
-	$(BIN)/ruff format --check generator tests benchmarks templates/code/runtime
+# Debian's chromium for the web page's browser test (Playwright drives it; never
+# `playwright install`, which downloads a browser build).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "make browser: /usr/bin/chromium is missing; apt-get install chromium as root" >&2; fi; \
+	fi
+
+test: setup browser
+	$(BIN)/ruff check generator tests benchmarks runtime
+	$(BIN)/ruff format --check generator tests benchmarks runtime
 	$(BIN)/mypy generator
-	$(BIN)/mypy --strict templates/code/runtime
+	$(BIN)/mypy --strict runtime/specloom_runtime
 	$(BIN)/specloom validate specs
 	$(BIN)/specloom check specs
 	$(BIN)/python -m pytest -p no:cacheprovider generated/tests
@@ -57,9 +67,9 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 
 lint: setup
-	$(BIN)/ruff check generator tests benchmarks templates/code/runtime
+	$(BIN)/ruff check generator tests benchmarks runtime
 	$(BIN)/mypy generator
-	$(BIN)/mypy --strict templates/code/runtime
+	$(BIN)/mypy --strict runtime/specloom_runtime
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
