@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from httpkit import Server, serve
 
 
@@ -28,6 +30,11 @@ def test_scenarios_advance_per_session(notes_mock: Server) -> None:
     assert calls_a["calls"][0]["params"] == create and calls_a["calls"][1]["result"] == [note]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="per-key mock state is the mock engine's (issue 13 §5, helper mocks); remove this "
+    "mark when it lands",
+)
 def test_key_value_state_is_per_key(notes_mock: Server) -> None:
     h = s("kv")
     status, _, _ = notes_mock.request(

@@ -120,7 +120,9 @@ class _Session:
         self.bus = Bus()
         self.mocks: dict[str, Any] = {}
         self.hosts = []
-        self.clients: dict[str, Client] = {}
+        self.client_classes = clients
+        self.agents: dict[str, str] = {}
+        self.clients: dict[tuple[str, int], Client] = {}
         self.calls: list[dict[str, Any]] = []
         for d in modules:
             pairs = []
@@ -131,9 +133,15 @@ class _Session:
             if pairs:
                 self.hosts.append(ServiceHost(d.agent, self.bus, pairs))
                 for contract, _ in pairs:
-                    self.clients[contract.key] = clients[contract.key](
-                        self.bus, "mock-http", d.agent
-                    )
+                    self.agents[contract.key] = d.agent
+
+    def client(self, key: str, timeout_ms: int) -> Client:
+        found = self.clients.get((key, timeout_ms))
+        if found is None:
+            cls = self.client_classes[key]
+            found = cls(self.bus, "mock-http", self.agents[key], timeout_ms=timeout_ms)
+            self.clients[(key, timeout_ms)] = found
+        return found
 
     async def start(self, observer: Observer) -> None:
         await self.bus.start()
@@ -265,7 +273,8 @@ class MockBackend(Backend):
         }
         s.calls.append(entry)
         try:
-            result = _dump(spec, method, await s.clients[key]._call(spec, method, params))
+            client = s.client(key, timeout_ms)
+            result = _dump(spec, method, await client._call(spec, method, params))
         except DeclaredError as exc:
             entry["error"] = exc.code
             raise
