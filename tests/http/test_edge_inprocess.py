@@ -53,7 +53,9 @@ def test_timeout_is_504_and_broken_result_502() -> None:
     async def go() -> None:
         backend = MockBackend(MODULES, CLIENTS)
         settings = EdgeSettings(timeout_ms=50, mode="mock")
-        app = create_app(RouteTable(load_openapi("notes")), backend, authority=None, settings=settings)
+        app = create_app(
+            RouteTable(load_openapi("notes")), backend, authority=None, settings=settings
+        )
         async for c in _client(app):
             session = await backend.session("slow")
             session.mocks["Notes@1"].stub("get_note", delay=1.0)

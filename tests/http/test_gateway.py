@@ -171,7 +171,9 @@ def test_body_limit_cors_and_metrics(notes_env: dict[str, str], tmp_path: Path) 
         assert status == 401
         status, headers, text = gw.request("GET", "/metrics", headers=h)
         assert status == 200 and headers["content-type"].startswith("text/plain")
-        assert 'specloom_http_requests_total{operation="Notes@1.create_note",status="200"} 1.0' in text
+        assert (
+            'specloom_http_requests_total{operation="Notes@1.create_note",status="200"} 1.0' in text
+        )
         assert 'status="413"' in text
     assert "request_id=" in gw.log.read_text()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from httpkit import Server, serve
 
 
@@ -15,7 +14,9 @@ def s(name: str) -> dict[str, str]:
 
 def test_scenarios_advance_per_session(notes_mock: Server) -> None:
     create = {"title": "Shopping", "body": "milk", "tags": ["home"]}
-    status, _, note = notes_mock.request("POST", "/api/notes/v1/create_note", create, headers=s("a"))
+    status, _, note = notes_mock.request(
+        "POST", "/api/notes/v1/create_note", create, headers=s("a")
+    )
     assert status == 200 and note["title"] == "Shopping"
     # session a continues the example "create then read": find_by_tag returns the bound note
     status, _, found = notes_mock.request("GET", "/api/notes/v1/notes?tag=home", headers=s("a"))

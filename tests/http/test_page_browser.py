@@ -78,7 +78,9 @@ def test_page_calls_a_method_and_shows_result_and_event(tmp_path: Path) -> None:
                     "el => el.dataset.status !== '200'", arg=result.element_handle()
                 )
                 assert "UnknownTaskKind" in result.inner_text()
-                form.locator("textarea[name='task']").fill('{"id": "task-1", "kind": "echo", "input": {"text": "hello"}}')
+                form.locator("textarea[name='task']").fill(
+                    '{"id": "task-1", "kind": "echo", "input": {"text": "hello"}}'
+                )
                 form.locator("button[type=submit]").click()
                 page.wait_for_function(
                     "el => el.dataset.status === '200'", arg=result.element_handle()

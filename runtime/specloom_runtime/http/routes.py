@@ -52,15 +52,17 @@ def pointer_errors(validator: Draft202012Validator, value: Any) -> list[dict[str
 
 def _pointers(err: ValidationError) -> list[dict[str, str]]:
     base = "".join("/" + _escape(str(p)) for p in err.absolute_path)
+    wanted: Any = err.validator_value
+    schema: Any = err.schema
     if err.validator == "required" and isinstance(err.instance, dict):
-        missing = [p for p in err.validator_value if p not in err.instance]
+        missing = [p for p in wanted if p not in err.instance]
         return [
             {"pointer": f"{base}/{_escape(p)}", "detail": f"{p!r} is required"} for p in missing
         ]
     if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-        known = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+        known = schema.get("properties", {}) if isinstance(schema, dict) else {}
         extra = [p for p in err.instance if p not in known]
-        if extra and err.schema.get("additionalProperties") is False:
+        if extra and isinstance(schema, dict) and schema.get("additionalProperties") is False:
             return [
                 {"pointer": f"{base}/{_escape(p)}", "detail": f"unexpected property {p!r}"}
                 for p in extra
@@ -160,7 +162,7 @@ class RouteTable:
         keep = set(only) if only is not None else None
         self.doc = doc if keep is None else _only(doc, keep)
         self.components: Mapping[str, Any] = doc.get("components", {}).get("schemas", {})
-        resource = Resource(contents=dict(doc), specification=DRAFT202012)
+        resource: Resource[Any] = DRAFT202012.create_resource(dict(doc))
         self._registry: Registry[Any] = Registry().with_resource(DOC_URI, resource)
         routes = []
         for path, item in doc.get("paths", {}).items():

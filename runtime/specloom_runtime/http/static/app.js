@@ -186,9 +186,10 @@ function connectEvents() {
   socket.onclose = () => { conn.textContent = "events: offline"; conn.className = "pill"; };
   socket.onmessage = (msg) => {
     const env = JSON.parse(msg.data);
-    const label = env.message_type === "event" ? (env.topic || "event") : `${env.message_type} ${env.source_agent} → ${env.target_agent}`;
+    const topic = env.topic || (env.payload && env.payload.metadata && env.payload.metadata.topic);
+    const label = env.message_type === "event" ? (topic || "event") : `${env.message_type} ${env.source_agent} → ${env.target_agent}`;
     const item = el("li", {class: "event", "data-type": env.message_type},
-      el("strong", {text: label}), el("pre", {text: JSON.stringify(env.payload && env.payload.data, null, 1)}));
+      el("strong", {text: label}), el("pre", {class: "event-data", text: JSON.stringify(env.payload && env.payload.data)}));
     const list = $("#events");
     list.prepend(item);
     while (list.children.length > 100) list.lastChild.remove();
