@@ -106,7 +106,7 @@ class _Edge:
                 "request_id=%s %s %s -> %d in %.1f ms",
                 rid,
                 request.method,
-                request.url.path,
+                request.scope["path"],
                 response.status_code,
                 elapsed * 1000,
             )
@@ -115,7 +115,7 @@ class _Edge:
         return handle
 
     async def _operation(self, route: ApiRoute, request: Request, rid: str) -> Response:
-        where = request.url.path
+        where = request.scope["path"]
         if self.authority is not None:
             try:
                 header = request.headers.get("authorization")

@@ -17,12 +17,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 __all__ = ["Route", "RouteTable", "load_openapi", "pointer_errors"]
 
-DOC_URI = "urn:specloom:openapi"
 _SEGMENT = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _INT = re.compile(r"-?(0|[1-9][0-9]*)")
 _NUM = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -44,8 +41,12 @@ def pointer_errors(validator: Draft202012Validator, value: Any) -> list[dict[str
 
     A missing required property points at where it belongs, an unexpected one at itself.
     """
+    errors = validator.iter_errors(value)
+    first = next(errors, None)
+    if first is None:
+        return []
     out: list[dict[str, str]] = []
-    for err in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path))):
+    for err in sorted([first, *errors], key=lambda e: list(map(str, e.path))):
         out.extend(_pointers(err))
     return out
 
@@ -162,8 +163,6 @@ class RouteTable:
         keep = set(only) if only is not None else None
         self.doc = doc if keep is None else _only(doc, keep)
         self.components: Mapping[str, Any] = doc.get("components", {}).get("schemas", {})
-        resource: Resource[Any] = DRAFT202012.create_resource(dict(doc))
-        self._registry: Registry[Any] = Registry().with_resource(DOC_URI, resource)
         routes = []
         for path, item in doc.get("paths", {}).items():
             for verb, op in item.items():
@@ -175,26 +174,26 @@ class RouteTable:
                 routes.append(self._route(path, verb, op, ext))
         self.routes: tuple[Route, ...] = tuple(routes)
 
-    def _validator(self, pointer: str) -> Draft202012Validator:
-        return Draft202012Validator({"$ref": f"{DOC_URI}#{pointer}"}, registry=self._registry)
+    def _validator(self, schema: Mapping[str, Any]) -> Draft202012Validator:
+        root = {**schema, "components": {"schemas": self.components}}
+        return Draft202012Validator(root)
 
     def _route(self, path: str, verb: str, op: Mapping[str, Any], ext: Mapping[str, Any]) -> Route:
-        at = f"/paths/{_escape(path)}/{verb}"
         has_body = "requestBody" in op
         param_schemas: dict[str, Mapping[str, Any]] = {}
         for p in op.get("parameters", []):
             param_schemas[p["name"]] = p["schema"]
-        # One schema of all parameters: the body's, plus the path and query ones.
+        # One schema of all parameters: the body's, plus the path and query ones. Schemas are
+        # inlined (refs into the document are resolved once here, not per request); refs to
+        # shared types resolve inside each validator's own root (``components`` beside them).
         properties: dict[str, Any] = {}
         required: list[str] = []
         if has_body:
             body_schema = op["requestBody"]["content"]["application/json"]["schema"]
-            inner = f"{at}/requestBody/content/application~1json/schema/properties"
-            for k in body_schema.get("properties", {}):
-                properties[k] = {"$ref": f"{DOC_URI}#{inner}/{_escape(k)}"}
+            properties.update(body_schema.get("properties", {}))
             required += list(body_schema.get("required", []))
-        for i, p in enumerate(op.get("parameters", [])):
-            properties[p["name"]] = {"$ref": f"{DOC_URI}#{at}/parameters/{i}/schema"}
+        for p in op.get("parameters", []):
+            properties[p["name"]] = p["schema"]
             if p.get("required"):
                 required.append(p["name"])
         schema: dict[str, Any] = {
@@ -204,8 +203,8 @@ class RouteTable:
         }
         if required:
             schema["required"] = required
-        params = Draft202012Validator(schema, registry=self._registry)
-        result = self._validator(f"{at}/responses/200/content/application~1json/schema")
+        params = self._validator(schema)
+        result = self._validator(op["responses"]["200"]["content"]["application/json"]["schema"])
         return Route(
             http_method=verb.upper(),
             path=path,
