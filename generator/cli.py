@@ -182,14 +182,15 @@ def export_openapi(specs: Path, out_file: Path | None, contracts: tuple[str, ...
       specloom export openapi specs -o openapi.json
       specloom export openapi specs --contract Database@1 -o database.yaml
     """
-    from .errors import UsageError
+    from .errors import UsageError, did_you_mean
     from .interop.openapi_out import build_openapi, provided_contracts
 
     spec = load_valid(specs)
     known = [c.key for c in provided_contracts(spec)]
     for key in contracts:
         if key not in known:
-            raise UsageError(f"no module provides {key!r}{_did_you_mean(key, known)}")
+            hint = did_you_mean(key, known) or "provided: " + ", ".join(known)
+            raise UsageError(f"no module provides {key!r}; {hint}")
     document = build_openapi(spec, contracts or None)
     if out_file is not None and out_file.suffix in (".yaml", ".yml"):
         import yaml
