@@ -39,6 +39,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), 0.0 where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def serve(port: int) -> None:
     """The server process: the flagship gateway plus ``POST /bare``."""
     sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
@@ -144,7 +153,10 @@ def run(seconds: float = 3.0, concurrency: int = 32) -> dict[str, dict[str, Any]
         asyncio.run(load(port, GATEWAY_PATH, token, 0.5, concurrency))  # warm up
         for _ in range(2):
             for name, path in (("bare", "/bare"), ("gateway", GATEWAY_PATH)):
-                results[name].append(asyncio.run(load(port, path, token, seconds, concurrency)))
+                cpu = cpu_seconds(proc.pid)
+                r = asyncio.run(load(port, path, token, seconds, concurrency))
+                r["server_cpu_ms"] = 1000 * (cpu_seconds(proc.pid) - cpu) / max(r["requests"], 1)
+                results[name].append(r)
         return {name: max(runs, key=lambda r: r["rps"]) for name, runs in results.items()}
     finally:
         proc.terminate()
@@ -168,6 +180,7 @@ def main() -> None:
     for name, r in out.items():
         print(
             f"{name:8} {r['rps']:8.0f}/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
+            f"server CPU {r['server_cpu_ms']:.2f} ms/request  "
             f"({r['requests']} requests, {r['errors']} not 200)"
         )
     print(f"gateway / bare: {out['gateway']['rps'] / out['bare']['rps']:.2f}x")

@@ -303,7 +303,8 @@ def gateway(bench: Bench) -> None:
             "http: bare Starlette endpoint (same uvicorn)",
             1 / bare["rps"],
             2,
-            note=f"rate; p50 {bare['p50_ms']:.1f} ms, p99 {bare['p99_ms']:.1f} ms",
+            note=f"rate; p50 {bare['p50_ms']:.1f} ms, p99 {bare['p99_ms']:.1f} ms, "
+            f"server CPU {bare['server_cpu_ms']:.2f} ms/request",
         )
     )
     bench.rows.append(
@@ -313,7 +314,8 @@ def gateway(bench: Bench) -> None:
             2,
             target=">= 0.5x bare",
             ok=ratio >= 0.5 and gw["errors"] == 0,
-            note=f"rate; {ratio:.2f}x bare, p50 {gw['p50_ms']:.1f} ms, p99 {gw['p99_ms']:.1f} ms",
+            note=f"rate; {ratio:.2f}x bare, p50 {gw['p50_ms']:.1f} ms, p99 {gw['p99_ms']:.1f} ms, "
+            f"server CPU {gw['server_cpu_ms']:.2f} ms/request",
         )
     )
 

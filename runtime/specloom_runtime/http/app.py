@@ -31,7 +31,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Match, Route, WebSocketRoute, compile_path
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..envelope import Envelope
@@ -93,15 +93,22 @@ class _Edge:
     # --- operations ------------------------------------------------------------------------
 
     def endpoint(self, route: ApiRoute) -> Any:
+        op = f"{route.key}.{route.method}"
+        counters: dict[int, Any] = {}
+        latency = LATENCY.labels(op)
+
         async def handle(request: Request) -> Response:
             started = time.perf_counter()
             rid = _request_id(request)
             response = await self._operation(route, request, rid)
             response.headers["x-request-id"] = rid
-            op = f"{route.key}.{route.method}"
-            REQUESTS.labels(op, str(response.status_code)).inc()
+            status = response.status_code
+            counter = counters.get(status)
+            if counter is None:
+                counter = counters[status] = REQUESTS.labels(op, str(status))
+            counter.inc()
             elapsed = time.perf_counter() - started
-            LATENCY.labels(op).observe(elapsed)
+            latency.observe(elapsed)
             log.info(
                 "request_id=%s %s %s -> %d in %.1f ms",
                 rid,
@@ -365,6 +372,60 @@ def integral(value: Any) -> Any:
     return value
 
 
+class _Operations(BaseRoute):
+    """Every operation of the table as one route: a dict lookup for fixed paths (most of them),
+    the templates' patterns for the others; 405 with ``Allow`` for a known path."""
+
+    def __init__(self, table: RouteTable, edge: _Edge) -> None:
+        self.fixed: dict[str, dict[str, Any]] = {}
+        self.templated: list[tuple[re.Pattern[str], dict[str, Any]]] = []
+        patterns: dict[str, dict[str, Any]] = {}
+        for r in table:
+            handler = edge.endpoint(r)
+            if "{" in r.path:
+                patterns.setdefault(r.path, {})[r.http_method] = handler
+            else:
+                self.fixed.setdefault(r.path, {})[r.http_method] = handler
+        for path, verbs in patterns.items():
+            regex, _, _ = compile_path(path)
+            self.templated.append((regex, verbs))
+
+    def _find(self, path: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
+        verbs = self.fixed.get(path)
+        if verbs is not None:
+            return verbs, {}
+        for regex, verbs in self.templated:
+            found = regex.match(path)
+            if found:
+                return verbs, found.groupdict()
+        return None, {}
+
+    def matches(self, scope: Any) -> tuple[Match, Any]:
+        if scope["type"] != "http":
+            return Match.NONE, {}
+        verbs, params = self._find(scope["path"])
+        if verbs is None:
+            return Match.NONE, {}
+        child = {"path_params": {**scope.get("path_params", {}), **params}, "endpoint": self}
+        return (Match.FULL if scope["method"] in verbs else Match.PARTIAL), child
+
+    async def handle(self, scope: Any, receive: Any, send: Any) -> None:
+        verbs, _ = self._find(scope["path"])
+        assert verbs is not None
+        handler = verbs.get(scope["method"])
+        if handler is None:
+            allow = ", ".join(sorted(verbs))
+            response = problem(
+                405,
+                "method_not_allowed",
+                f"no operation {scope['method']} {scope['path']}",
+                headers={"allow": allow},
+            )
+        else:
+            response = await handler(Request(scope, receive))
+        await response(scope, receive, send)
+
+
 def _html_escape(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -398,8 +459,7 @@ def create_app(
             Route("/__mock/calls", edge.mock_calls, methods=["GET"]),
             Route("/__mock/reset", edge.mock_reset, methods=["POST"]),
         ]
-    for r in table:
-        routes.append(Route(r.path, edge.endpoint(r), methods=[r.http_method]))
+    routes.append(_Operations(table, edge))
     middleware = []
     if settings.cors_origins:
         middleware.append(
