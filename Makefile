@@ -8,7 +8,7 @@ PKG    := orchestra
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup sandbox-tool demo demo-services test test-tool test-generated generate check validate plan bench lint clean
+.PHONY: browser setup sandbox-tool demo demo-services test test-tool test-generated generate check validate plan bench lint clean
 
 setup: $(STAMP) sandbox-tool
 
@@ -23,7 +23,7 @@ sandbox-tool:
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e 'runtime[nats,prometheus]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet -e 'runtime[nats,prometheus,http]' --config-settings editable_mode=compat
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -54,7 +54,16 @@ demo-services: setup
 
 # Each generated system is its own project (own package, own impl/): its tests run in their own
 # pytest process. The tool's own tests run last.
-test: setup
+# Debian's chromium for the web page's browser test (Playwright drives it; never
+# `playwright install`, which downloads a browser build).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "make browser: /usr/bin/chromium is missing; apt-get install chromium as root" >&2; fi; \
+	fi
+
+test: setup browser
 	$(BIN)/ruff check generator tests benchmarks runtime
 	$(BIN)/ruff format --check generator tests benchmarks runtime
 	$(BIN)/mypy generator

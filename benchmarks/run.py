@@ -20,6 +20,9 @@ regenerate. The in-process bus of the generated flagship: round trips per second
 generated client, against a direct await of the same implementation object. Over NATS
 (``bench_nats.py``, a local nats-server): the generated client against raw nats-py request/reply
 on the same server in the same run, sequential and 64 concurrent, rate and p50/p99.
+The HTTP
+gateway (``bench_gateway.py``): requests/s, p50 and p99 under 32 concurrent loopback connections,
+against a bare Starlette endpoint on the same uvicorn.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import bench_bus  # noqa: E402
+import bench_gateway  # noqa: E402
 import bench_nats  # noqa: E402
 import synth_specs  # noqa: E402
 
@@ -355,6 +359,32 @@ def nats(bench: Bench, n: int = 2000) -> None:
             )
 
 
+def gateway(bench: Bench) -> None:
+    out = bench_gateway.run()
+    bare, gw = out["bare"], out["gateway"]
+    ratio = gw["rps"] / bare["rps"]
+    bench.rows.append(
+        Row(
+            "http: bare Starlette endpoint (same uvicorn)",
+            1 / bare["rps"],
+            2,
+            note=f"rate; p50 {bare['p50_ms']:.1f} ms, p99 {bare['p99_ms']:.1f} ms, "
+            f"server CPU {bare['server_cpu_ms']:.2f} ms/request",
+        )
+    )
+    bench.rows.append(
+        Row(
+            "http: gateway (auth, validation, bus, Database.read)",
+            1 / gw["rps"],
+            2,
+            target=">= 0.5x bare",
+            ok=ratio >= 0.5 and gw["errors"] == 0,
+            note=f"rate; {ratio:.2f}x bare, p50 {gw['p50_ms']:.1f} ms, p99 {gw['p99_ms']:.1f} ms, "
+            f"server CPU {gw['server_cpu_ms']:.2f} ms/request",
+        )
+    )
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -425,6 +455,8 @@ def main() -> None:
         bus(bench)
         print("nats ...", file=sys.stderr, flush=True)
         nats(bench)
+        print("gateway ...", file=sys.stderr, flush=True)
+        gateway(bench)
     finally:
         print("cleaning up ...", file=sys.stderr, flush=True)
         shutil.rmtree(work, ignore_errors=True)

@@ -198,6 +198,65 @@ def import_group() -> None:
     """Turn existing API documents and schemas (OpenAPI, JSON Schema) into spec files."""
 
 
+# --- specloom export openapi (gateway lane) ------------------------------------------------------
+
+
+@export_group.command("openapi")
+@SPECS_ARG
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (YAML when it ends in .yaml or .yml) instead of stdout.",
+)
+@click.option(
+    "--contract",
+    "contracts",
+    multiple=True,
+    metavar="NAME@MAJOR",
+    help="Only this provided contract version (repeatable) [default: every provided one].",
+)
+@handle_errors
+def export_openapi(specs: Path, out_file: Path | None, contracts: tuple[str, ...]) -> None:
+    """The provided contracts as an OpenAPI 3.1 document (what the gateway serves).
+
+    One operation per method: `POST /api/<contract>/v<major>/<method>` with the parameters as
+    JSON body, or the method's `http: {method, path}` mapping. Shared types are
+    components.schemas (the same JSON Schema); declared errors are problem+json responses.
+
+    \b
+    Examples:
+      specloom export openapi specs -o openapi.json
+      specloom export openapi specs --contract Database@1 -o database.yaml
+    """
+    from .errors import UsageError, did_you_mean
+    from .interop.openapi_out import build_openapi, provided_contracts
+
+    spec = load_valid(specs)
+    known = [c.key for c in provided_contracts(spec)]
+    for key in contracts:
+        if key not in known:
+            hint = did_you_mean(key, known) or "provided: " + ", ".join(known)
+            raise UsageError(f"no module provides {key!r}; {hint}")
+    document = build_openapi(spec, contracts or None)
+    if out_file is not None and out_file.suffix in (".yaml", ".yml"):
+        import yaml
+
+        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    else:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out_file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out_file}: {exc.strerror or exc}") from None
+    click.echo(f"{out_file}: OpenAPI {document['openapi']}, {len(document['paths'])} paths")
+
+
 @main.command()
 @SPECS_ARG
 @handle_errors

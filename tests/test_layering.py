@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("generator.model",)),
     ("diff", ("generator.diff",)),
     ("validate", ("generator.validate", "generator.reference")),
+    ("interop", ("generator.interop",)),
     ("render", ("generator.render",)),
     ("write", ("generator.write",)),
     ("tools", ("generator.pipeline", "generator.fill", "generator.diff.folders",

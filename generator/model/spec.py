@@ -96,6 +96,7 @@ class Method:
     deprecated: str
     origin: Origin
     breaking: tuple[Mapping[str, str], ...] = ()
+    http: Mapping[str, Any] | None = None  # REST mapping {method, path}; None: the default route
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -106,6 +107,7 @@ class ErrorDecl:
     name: str
     summary: str
     origin: Origin
+    status: int | None = None  # HTTP status (errors.<Name>.http.status); None: the default
 
 
 @dataclass(frozen=True)
@@ -302,6 +304,7 @@ def _contract(doc: SpecDocument) -> Contract:
                 deprecated=m.get("deprecated", ""),
                 origin=o,
                 breaking=tuple(m.get("breaking", [])),
+                http=m.get("http"),
             )
         )
     examples = []
@@ -328,7 +331,9 @@ def _contract(doc: SpecDocument) -> Contract:
         deprecated=d.get("deprecated", ""),
         methods=tuple(methods),
         errors=tuple(
-            ErrorDecl(n, e["summary"], Origin(doc, ("errors", n)))
+            ErrorDecl(
+                n, e["summary"], Origin(doc, ("errors", n)), (e.get("http") or {}).get("status")
+            )
             for n, e in (d.get("errors") or {}).items()
         ),
         events=tuple(

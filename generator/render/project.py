@@ -7,11 +7,13 @@ project root. Python files are formatted with ruff in one batch.
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..diff.adapters import served_versions
+from ..interop.openapi_out import build_openapi
 from ..model.graph import edges
 from ..model.spec import SpecSet
 from ..model.typehints import render_model
@@ -127,6 +129,8 @@ def _render_all(
     files[f"{pkg}/formats.py"] = _formats_file()
     files[f"{pkg}/format_rules.py"] = _formats_file("format_rules.py")
     files[f"{pkg}/py.typed"] = ""
+    # The HTTP edge's route table and schemas; the gateway serves this very document.
+    files[f"{pkg}/openapi.json"] = json.dumps(build_openapi(spec), indent=2) + "\n"
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")
     for c in view.contracts:
@@ -163,6 +167,7 @@ def _render_all(
         vendored=vendor_runtime,
         runtime_requirement=runtime_lib.requirement(),
         runtime_nats_requirement=runtime_lib.requirement("nats"),
+        runtime_http_requirement=runtime_lib.requirement("http"),
     )
     # One ruff batch for the package and the scaffolds (each ruff run costs a process start);
     # the scaffolds sit in a folder of their own in it, and known-first-party is explicit. While

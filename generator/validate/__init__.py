@@ -15,6 +15,7 @@ from ..load import load_specs
 from ..model.spec import SpecSet, build_specset
 from .examples import check_examples
 from .honoured import check_honoured
+from .http import check_http_routes
 from .known import KnownValid
 from .schema import check_schema, schema_for
 from .semantic import (
@@ -98,6 +99,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
             check_honoured,
             check_graph,
             check_examples,
+            check_http_routes,
         ):
             diags.extend(check(spec))
         if not any(d.severity is Severity.ERROR for d in diags):

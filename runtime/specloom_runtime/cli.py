@@ -70,6 +70,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     metrics.add_argument(
         "--strict", action="store_true", help="exit 1 unless every module is complete"
     )
+    # Dispatched to .http.cli before parsing (listed here for --help).
+    sub.add_parser("gateway", help="serve the contracts over HTTP: OpenAPI, page, /metrics")
+    sub.add_parser("mock", help="mock --http: the contracts answered by their mocks over HTTP")
+    sub.add_parser("token", help="print a bearer token for the gateway")
     call = sub.add_parser("call", help="send one request, e.g. call Database@1.read '{...}'")
     call.add_argument("target", help="Contract@major.method")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -235,6 +239,12 @@ def main(
     NATS subject prefix, and what ``run --transport nats`` starts with ``python -m``);
     ``project``: the project root (``run --transport nats`` keeps nats-server data under
     ``.specloom/nats`` there)."""
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] and argv[0] in ("gateway", "mock", "token"):  # the HTTP edge (extra [http])
+        from .http.cli import main as http_main
+
+        return http_main(modules, clients, prog, argv)
     args = _parser(prog).parse_args(argv)
     args.docs = docs if docs is not None else Path("docs")
     args.package = package or prog.rsplit(" ", 1)[-1]

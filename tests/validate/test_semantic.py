@@ -84,8 +84,8 @@ def test_semantic_errors_in_several_files_are_all_reported(notes: Path) -> None:
     edit(notes, KV, "returns: {title: Hello}", "returns: [Hello]")
     assert [short(line) for line in lines(notes)] == [
         f"{KV}:34:53: error[E_EXAMPLE_RETURNS_INVALID]",
-        f"{NOTES}:18:3: error[E_METHOD_NO_EXAMPLE]",
-        f"{NOTES}:33:15: error[E_EXAMPLE_METHOD]",
+        f"{NOTES}:19:3: error[E_METHOD_NO_EXAMPLE]",
+        f"{NOTES}:35:15: error[E_EXAMPLE_METHOD]",
         f"{NOTES_MODULE}:8:12: error[E_UNKNOWN_CONTRACT]",
     ]
 
@@ -100,7 +100,7 @@ def test_unknown_type_used_by_an_example_is_reported_once(notes: Path) -> None:
     # find_by_tag's example result is checked against this schema: no crash on the bad $ref.
     edit(notes, NOTES, 'items: {$ref: "#/types/Note"}', 'items: {$ref: "#/types/Nte"}')
     assert lines(notes) == [
-        f"{NOTES}:22:42: error[E_UNKNOWN_TYPE]: unknown type 'Nte' (hint: did you mean 'Note'?)"
+        f"{NOTES}:23:42: error[E_UNKNOWN_TYPE]: unknown type 'Nte' (hint: did you mean 'Note'?)"
     ]
 
 
@@ -124,7 +124,7 @@ def test_variables_bound_by_earlier_steps_satisfy_schemas(notes: Path) -> None:
 def test_returns_subset_does_not_need_required_keys(notes: Path) -> None:
     edit(notes, NOTES, "        match: subset\n", "")
     assert [short(line) for line in lines(notes)] == [
-        f"{NOTES}:31:18: error[E_EXAMPLE_RETURNS_INVALID]"
+        f"{NOTES}:33:18: error[E_EXAMPLE_RETURNS_INVALID]"
     ]
 
 

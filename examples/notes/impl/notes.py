@@ -6,6 +6,8 @@ through ``self.deps.key_value`` (KeyValue@1 over the bus).
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from notes.contracts.key_value_v1 import KeyMissing
 from notes.contracts.notes_v1 import NoteNotFound
 from notes.modules.notes import NotesBase
@@ -30,13 +32,19 @@ class NotesImpl(NotesBase):
             data = await self.deps.key_value.get(key=f"note:{note_id}")
         except KeyMissing:
             raise NoteNotFound(f"no note {note_id!r}") from None
-        return Note.model_validate(data)
+        try:
+            return Note.model_validate(data)
+        except ValidationError:  # the store is shared (KeyValue@1 is public): not a note
+            raise NoteNotFound(f"no note {note_id!r}") from None
 
     async def find_by_tag(self, tag: str) -> list[Note]:
         """Notes carrying a tag, by id order."""
         found = []
         for key in await self.deps.key_value.keys(prefix="note:"):
-            note = Note.model_validate(await self.deps.key_value.get(key=key))
+            try:
+                note = Note.model_validate(await self.deps.key_value.get(key=key))
+            except (ValidationError, KeyMissing):  # not a note (or deleted meanwhile): skip
+                continue
             if tag in note.tags:
                 found.append(note)
         return found
