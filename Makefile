@@ -12,9 +12,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml runtime/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e 'runtime[nats]' --config-settings editable_mode=compat
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -40,10 +41,10 @@ demo: setup
 # Each generated system is its own project (own package, own impl/): its tests run in their own
 # pytest process. The tool's own tests run last.
 test: setup
-	$(BIN)/ruff check generator tests benchmarks templates/code/runtime
-	$(BIN)/ruff format --check generator tests benchmarks templates/code/runtime
+	$(BIN)/ruff check generator tests benchmarks runtime
+	$(BIN)/ruff format --check generator tests benchmarks runtime
 	$(BIN)/mypy generator
-	$(BIN)/mypy --strict templates/code/runtime
+	$(BIN)/mypy --strict runtime/specloom_runtime
 	$(BIN)/specloom validate specs
 	$(BIN)/specloom check specs
 	$(BIN)/python -m pytest -p no:cacheprovider generated/tests
@@ -57,9 +58,9 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 
 lint: setup
-	$(BIN)/ruff check generator tests benchmarks templates/code/runtime
+	$(BIN)/ruff check generator tests benchmarks runtime
 	$(BIN)/mypy generator
-	$(BIN)/mypy --strict templates/code/runtime
+	$(BIN)/mypy --strict runtime/specloom_runtime
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

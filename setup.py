@@ -3,6 +3,9 @@
 ``templates/`` and ``specs/`` stay at the repository root (the layout of DESIGN.md); setuptools maps
 them to ``generator/templates`` and ``generator/starters/orchestra``, where
 ``generator.render.environment.builtin_templates`` and ``generator.init`` find them in a wheel.
+The runtime library's sources (``runtime/specloom_runtime``, its own distribution) ride along as
+``generator/bundled_runtime``, what ``specloom generate --vendor-runtime`` copies
+(``generator.render.runtime_lib``).
 Their folders are declared as (namespace) packages, which is how setuptools wants data folders
 declared. Everything else about the distribution is in pyproject.toml.
 """
@@ -14,6 +17,7 @@ from setuptools import find_namespace_packages, setup
 DATA = {
     "generator.templates": ("templates", ["**/*", "**/.*", "**/.*/**/*", "**/.*/**/.*"]),
     "generator.starters.orchestra": ("specs", ["**/*.yaml"]),
+    "generator.bundled_runtime": ("runtime/specloom_runtime", ["**/*"]),
 }
 SKIP = ["*__pycache__*"]
 

@@ -1,7 +1,7 @@
 """Round trips per second through the runtime bus versus a direct await of the same method.
 
-Copies ``templates/code/runtime`` into a temporary package (as the generator does), serves a
-small Database-like contract with ServiceHost and calls it through a Client subclass.
+Uses the runtime library (``specloom_runtime``, installed from ``runtime/``), serves a small
+Database-like contract with ServiceHost and calls it through a Client subclass.
 
     .venv/bin/python benchmarks/bench_bus.py [--n 20000] [--concurrency 64] [--profile]
 """
@@ -10,33 +10,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import cProfile
 import importlib
 import pstats
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, cast
 
-RUNTIME = Path(__file__).resolve().parent.parent / "templates" / "code" / "runtime"
-
-
-def load_runtime() -> Any:
-    root = Path(tempfile.mkdtemp(prefix="specloom-bench-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    package = root / "benchsys"
-    shutil.copytree(RUNTIME, package / "runtime")
-    (package / "__init__.py").write_text("")
-    sys.path.insert(0, str(root))
-    return importlib.import_module("benchsys.runtime")
-
-
-rt = load_runtime()
-
-from pydantic import BaseModel, ConfigDict, TypeAdapter  # noqa: E402
+import specloom_runtime as rt
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 
 class CreateParams(BaseModel):
@@ -118,7 +101,7 @@ async def run_generated(n: int, root: Path) -> dict[str, float]:
         if str(folder) not in sys.path:
             sys.path.insert(0, str(folder))
     db = importlib.import_module("orchestra.contracts.database_v1")
-    runtime = importlib.import_module("orchestra.runtime")
+    runtime = rt
     module = importlib.import_module("orchestra.modules.database")
     infra = importlib.import_module("orchestra.mocks.infrastructure_v1")
     impl_cls = importlib.import_module("impl.database").DatabaseImpl

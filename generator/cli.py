@@ -182,6 +182,12 @@ IMPL_OPT = click.option(
     default=None,
     help="Folder holding the implementation package (impl/) [default: the folder of SPECS].",
 )
+VENDOR_OPT = click.option(
+    "--vendor-runtime",
+    is_flag=True,
+    help="Write a copy of the runtime library (specloom_runtime/) beside the package instead of "
+    "depending on specloom-runtime.",
+)
 TEMPLATES_OPT = click.option(
     "--templates",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -197,6 +203,7 @@ def _options(
     templates: Path | None,
     force: bool = False,
     use_cache: bool = True,
+    vendor_runtime: bool = False,
 ) -> Any:
     from .errors import UsageError
     from .pipeline import Options
@@ -211,6 +218,7 @@ def _options(
         templates=templates,
         force=force,
         use_cache=use_cache,
+        vendor_runtime=vendor_runtime,
     )
 
 
@@ -219,6 +227,7 @@ def _options(
 @OUT_OPT
 @IMPL_OPT
 @TEMPLATES_OPT
+@VENDOR_OPT
 @click.option("--force", is_flag=True, help="Overwrite generated files that were edited by hand.")
 @click.option("--no-cache", is_flag=True, help="Do not reuse cached shared-type models.")
 @handle_errors
@@ -227,6 +236,7 @@ def generate(
     out: Path | None,
     impl_root: Path | None,
     templates: Path | None,
+    vendor_runtime: bool,
     force: bool,
     no_cache: bool,
 ) -> None:
@@ -243,7 +253,7 @@ def generate(
     from .errors import display_path
     from .pipeline import generate as run
 
-    opts = _options(specs, out, impl_root, templates, force, not no_cache)
+    opts = _options(specs, out, impl_root, templates, force, not no_cache, vendor_runtime)
     outcome = run(opts)
     for line in outcome.scaffold.lines():
         click.echo(line, err=True)
@@ -259,10 +269,16 @@ def generate(
 @OUT_OPT
 @IMPL_OPT
 @TEMPLATES_OPT
+@VENDOR_OPT
 @click.option("--quiet", "-q", is_flag=True, help="No diff, only the summary line.")
 @handle_errors
 def check(
-    specs: Path, out: Path | None, impl_root: Path | None, templates: Path | None, quiet: bool
+    specs: Path,
+    out: Path | None,
+    impl_root: Path | None,
+    templates: Path | None,
+    vendor_runtime: bool,
+    quiet: bool,
 ) -> None:
     """CI drift check: exit 1 with a unified diff when the output is stale or hand-edited.
 
@@ -275,7 +291,7 @@ def check(
     from .errors import display_path
     from .pipeline import check as run
 
-    opts = _options(specs, out, impl_root, templates)
+    opts = _options(specs, out, impl_root, templates, vendor_runtime=vendor_runtime)
     outcome = run(opts)
     label = display_path(opts.out)
     changes = outcome.changes.changes if outcome.changes else []

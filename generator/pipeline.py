@@ -35,6 +35,7 @@ class Options:
     templates: Path | None = None
     force: bool = False
     use_cache: bool = True
+    vendor_runtime: bool = False  # a copy of specloom_runtime beside the package
 
 
 @dataclass
@@ -62,6 +63,7 @@ def _tool_digest() -> str:
     """
     from .dists import version
     from .render.environment import builtin_templates
+    from .render.runtime_lib import runtime_paths, runtime_source
     from .render.types_module import cache_dir
 
     tpl = builtin_templates()
@@ -77,6 +79,9 @@ def _tool_digest() -> str:
                 if p.is_file() and p.relative_to(tpl).parts[0] != "project"
             ),
         ),
+        # The runtime library: its version goes into the generated pyproject.toml, its files
+        # into a --vendor-runtime output.
+        ("runtime", runtime_source(), runtime_paths()),
     ]
     key = hashlib.sha256(f"specloom {__version__}\n".encode())
     for name, root, paths in groups:
@@ -114,6 +119,7 @@ def fingerprint(opts: Options) -> str:
     h.update(f"tool {_tool_digest()}\n".encode())
     rel_impl = os.path.relpath(opts.impl_root.resolve(), opts.out.resolve())
     h.update(f"impl={rel_impl}\n".encode())
+    h.update(f"vendor_runtime={opts.vendor_runtime}\n".encode())
     groups = [("specs", opts.specs, spec_files(opts.specs))]
     if opts.templates:
         groups.append(
@@ -165,6 +171,7 @@ def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object
         impl_root=Path(rel_impl).as_posix(),
         use_cache=opts.use_cache,
         types_job=types_job,
+        vendor_runtime=opts.vendor_runtime,
     )
     return rendered.files, rendered.scaffolds, rendered.view
 

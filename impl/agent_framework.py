@@ -29,8 +29,8 @@ from typing import Any
 from orchestra.contracts.agent_v1 import NotInitialized, TaskRejected, UnknownAgent
 from orchestra.contracts.core_engine_v1 import EnginePaused, UnknownTaskKind
 from orchestra.modules.agent_framework import AgentFrameworkBase
-from orchestra.runtime import Envelope, SpecloomError, new_correlation_id, utc_timestamp
-from orchestra.runtime import Payload as EnvelopePayload
+from specloom_runtime import Envelope, SpecloomError, new_correlation_id, utc_timestamp
+from specloom_runtime import Payload as EnvelopePayload
 from orchestra.types import Payload, Task, TaskResult
 
 HostedAgent = Callable[[Envelope], Awaitable[Envelope]]

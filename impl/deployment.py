@@ -30,7 +30,7 @@ from typing import Literal
 
 from orchestra.contracts.deployment_v1 import NothingToRollback, TestsFailed, UnknownEnvironment
 from orchestra.modules.deployment import DeploymentBase
-from orchestra.runtime import SpecloomError
+from specloom_runtime import SpecloomError
 from orchestra.types import Deployment
 
 logger = logging.getLogger(__name__)

@@ -32,7 +32,7 @@ from orchestra.contracts.llm_v1 import (
     ModelNotFound,
 )
 from orchestra.modules.llm import LlmBase
-from orchestra.runtime import SpecloomError
+from specloom_runtime import SpecloomError
 from orchestra.types import ChatMessage
 
 logger = logging.getLogger(__name__)

@@ -44,7 +44,7 @@ from orchestra.contracts.monitoring_v1 import InvalidEvent, LogEventParamsEvent
 from orchestra.contracts.security_v1 import DecryptionFailed
 from orchestra.contracts.testing_v1 import UnknownModule
 from orchestra.modules.testing import TestingBase, TestingDeps
-from orchestra.runtime import SpecloomError
+from specloom_runtime import SpecloomError
 from orchestra.system import MODULES
 from orchestra.types import ChatMessage, Payload, Task, TestFailure, TestReport
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from specloom_runtime import Client, Dependency, ModuleDef
+
 from .contracts.agent_v1 import AGENT_V1, AgentV1Client
 from .contracts.api_v1 import API_V1, ApiV1Client
 from .contracts.core_engine_v1 import CORE_ENGINE_V1, CoreEngineV1Client
@@ -40,7 +42,6 @@ from .modules.llm import LlmConfig, LlmDeps
 from .modules.monitoring import MonitoringConfig, MonitoringDeps
 from .modules.security import SecurityConfig, SecurityDeps
 from .modules.testing import TestingConfig, TestingDeps
-from .runtime import Client, Dependency, ModuleDef
 
 __all__ = ["CLIENTS", "MODULES"]
 

@@ -5,8 +5,8 @@
 import asyncio
 
 import pytest
+from specloom_runtime.testing import check_interface_only, check_system
 
-from orchestra.runtime.testing import check_interface_only, check_system
 from orchestra.system import CLIENTS, MODULES
 
 

@@ -16,7 +16,8 @@ from ..model.spec import SpecSet
 from ..model.typehints import render_model
 from ..model.view import SystemView, build_view
 from ..write.scaffold import ScaffoldSpec
-from .environment import builtin_templates, environment, render_one
+from . import runtime_lib
+from .environment import environment, render_one
 from .format import format_python
 from .types_module import TypesJob
 
@@ -43,11 +44,6 @@ def _env(user_dir: str | None) -> Any:
     return env
 
 
-def _runtime_files() -> dict[str, str]:
-    root = builtin_templates() / "code" / "runtime"
-    return {f"runtime/{p.name}": p.read_text("utf-8") for p in sorted(root.glob("*.py"))}
-
-
 def render_system(
     spec: SpecSet,
     *,
@@ -55,18 +51,26 @@ def render_system(
     impl_root: str = "..",
     use_cache: bool = True,
     types_job: TypesJob | None = None,
+    vendor_runtime: bool = False,
 ) -> Rendered:
     """Render everything ``specloom generate`` writes, in memory.
 
     ``types_job`` may be a :class:`TypesJob` already started; the shared types are handed to it
     first and collected last, so that datamodel-code-generator runs while the rest renders.
+    ``vendor_runtime``: write a copy of the runtime library (``specloom_runtime/``) beside the
+    package instead of depending on the ``specloom-runtime`` distribution.
     """
     types_job = types_job or TypesJob()
     types_job.submit({t.name: t.schema for t in spec.types}, use_cache=use_cache)
     try:
-        return _render_all(spec, user_templates, impl_root, types_job, use_cache)
+        rendered = _render_all(
+            spec, user_templates, impl_root, types_job, use_cache, vendor_runtime
+        )
     finally:
         types_job.cancel()  # after result() a no-op; on an error, no process is left behind
+    if vendor_runtime:  # verbatim (already formatted and lint-clean), after the ruff batch
+        rendered.files.update(runtime_lib.vendored_files())
+    return rendered
 
 
 def _render_all(
@@ -75,6 +79,7 @@ def _render_all(
     impl_root: str,
     types_job: TypesJob,
     use_cache: bool,
+    vendor_runtime: bool,
 ) -> Rendered:
     view = build_view(spec)
     _env(user_templates)
@@ -84,8 +89,6 @@ def _render_all(
 
     pkg = view.package
     files: dict[str, str] = {}
-    for rel, text in _runtime_files().items():
-        files[f"{pkg}/{rel}"] = text
     files[f"{pkg}/__init__.py"] = r("code/package/__init__.py.jinja")
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
@@ -116,6 +119,12 @@ def _render_all(
     files.update(_docs(view, spec, r))
     files["config/env.example"] = r("config/env.example.jinja")
     files["ruff.toml"] = r("config/ruff.toml.jinja")
+    files["pyproject.toml"] = r(
+        "code/pyproject.toml.jinja",
+        vendored=vendor_runtime,
+        runtime_requirement=runtime_lib.requirement(),
+        runtime_nats_requirement=runtime_lib.requirement("nats"),
+    )
     # One ruff batch for the package and the scaffolds (each ruff run costs a process start);
     # the scaffolds sit in a folder of their own in it, and known-first-party is explicit. While
     # datamodel-code-generator still runs, that batch goes without types.py, which then gets a

@@ -157,7 +157,7 @@ def test_the_module_base_implements_only_the_newest_version(adapted: Path) -> No
 SCRIPT = """
 import asyncio, json
 from shelf.system import CLIENTS, MODULES
-from shelf.runtime import System
+from specloom_runtime import System
 from shelf.contracts.key_value_v1 import KeyMissing as KeyMissingV1
 
 async def main():
@@ -243,7 +243,7 @@ class StoreV1(StoreKeyValueV1Base):
 HEALTH = """
 import asyncio, json
 from shelf.system import CLIENTS, MODULES
-from shelf.runtime import System
+from specloom_runtime import System
 
 async def main():
     async with System(MODULES, clients=CLIENTS) as system:

@@ -13,7 +13,7 @@ SCRIPT = textwrap.dedent(
     """
     import asyncio, json, sys
     sys.path[:0] = [sys.argv[1] + "/generated", sys.argv[1]]
-    from orchestra.runtime import ContractViolation, System
+    from specloom_runtime import ContractViolation, System
     from orchestra.system import CLIENTS, MODULES
 
     async def main():

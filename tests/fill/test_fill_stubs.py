@@ -32,7 +32,7 @@ def test_finds_the_stubs_of_the_fixture_in_file_order(kit: Any) -> None:
 
 def test_attribute_decorators_nested_classes_and_other_decorators() -> None:
     source = (
-        "import orchestra.runtime as rt\n"
+        "import specloom_runtime as rt\n"
         "class A:\n"
         "    @staticmethod\n"
         "    @rt.stub\n"

@@ -102,7 +102,7 @@ def test_a_new_method_appends_a_formatted_stub_and_its_imports(grown) -> None:
     assert proc.stderr.strip() == "impl/notes.py: appended stubs for count_notes"
     assert after.endswith("        return found\n" + STUB)
     added = _only_insertions(before, after)
-    assert "from notes.runtime import stub" in added
+    assert "from specloom_runtime import stub" in added
     imports = [ln for ln in after.splitlines() if ln.startswith(("from ", "import "))]
     assert imports[1:] == sorted(imports[1:])  # placed in isort order, after __future__
     assert (project.impl / "store.py").read_bytes() == files(project.root)["impl/store.py"]

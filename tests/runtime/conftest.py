@@ -1,13 +1,13 @@
-"""Fixtures: the static runtime copied into a throwaway generated-like package ``sysx``.
+"""Fixtures: the runtime library (``specloom_runtime``, installed from ``runtime/``) and a
+throwaway generated-like package ``sysx``.
 
-``sysx/runtime`` is a verbatim copy of ``templates/code/runtime``; ``sysx/contracts/database_v1``
-is a hand-written stand-in for generated contract code, importing the runtime relatively.
+``sysx/contracts/database_v1`` is a hand-written stand-in for generated contract code, importing
+the runtime library as generated code does.
 """
 
 from __future__ import annotations
 
 import importlib
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +15,6 @@ from types import ModuleType
 
 import pytest
 
-RUNTIME_SRC = Path(__file__).resolve().parents[2] / "templates" / "code" / "runtime"
 PACKAGE = "sysx"
 
 CONTRACT_SRC = '''\
@@ -26,7 +25,7 @@ from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
 TableName = Annotated[str, Field(pattern="^[a-z][a-z0-9_]*$")]
 
@@ -111,7 +110,7 @@ class DatabaseV1Client(Client, DatabaseV1):
 def sysx_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("generated")
     package = root / PACKAGE
-    shutil.copytree(RUNTIME_SRC, package / "runtime")
+    package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "contracts").mkdir()
     (package / "contracts" / "__init__.py").write_text("")
@@ -127,8 +126,8 @@ def sysx_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def rt(sysx_root: Path) -> ModuleType:
-    """The copied runtime package (``sysx.runtime``)."""
-    return importlib.import_module(f"{PACKAGE}.runtime")
+    """The runtime library (``specloom_runtime``)."""
+    return importlib.import_module("specloom_runtime")
 
 
 @pytest.fixture(scope="session")

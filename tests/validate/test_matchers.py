@@ -24,7 +24,7 @@ OLD_STEPS = """        returns: {sku: apple, quantity: 2}
 
 
 def _runtime():
-    path = ROOT / "templates" / "code" / "runtime" / "matchers.py"
+    path = ROOT / "runtime" / "specloom_runtime" / "matchers.py"
     spec = importlib.util.spec_from_file_location("runtime_matchers", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

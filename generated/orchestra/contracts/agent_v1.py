@@ -15,8 +15,8 @@ from abc import ABC, abstractmethod
 from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from ..types import Payload, Task, TaskResult
 
 __all__ = [

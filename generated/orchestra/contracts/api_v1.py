@@ -15,8 +15,7 @@ from abc import ABC, abstractmethod
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
 __all__ = [
     "API_V1",

@@ -16,8 +16,8 @@ from abc import ABC, abstractmethod
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from ..types import Task, TaskResult
 
 __all__ = [

@@ -14,8 +14,8 @@ from abc import ABC, abstractmethod
 from typing import Annotated, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 
-from ..runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from ..types import Deployment
 
 __all__ = [

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.agent_v1 import AGENT_V1, AgentV1
 from ..contracts.core_engine_v1 import CoreEngineV1
 from ..contracts.database_v1 import DatabaseV1
 from ..contracts.llm_v1 import LlmV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["AgentFrameworkBase", "AgentFrameworkConfig", "AgentFrameworkDeps"]
 

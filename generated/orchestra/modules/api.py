@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.api_v1 import API_V1, ApiV1
 from ..contracts.core_engine_v1 import CoreEngineV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["ApiBase", "ApiConfig", "ApiDeps"]
 

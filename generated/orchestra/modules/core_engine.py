@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.core_engine_v1 import CORE_ENGINE_V1, CoreEngineV1
 from ..contracts.database_v1 import DatabaseV1
 from ..contracts.llm_v1 import LlmV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["CoreEngineBase", "CoreEngineConfig", "CoreEngineDeps"]
 

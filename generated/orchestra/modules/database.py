@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.database_v1 import DATABASE_V1, DatabaseV1
 from ..contracts.infrastructure_v1 import InfrastructureV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["DatabaseBase", "DatabaseConfig", "DatabaseDeps"]
 

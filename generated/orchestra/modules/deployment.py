@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.deployment_v1 import DEPLOYMENT_V1, DeploymentV1
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.testing_v1 import TestingV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["DeploymentBase", "DeploymentConfig", "DeploymentDeps"]
 

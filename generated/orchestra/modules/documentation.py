@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.documentation_v1 import DOCUMENTATION_V1, DocumentationV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["DocumentationBase", "DocumentationConfig", "DocumentationDeps"]
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.api_v1 import ApiV1
 from ..contracts.frontend_v1 import FRONTEND_V1, FrontendV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["FrontendBase", "FrontendConfig", "FrontendDeps"]
 

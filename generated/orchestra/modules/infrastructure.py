@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.infrastructure_v1 import INFRASTRUCTURE_V1, InfrastructureV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["InfrastructureBase", "InfrastructureConfig", "InfrastructureDeps"]
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.monitoring_v1 import MONITORING_V1, MonitoringV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["MonitoringBase", "MonitoringConfig", "MonitoringDeps"]
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.security_v1 import SECURITY_V1, SecurityV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["SecurityBase", "SecurityConfig", "SecurityDeps"]
 

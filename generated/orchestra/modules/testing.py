@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.agent_v1 import AgentV1
 from ..contracts.api_v1 import ApiV1
@@ -28,7 +29,6 @@ from ..contracts.llm_v1 import LlmV1
 from ..contracts.monitoring_v1 import MonitoringV1
 from ..contracts.security_v1 import SecurityV1
 from ..contracts.testing_v1 import TESTING_V1, TestingV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["TestingBase", "TestingConfig", "TestingDeps"]
 

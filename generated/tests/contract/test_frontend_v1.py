@@ -6,9 +6,9 @@ import asyncio
 from typing import Any
 
 import pytest
+from specloom_runtime.testing import check_example
 
 from orchestra.mocks import frontend_v1 as mock_module
-from orchestra.runtime.testing import check_example
 from orchestra.system import CLIENTS, MODULES
 
 EXAMPLES = mock_module.FrontendV1Mock.EXAMPLES

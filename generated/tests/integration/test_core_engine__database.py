@@ -4,7 +4,8 @@
 
 import asyncio
 
-from orchestra.runtime.testing import check_edge
+from specloom_runtime.testing import check_edge
+
 from orchestra.system import CLIENTS, MODULES
 
 

@@ -8,11 +8,13 @@ import os
 import sys
 from pathlib import Path
 
-from .runtime.cli import main
+from specloom_runtime.cli import main
+
 from .system import CLIENTS, MODULES
 
 if __name__ == "__main__":
     _root = Path(__file__).resolve().parent.parent / ".."
     sys.path.insert(0, str(Path(os.environ.get("SPECLOOM_IMPL_ROOT", _root)).resolve()))
     os.environ.setdefault("SPECLOOM_IMPL_PACKAGE", "impl")
-    sys.exit(main(MODULES, CLIENTS, prog="python -m notes"))
+    _docs = Path(__file__).resolve().parent.parent / "docs"
+    sys.exit(main(MODULES, CLIENTS, prog="python -m notes", docs=_docs))

@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
+from specloom_runtime import Client, Dependency, ModuleDef
+
 from .contracts.key_value_v1 import KEY_VALUE_V1, KeyValueV1Client
 from .contracts.notes_v1 import NOTES_V1, NotesV1Client
 from .mocks.key_value_v1 import KeyValueV1Mock
 from .mocks.notes_v1 import NotesV1Mock
 from .modules.notes import NotesConfig, NotesDeps
 from .modules.store import StoreConfig, StoreDeps
-from .runtime import Client, Dependency, ModuleDef
 
 __all__ = ["CLIENTS", "MODULES"]
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from specloom_runtime import Client, Dependency, ModuleDef
+
 from .adapters.key_value_v1_from_v2 import KeyValueV1FromV2
 from .contracts.key_value_v1 import KEY_VALUE_V1, KeyValueV1Client
 from .contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2Client
@@ -16,7 +18,6 @@ from .mocks.stats_v1 import StatsV1Mock
 from .modules.notes import NotesConfig, NotesDeps
 from .modules.stats import StatsConfig, StatsDeps
 from .modules.store import StoreConfig, StoreDeps
-from .runtime import Client, Dependency, ModuleDef
 
 __all__ = ["CLIENTS", "MODULES"]
 

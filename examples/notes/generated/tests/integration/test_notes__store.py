@@ -4,7 +4,8 @@
 
 import asyncio
 
-from notes.runtime.testing import check_edge
+from specloom_runtime.testing import check_edge
+
 from notes.system import CLIENTS, MODULES
 
 

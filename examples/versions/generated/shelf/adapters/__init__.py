@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pydantic_core import to_jsonable_python
-
-from ..runtime import ContractSpec
+from specloom_runtime import ContractSpec
 
 __all__ = ["Adapter"]
 

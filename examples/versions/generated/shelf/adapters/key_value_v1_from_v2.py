@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, cast
 
+from specloom_runtime import ContractSpec
+
 from ..contracts.key_value_v1 import KEY_VALUE_V1, KeyValueV1
 from ..contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2
-from ..runtime import ContractSpec
 from . import Adapter
 
 __all__ = ["KeyValueV1FromV2"]

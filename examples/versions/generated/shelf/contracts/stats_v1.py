@@ -12,8 +12,7 @@ from abc import ABC, abstractmethod
 from typing import Annotated, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-
-from ..runtime import Client, ContractSpec, MethodSpec
+from specloom_runtime import Client, ContractSpec, MethodSpec
 
 __all__ = [
     "STATS_V1",

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.key_value_v1 import KeyValueV1
 from ..contracts.notes_v1 import NOTES_V1, NotesV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["NotesBase", "NotesConfig", "NotesDeps"]
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.key_value_v2 import KeyValueV2
 from ..contracts.stats_v1 import STATS_V1, StatsV1
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["StatsBase", "StatsConfig", "StatsDeps"]
 

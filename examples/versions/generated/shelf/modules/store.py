@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.key_value_v1 import KEY_VALUE_V1
 from ..contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2
-from ..runtime import ContractSpec, ModuleRuntime
 
 __all__ = ["StoreBase", "StoreConfig", "StoreDeps"]
 

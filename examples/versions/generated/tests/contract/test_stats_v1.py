@@ -6,9 +6,9 @@ import asyncio
 from typing import Any
 
 import pytest
+from specloom_runtime.testing import check_example
 
 from shelf.mocks import stats_v1 as mock_module
-from shelf.runtime.testing import check_example
 from shelf.system import CLIENTS, MODULES
 
 EXAMPLES = mock_module.StatsV1Mock.EXAMPLES

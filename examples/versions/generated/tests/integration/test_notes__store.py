@@ -4,7 +4,8 @@
 
 import asyncio
 
-from shelf.runtime.testing import check_edge
+from specloom_runtime.testing import check_edge
+
 from shelf.system import CLIENTS, MODULES
 
 

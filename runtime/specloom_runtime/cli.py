@@ -61,7 +61,7 @@ def _ratio(pair: tuple[int, int]) -> str:
 async def _metrics(
     args: argparse.Namespace, modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]]
 ) -> int:
-    docs = Path(__file__).resolve().parents[2] / "docs"
+    docs = args.docs
     results = await measure(modules, clients, docs)
     rows = [
         {
@@ -150,8 +150,13 @@ def main(
     clients: Mapping[str, type[Client]],
     prog: str,
     argv: Sequence[str] | None = None,
+    *,
+    docs: Path | None = None,
 ) -> int:
+    """Run the command line of a generated system. ``docs``: its generated docs/ folder (what
+    ``metrics`` checks for each module's documents)."""
     args = _parser(prog).parse_args(argv)
+    args.docs = docs if docs is not None else Path("docs")
     try:
         return asyncio.run(_amain(args, modules, clients))
     except KeyboardInterrupt:

@@ -1,8 +1,11 @@
 """specloom runtime: message envelope, errors, in-process bus, service host and client base.
 
-Static code, identical in every generated system; needs only pydantic v2 and the standard
-library.
+The library that every generated system imports (distribution ``specloom-runtime``); needs only
+pydantic v2 and the standard library. ``specloom generate --vendor-runtime`` copies it beside a
+generated package instead, unchanged: it imports itself only relatively.
 """
+
+__version__ = "0.1.0"
 
 from .bus import Bus, Handler, Observer, Subscriber, error_reply
 from .envelope import (
