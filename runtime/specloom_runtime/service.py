@@ -21,6 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from .bus import Bus
+from .drift import method_drift
 from .envelope import PRIORITY_RANK, Envelope, Priority
 from .errors import (
     ContractViolation,
@@ -139,6 +140,9 @@ class ServiceHost:
         self.bus = bus
         self.provides = tuple(provides)
         self._routes: dict[tuple[str, int, str], _Route] = {}
+        self.drift: list[
+            str
+        ] = []  # methods whose signature no longer fits (specloom_runtime.drift)
         for contract, impl in self.provides:
             if any(key[:2] == (contract.name, contract.version) for key in self._routes):
                 raise ValueError(f"{agent_id!r} provides {contract.key} twice")
@@ -149,6 +153,8 @@ class ServiceHost:
                         f"{type(impl).__name__} lacks method {name!r} of {contract.key}"
                     )
                 self._routes[(contract.name, contract.version, name)] = (spec, method)
+                if problem := method_drift(contract.key, name, spec.params, method):
+                    self.drift.append(problem)
         bus.register(agent_id, self.handle, concurrency=concurrency)
 
     @property
@@ -210,15 +216,19 @@ class ServiceHost:
         return request.make_response(value)
 
     def health(self) -> dict[str, Any]:
-        """``{"agent", "contracts", "pending_stubs", "status": "ok" | "pending"}``."""
+        """``{"agent", "contracts", "pending_stubs", "status": "ok" | "pending" | "drift"}``,
+        plus ``"drift"`` (what no longer fits) when a method's signature drifted."""
         implementations = {id(impl): impl for _, impl in self.provides}.values()
         pending = sum(len(pending_stubs(impl)) for impl in implementations)
-        return {
+        data: dict[str, Any] = {
             "agent": self.agent_id,
             "contracts": self.contracts,
             "pending_stubs": pending,
-            "status": "ok" if pending == 0 else "pending",
+            "status": "drift" if self.drift else "ok" if pending == 0 else "pending",
         }
+        if self.drift:
+            data["drift"] = list(self.drift)
+        return data
 
     def close(self) -> None:
         """Leave the bus."""
