@@ -14,6 +14,7 @@ import copy
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Self, TypeVar, cast
 
@@ -38,6 +39,7 @@ __all__ = [
     "ContractSpec",
     "MethodSpec",
     "ServiceHost",
+    "current_caller",
     "pending_stubs",
     "stub",
 ]
@@ -120,6 +122,10 @@ class ContractSpec:
 
 _Route = tuple[MethodSpec, Callable[..., Awaitable[Any]]]
 
+current_caller: ContextVar[str | None] = ContextVar("specloom_current_caller", default=None)
+"""The agent whose request is being served (set by :class:`ServiceHost` around each call): a
+mock keeps scenario state per caller. None outside a served request."""
+
 
 class ServiceHost:
     """Serves implementations of contracts as one agent on the bus.
@@ -193,6 +199,7 @@ class ServiceHost:
                 f"invalid parameters for {contract}@{version}.{method}",
                 validation_details(exc),
             )
+        token = current_caller.set(request.source_agent)
         try:
             result = await implementation(**params.__dict__)
         except DeclaredError as exc:
@@ -203,6 +210,8 @@ class ServiceHost:
                 f"{contract}@{version}.{method} raised undeclared error {exc.code!r}",
                 {"error": exc.to_payload()},
             )
+        finally:
+            current_caller.reset(token)
         try:
             # Fields the implementation left unset stay off the wire (an optional property
             # that is not nullable must be absent, not null); the caller refills defaults.
