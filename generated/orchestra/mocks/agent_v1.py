@@ -65,10 +65,10 @@ class AgentV1Mock(Mock, AgentV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
             ],
@@ -114,10 +114,10 @@ class AgentV1Mock(Mock, AgentV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
                 {
@@ -168,12 +168,7 @@ class AgentV1Mock(Mock, AgentV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "initialize": True,
-        "execute_task": {
-            "task_id": "task_id",
-            "status": "completed",
-            "output": {},
-            "error": "error",
-        },
+        "execute_task": {"task_id": "task-1", "status": "completed", "output": {}, "error": "boom"},
         "communicate": {"action": "create"},
         "self_validate": True,
     }

@@ -38,10 +38,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 }
             ],
@@ -62,10 +62,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 }
             ],
@@ -101,10 +101,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
                 {
@@ -156,10 +156,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
             ],
@@ -195,12 +195,7 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
         },
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
-        "process_task": {
-            "task_id": "task_id",
-            "status": "completed",
-            "output": {},
-            "error": "error",
-        },
+        "process_task": {"task_id": "task-1", "status": "completed", "output": {}, "error": "boom"},
         "get_status": {"state": "running", "tasks_processed": 0, "config": {}},
         "configure": True,
     }

@@ -32,11 +32,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -49,11 +49,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     },
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -62,11 +62,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "database-data", "kind": "volume"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -87,11 +87,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -112,11 +112,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "orchestra-net", "kind": "network", "spec": {}},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -129,11 +129,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "ollama", "kind": "service"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -142,11 +142,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "ollama", "kind": "service"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
             ],
@@ -165,11 +165,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
             ],
@@ -188,18 +188,18 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "provision": {
-            "name": "name",
+            "name": "database-data",
             "kind": "service",
             "status": "provisioning",
             "spec": {},
-            "endpoint": "endpoint",
+            "endpoint": None,
         },
         "get_resource": {
-            "name": "name",
+            "name": "database-data",
             "kind": "service",
             "status": "provisioning",
             "spec": {},
-            "endpoint": "endpoint",
+            "endpoint": None,
         },
         "release": True,
         "get_health": {"status": "healthy", "components": {}},
