@@ -134,19 +134,9 @@ def schema(kind: str | None) -> None:
       specloom schema contract > contract.schema.json
       specloom schema            # bundle, for editors' yaml-language-server
     """
-    from .validate.schema import SCHEMA_FILES, schema_for
+    from .validate.schema import schema_document
 
-    if kind:
-        click.echo(json.dumps(schema_for(kind), indent=2))
-        return
-    bundle = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://specloom.dev/schema/1/spec.json",
-        "title": "any specloom spec file",
-        "anyOf": [{"$ref": schema_for(k)["$id"]} for k in SCHEMA_FILES[:4]],
-        "$defs": {k: schema_for(k) for k in SCHEMA_FILES},
-    }
-    click.echo(json.dumps(bundle, indent=2))
+    click.echo(json.dumps(schema_document(kind), indent=2))
 
 
 @main.command()
@@ -159,7 +149,7 @@ def plan(specs: Path) -> None:
     Example:
       specloom plan specs > PLAN.md
     """
-    from .plan import render_plan
+    from .render.plan import render_plan
 
     spec = load_valid(specs)
     click.echo(render_plan(spec), nl=False)
@@ -317,13 +307,6 @@ def check(
 # --- specloom fill -------------------------------------------------------------------------------
 
 
-def _did_you_mean(name: str, known: list[str]) -> str:
-    from .errors import did_you_mean
-
-    hint = did_you_mean(name, known)
-    return f"; {hint}" if hint else f" (known: {', '.join(known)})"
-
-
 @main.command()
 @click.argument("modules", nargs=-1, metavar="[MODULE]...")
 @click.option(
@@ -411,72 +394,34 @@ def fill(
       specloom fill notes --model qwen2.5-coder:14b --host http://gpu-box:11434
       specloom fill --dry-run                show the diffs, write nothing
     """
-    from importlib.util import find_spec
-
-    from .errors import UsageError, display_path
-    from .fill import FillError, LlmError
+    from .fill import FillError
     from .fill.context import load_project
-    from .fill.engine import FillResult, fill_file, format_report
-    from .fill.llm import check_server, normalize_host
-    from .fill.runner import ContractRunner
-    from .fill.stubs import find_stubs
+    from .fill.engine import FillResult, format_report
+    from .fill.session import FillSettings, fill_project, unchecked_notes
 
     opts = _options(specs, out, impl_root, templates)
     project = load_project(opts.specs, opts.out, opts.impl_root, opts.templates)
-    known = [m.name for m in project.view.modules]
-    for name in modules:
-        if name not in known:
-            raise UsageError(f"unknown module {name!r}{_did_you_mean(name, known)}")
-    chosen = project.ordered(modules)
-    names = sorted({meth.name for m in chosen for c in m.provides for meth in c.methods})
-    for entry in methods:
-        module_name, _, method_name = entry.rpartition(".")
-        if module_name and module_name not in known:
-            raise UsageError(f"unknown module {module_name!r} in --method {entry}")
-        if method_name not in names:
-            raise UsageError(f"unknown method {method_name!r}{_did_you_mean(method_name, names)}")
-    model = model or project.view.model
-    if not model:
-        raise UsageError("no model: pass --model or set llm.model in system.yaml")
-    if find_spec("pytest") is None:
-        raise SpecloomError(f"pytest is needed to run the contract tests (not in {sys.prefix})")
-
-    def say(message: str) -> None:
-        click.echo(message, err=True)
-
-    checked: list[str] = []
-
-    def before_ask() -> None:
-        if not checked:
-            say(f"checking Ollama at {normalize_host(host)} for {model} ...")
-            checked.append(check_server(host, model, timeout=min(timeout, 10.0)))
-
+    settings = FillSettings(
+        modules=modules,
+        methods=methods,
+        model=model,
+        host=host,
+        attempts=attempts,
+        timeout=timeout,
+        test_timeout=test_timeout,
+        dry_run=dry_run,
+        use_cache=not no_cache,
+    )
     results: list[FillResult] = []
     try:
-        for m in chosen:
-            path = Path(display_path(project.impl_file(m.name)))  # diffs show a short path
-            if not path.is_file():
-                raise SpecloomError(f"{display_path(path)} is missing; run `specloom generate`")
-            if not find_stubs(path.read_text(encoding="utf-8")):
-                continue
-            results += fill_file(
-                path,
-                project.contexts(m),
-                ContractRunner(project, m, timeout=test_timeout),
-                model=model,
-                host=host,
-                attempts=attempts,
-                timeout=timeout,
-                cache_dir=project.cache_dir,
-                use_cache=not no_cache,
-                dry_run=dry_run,
-                only_methods=set(methods) or None,
-                module=m.name,
-                progress=say,
-                on_diff=lambda diff: click.echo(diff, nl=False),
-                before_ask=before_ask,
-            )
-    except (LlmError, FillError) as exc:
+        fill_project(
+            project,
+            settings,
+            progress=lambda message: click.echo(message, err=True),
+            on_diff=lambda diff: click.echo(diff, nl=False),
+            results=results,
+        )
+    except FillError as exc:
         if results:
             click.echo(format_report(results))
         raise SpecloomError(str(exc)) from None
@@ -484,13 +429,8 @@ def fill(
         click.echo("nothing to fill: no selected @stub method left")
         return
     click.echo(format_report(results))
-    for r in results:
-        unchecked = not project.examples_calling(project.module(r.module), r.method)
-        if r.outcome == "filled" and unchecked:
-            click.echo(
-                f"note: no contract example calls {r.module}.{r.method}; it was only checked to "
-                "import and keep the other examples passing"
-            )
+    for note in unchecked_notes(project, results):
+        click.echo(note)
     if any(r.outcome == "failed" for r in results):
         sys.exit(1)
 
@@ -544,7 +484,8 @@ def diff(
       specloom diff --against main --format json
       specloom diff --rules                    every rule with its severity
     """
-    from .diff import RULES, diff_against, diff_folders
+    from .diff import RULES
+    from .diff.folders import diff_against, diff_folders
     from .errors import UsageError
 
     if list_rules:

@@ -61,10 +61,10 @@ def _tool_digest() -> str:
     the digest is cached under a key made of the files' stats (path, size, mtime, inode) and of
     the mtimes of the ``sys.path`` folders (an install or upgrade changes them).
     """
+    from .cache import cache_dir
     from .dists import version
     from .render.environment import builtin_templates
     from .render.runtime_lib import runtime_paths, runtime_source
-    from .render.types_module import cache_dir
 
     tpl = builtin_templates()
     groups = [
@@ -246,6 +246,7 @@ def check(opts: Options) -> Outcome:
 def _impl_report(opts: Options) -> ScaffoldReport:
     """The implementations compared with their scaffolds (signature drift, orphaned files),
     without rendering the output: implementation files are no input of the fingerprint."""
+    from .diff.adapters import served_versions
     from .model.view import build_view
     from .render.project import plain_scaffolds
     from .validate import validate_specs
@@ -254,7 +255,8 @@ def _impl_report(opts: Options) -> ScaffoldReport:
     if not result.ok or result.spec is None:
         return ScaffoldReport()
     specs = plain_scaffolds(
-        build_view(result.spec), str(opts.templates) if opts.templates else None
+        build_view(result.spec, served_versions(result.spec)),
+        str(opts.templates) if opts.templates else None,
     )
     return update_scaffolds(opts.impl_root, specs, write=False)
 

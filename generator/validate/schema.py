@@ -163,3 +163,17 @@ def check_schema(doc: SpecDocument) -> list[Diagnostic]:
     )
     drop = _misspelt_required(errors)
     return [d for e in errors if id(e) not in drop for d in _diagnostics(doc, e)]
+
+
+def schema_document(kind: str | None = None) -> dict[str, Any]:
+    """What ``specloom schema [KIND]`` prints: one kind's schema, or every kind as one bundle
+    (for editors' yaml-language-server)."""
+    if kind:
+        return schema_for(kind)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://specloom.dev/schema/1/spec.json",
+        "title": "any specloom spec file",
+        "anyOf": [{"$ref": schema_for(k)["$id"]} for k in SCHEMA_FILES[:4]],
+        "$defs": {k: schema_for(k) for k in SCHEMA_FILES},
+    }

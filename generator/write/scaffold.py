@@ -12,10 +12,11 @@ import ast
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..render.outputs import ScaffoldSpec
 from .safe_io import atomic_write, read_bytes
 
 # Hooks of the generated module base an implementation may override (never "removed").
@@ -58,19 +59,6 @@ class ScaffoldReport:
         ]
         out += [f"warning: {p}: {d}" for p, ds in self.drift.items() for d in ds]
         return out + self.problems
-
-
-@dataclass(frozen=True)
-class ScaffoldSpec:
-    """What one implementation file must contain."""
-
-    rel: str
-    content: str  # the fresh scaffold
-    class_name: str
-    methods: tuple[str, ...]
-    stub_source: Callable[[str], str]  # method name -> indented stub source
-    hooks: tuple[str, ...] = ()  # further methods the base lets it override (serve_*_vN)
-    contracts: Mapping[str, str] = field(default_factory=dict)  # method -> "Contract@N.method"
 
 
 def _bound_names(tree: ast.Module) -> set[str]:
@@ -156,7 +144,7 @@ def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     end = cls.end_lineno or len(lines)
-    addition = "".join("\n" + spec.stub_source(m).rstrip("\n") + "\n" for m in missing)
+    addition = "".join("\n" + spec.stubs[m].rstrip("\n") + "\n" for m in missing)
     lines.insert(end, addition)
     # Import what the new stubs use and the file lacks, from where the fresh scaffold does.
     fresh = _from_imports(ast.parse(spec.content))

@@ -23,16 +23,7 @@ OLD_STEPS = """        returns: {sku: apple, quantity: 2}
       - {call: cancel, with: {order_id: o-1}}"""
 
 
-def _runtime():
-    path = ROOT / "runtime" / "specloom_runtime" / "matchers.py"
-    spec = importlib.util.spec_from_file_location("runtime_matchers", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-rm = _runtime()
+rm = importlib.import_module("specloom_runtime.matchers")
 
 
 def _eq(a: object, b: object) -> bool:
