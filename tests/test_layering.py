@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("render", ("generator.render",)),
     ("write", ("generator.write",)),
     ("tools", ("generator.pipeline", "generator.fill", "generator.diff.folders",
-               "generator.watch")),
+               "generator.watch", "generator.fmt", "generator.lint")),
     ("commands", ("generator.cli", "generator.init")),
 ]  # fmt: skip
 
