@@ -109,8 +109,15 @@ def _add_imports(lines: list[str], tree: ast.Module, new: dict[str, list[str]], 
     for module in sorted(new, key=lambda mod: _sort_key(mod, first), reverse=True):
         key = _sort_key(module, first)
         after = next((node for node, k in existing if k > key), None)
+        before = [node for node, k in existing if k <= key]
         at = after.lineno - 1 if after is not None else last
-        lines.insert(at, f"from {module} import {', '.join(sorted(new[module]))}\n")
+        text = f"from {module} import {', '.join(sorted(new[module]))}\n"
+        if after is not None and _sort_key(after.module or "", first)[0] != key[0]:
+            text += "\n"  # a section of its own before the next one
+        blank_above = at > 0 and not lines[at - 1].strip()
+        if before and _sort_key(before[-1].module or "", first)[0] != key[0] and not blank_above:
+            text = "\n" + text  # and after the previous one
+        lines.insert(at, text)
 
 
 def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None:
@@ -154,7 +161,10 @@ def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None
         if name in fresh:
             new.setdefault(fresh[name], []).append(name)
     if new:
-        _add_imports(lines, tree, new, fresh.get("stub", "").split(".")[0])
+        # First party: the generated package (where the module base comes from), not the
+        # runtime library that ``stub`` now comes from.
+        first = next((m.split(".")[0] for m in fresh.values() if ".modules." in m), "")
+        _add_imports(lines, tree, new, first)
     report.appended[spec.rel] = missing
     return "".join(lines)
 

@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .matchers import lookup
+
 __all__ = ["Instance", "Pattern", "generalise", "implicit_bindings", "role"]
 
 Path = tuple[str | int, ...]
@@ -167,17 +169,12 @@ def implicit_bindings(pattern: Pattern, args: Mapping[str, Any]) -> dict[str, An
     """What a call matching ``pattern`` binds: the values it passed at the captured paths."""
     out: dict[str, Any] = {}
     for name, path in pattern.captures:
-        value: Any = args
-        for part in path:
-            if isinstance(value, dict) and part in value:
-                value = value[part]
-            elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-                value = value[part]
-            else:
-                break
-        else:
-            out[name] = value
-            out[role(name)] = value
+        try:
+            value = lookup(dict(args), list(path))
+        except KeyError:
+            continue
+        out[name] = value
+        out[role(name)] = value
     return out
 
 

@@ -104,7 +104,11 @@ def test_a_new_method_appends_a_formatted_stub_and_its_imports(grown) -> None:
     added = _only_insertions(before, after)
     assert "from specloom_runtime import stub" in added
     imports = [ln for ln in after.splitlines() if ln.startswith(("from ", "import "))]
-    assert imports[1:] == sorted(imports[1:])  # placed in isort order, after __future__
+    # isort order after __future__: the runtime library (third party), then the package
+    assert imports[1] == "from specloom_runtime import stub"
+    assert imports[2:] == sorted(imports[2:]) and all(
+        i.startswith("from notes.") for i in imports[2:]
+    )
     assert (project.impl / "store.py").read_bytes() == files(project.root)["impl/store.py"]
 
 

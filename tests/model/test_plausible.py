@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from generator.diff.adapters import served_versions
 from generator.model.plausible import offer, samples_of
 from generator.model.synth import synthesize
 from generator.model.view import build_view
@@ -36,7 +37,7 @@ def _echoes(value: Any, path: str = "") -> list[str]:
 def test_no_mock_answer_echoes_a_property_name(folder: str) -> None:
     result = validate_specs(ROOT / folder)
     assert result.spec is not None
-    view = build_view(result.spec)
+    view = build_view(result.spec, served_versions(result.spec))
     echoes = []
     for c in view.contracts:
         for m in c.methods:
@@ -50,7 +51,7 @@ def test_no_mock_answer_echoes_a_property_name(folder: str) -> None:
 def test_notes_answers_use_the_examples_values() -> None:
     result = validate_specs(ROOT / "examples" / "notes" / "specs")
     assert result.spec is not None
-    view = build_view(result.spec)
+    view = build_view(result.spec, served_versions(result.spec))
     notes = next(c for c in view.contracts if c.key == "Notes@1")
     get_note = next(m for m in notes.methods if m.name == "get_note")
     assert get_note.default_result == {
