@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,6 +251,7 @@ class _Builder:
         self.types = {t.name: t.schema for t in spec.types}
         # Contracts, mocks, adapters and modules all sit one level below the package.
         self.formats_module = "..formats"
+        self.samples: dict[str, dict[str, list[Any]]] = {}  # per contract (model.plausible)
 
     def resolve(self, name: str) -> Mapping[str, Any]:
         return self.types[name]
@@ -267,9 +268,20 @@ class _Builder:
         except SchemaError as exc:
             raise _fail(at, "E_SCHEMA_UNSUPPORTED", str(exc)) from exc
 
-    def synth(self, schema: Mapping[str, Any], seed: str, at: Any) -> Any:
+    def synth(
+        self, schema: Mapping[str, Any], seed: str, at: Any, c: Contract | None = None
+    ) -> Any:
+        resolve: Callable[[str], Mapping[str, Any]] = self.resolve
+        if c is not None:  # plausible first candidates (generator.model.plausible)
+            from .plausible import offer, offering, samples_of
+
+            samples = self.samples.get(c.key)
+            if samples is None:
+                values = [v for ex in c.examples for s in ex.steps for v in (s.args, s.returns)]
+                samples = self.samples[c.key] = samples_of(v for v in values if v is not MISSING)
+            schema, resolve = offer(schema, samples), offering(self.resolve, samples)
         try:
-            return synthesize(schema, resolve_ref=self.resolve, seed=seed, checked=True)
+            return synthesize(schema, resolve_ref=resolve, seed=seed, checked=True)
         except SynthError as exc:
             raise _fail(at, "E_SCHEMA_UNSATISFIABLE", str(exc)) from exc
 
@@ -318,7 +330,7 @@ class _Builder:
             result_type = expr.hint
             result_hint = qualify(plain_hint(expr.hint), in_class)
             cast_hint = qualify(plain_hint(expr.hint), in_class | in_model)
-            default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"))
+            default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"), c)
         seen_default = False
         keyword_only = False
         for pv in params:
@@ -361,7 +373,7 @@ class _Builder:
                 if m is not None and m.returns is not None and not s.raises:
                     # The mock's answer where the example leaves the value open (bind only)
                     # or partial (match: subset): deterministic, valid against the schema.
-                    step["default"] = self.synth(m.returns, f"{c.key}/{i}/{j}", s.origin.at())
+                    step["default"] = self.synth(m.returns, f"{c.key}/{i}/{j}", s.origin.at(), c)
                 steps.append(step)
             out.append({"name": ex.name, "steps": steps})
         return tuple(out)

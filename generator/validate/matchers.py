@@ -1,6 +1,6 @@
 """The example matchers and dotted ``$var`` paths as ``specloom validate`` checks them.
 
-The grammar is the runtime's (``runtime/matchers.py`` in the generated package, which the mocks
+The grammar is the runtime's (``specloom_runtime/matchers.py``, which the mocks
 and contract tests use); ``tests/validate/test_matchers.py`` proves both read it alike.
 """
 

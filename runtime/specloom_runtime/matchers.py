@@ -73,12 +73,16 @@ def parse_path(expr: str) -> tuple[str, list[str | int]] | None:
 def lookup(value: Any, parts: list[str | int]) -> Any:
     """``value`` followed along ``parts``; KeyError when a part is not there."""
     for part in parts:
-        in_list = isinstance(part, int) and isinstance(value, list) and 0 <= part < len(value)
-        in_dict = isinstance(part, str) and isinstance(value, dict) and part in value
-        if not (in_list or in_dict):
-            raise KeyError(part)
-        value = value[part]
+        value = _child(value, part)
     return value
+
+
+def _child(value: Any, part: str | int) -> Any:
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    if isinstance(value, dict) and isinstance(part, str) and part in value:
+        return value[part]
+    raise KeyError(part)
 
 
 def example_value(value: Any) -> Any:

@@ -14,12 +14,14 @@ import copy
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Self, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
+from .drift import method_drift
 from .envelope import PRIORITY_RANK, Envelope, Priority
 from .errors import (
     ContractViolation,
@@ -37,6 +39,7 @@ __all__ = [
     "ContractSpec",
     "MethodSpec",
     "ServiceHost",
+    "current_caller",
     "pending_stubs",
     "stub",
 ]
@@ -119,6 +122,10 @@ class ContractSpec:
 
 _Route = tuple[MethodSpec, Callable[..., Awaitable[Any]]]
 
+current_caller: ContextVar[str | None] = ContextVar("specloom_current_caller", default=None)
+"""The agent whose request is being served (set by :class:`ServiceHost` around each call): a
+mock keeps scenario state per caller. None outside a served request."""
+
 
 CallObserver = Callable[[str, str, str, str, str], Callable[[str], None]]
 """``observer(side, agent, contract, method, correlation_id)`` is called when a call starts
@@ -167,6 +174,9 @@ class ServiceHost:
         self.bus = bus
         self.provides = tuple(provides)
         self._routes: dict[tuple[str, int, str], _Route] = {}
+        self.drift: list[
+            str
+        ] = []  # methods whose signature no longer fits (specloom_runtime.drift)
         for contract, impl in self.provides:
             if any(key[:2] == (contract.name, contract.version) for key in self._routes):
                 raise ValueError(f"{agent_id!r} provides {contract.key} twice")
@@ -177,6 +187,8 @@ class ServiceHost:
                         f"{type(impl).__name__} lacks method {name!r} of {contract.key}"
                     )
                 self._routes[(contract.name, contract.version, name)] = (spec, method)
+                if problem := method_drift(contract.key, name, spec.params, method):
+                    self.drift.append(problem)
         bus.register(agent_id, self.handle, concurrency=concurrency, routes=list(self._routes))
 
     @property
@@ -226,6 +238,7 @@ class ServiceHost:
                 f"invalid parameters for {contract}@{version}.{method}",
                 validation_details(exc),
             )
+        token = current_caller.set(request.source_agent)
         try:
             result = await implementation(**params.__dict__)
         except DeclaredError as exc:
@@ -236,6 +249,8 @@ class ServiceHost:
                 f"{contract}@{version}.{method} raised undeclared error {exc.code!r}",
                 {"error": exc.to_payload()},
             )
+        finally:
+            current_caller.reset(token)
         try:
             # Fields the implementation left unset stay off the wire (an optional property
             # that is not nullable must be absent, not null); the caller refills defaults.
@@ -249,15 +264,19 @@ class ServiceHost:
         return request.make_response(value)
 
     def health(self) -> dict[str, Any]:
-        """``{"agent", "contracts", "pending_stubs", "status": "ok" | "pending"}``."""
+        """``{"agent", "contracts", "pending_stubs", "status": "ok" | "pending" | "drift"}``,
+        plus ``"drift"`` (what no longer fits) when a method's signature drifted."""
         implementations = {id(impl): impl for _, impl in self.provides}.values()
         pending = sum(len(pending_stubs(impl)) for impl in implementations)
-        return {
+        data: dict[str, Any] = {
             "agent": self.agent_id,
             "contracts": self.contracts,
             "pending_stubs": pending,
-            "status": "ok" if pending == 0 else "pending",
+            "status": "drift" if self.drift else "ok" if pending == 0 else "pending",
         }
+        if self.drift:
+            data["drift"] = list(self.drift)
+        return data
 
     def close(self) -> None:
         """Leave the bus."""

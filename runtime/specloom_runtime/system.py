@@ -101,7 +101,8 @@ class RunningModule:
 
     def health(self) -> dict[str, Any]:
         data = self.host.health()
-        data.update(module=self.definition.name, mode=self.mode, reason=self.reason)
+        reason = self.reason or "; ".join(data.get("drift", []))  # signature drift, if any
+        data.update(module=self.definition.name, mode=self.mode, reason=reason)
         if self.mode == "mock":
             data.update(status="mock", pending_stubs=self.pending)
         return data

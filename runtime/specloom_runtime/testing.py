@@ -15,6 +15,7 @@ from typing import Any
 
 from .envelope import Envelope
 from .errors import DeclaredError, InvalidParams, RequestTimeout
+from .matchers import example_value
 from .mock import Mock
 from .replay import replay
 from .service import Client, pending_stubs
@@ -83,7 +84,7 @@ def _first_call(mock: Mock) -> tuple[str, dict[str, Any]]:
     for example in mock.EXAMPLES:
         step = example["steps"][0]
         if not any("$var" in repr(v) for v in step.get("with", {}).values()):
-            return step["call"], dict(step.get("with", {}))
+            return step["call"], dict(example_value(step.get("with", {})))
     name = next(iter(mock.SPEC.methods))
     return name, {}
 
@@ -173,7 +174,7 @@ def _any_args(mock: Mock, method: str) -> dict[str, Any]:
     for example in mock.EXAMPLES:
         for step in example["steps"]:
             if step["call"] == method and "$var" not in repr(step.get("with", {})):
-                return dict(step.get("with", {}))
+                return dict(example_value(step.get("with", {})))
     return {}
 
 

@@ -66,10 +66,10 @@ class AgentV1Mock(Mock, AgentV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
             ],
@@ -115,10 +115,10 @@ class AgentV1Mock(Mock, AgentV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
                 {
@@ -169,12 +169,7 @@ class AgentV1Mock(Mock, AgentV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "initialize": True,
-        "execute_task": {
-            "task_id": "task_id",
-            "status": "completed",
-            "output": {},
-            "error": "error",
-        },
+        "execute_task": {"task_id": "task-1", "status": "completed", "output": {}, "error": "boom"},
         "communicate": {"action": "create"},
         "self_validate": True,
     }

@@ -39,10 +39,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 }
             ],
@@ -63,10 +63,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 }
             ],
@@ -102,10 +102,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
                 {
@@ -157,10 +157,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
             ],
@@ -196,12 +196,7 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
         },
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
-        "process_task": {
-            "task_id": "task_id",
-            "status": "completed",
-            "output": {},
-            "error": "error",
-        },
+        "process_task": {"task_id": "task-1", "status": "completed", "output": {}, "error": "boom"},
         "get_status": {"state": "running", "tasks_processed": 0, "config": {}},
         "configure": True,
     }

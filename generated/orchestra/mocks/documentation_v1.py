@@ -40,10 +40,10 @@ class DocumentationV1Mock(Mock, DocumentationV1):
                     "returns": {"path": "index.md"},
                     "match": "subset",
                     "default": {
-                        "path": "p.md",
-                        "title": "title",
+                        "path": "index.md",
+                        "title": "First draft",
                         "section": "user",
-                        "content": "content",
+                        "content": "Some text.",
                     },
                 },
                 {
@@ -78,7 +78,12 @@ class DocumentationV1Mock(Mock, DocumentationV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "list_documents": [],
-        "get_document": {"path": "p.md", "title": "title", "section": "user", "content": "content"},
+        "get_document": {
+            "path": "index.md",
+            "title": "First draft",
+            "section": "user",
+            "content": "Some text.",
+        },
         "render": "Documentation@1.render",
     }
 

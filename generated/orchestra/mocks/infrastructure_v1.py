@@ -33,11 +33,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -50,11 +50,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     },
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -63,11 +63,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "database-data", "kind": "volume"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -88,11 +88,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -113,11 +113,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "orchestra-net", "kind": "network", "spec": {}},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -130,11 +130,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "ollama", "kind": "service"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -143,11 +143,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "ollama", "kind": "service"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
             ],
@@ -166,11 +166,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
             ],
@@ -189,18 +189,18 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "provision": {
-            "name": "name",
+            "name": "database-data",
             "kind": "service",
             "status": "provisioning",
             "spec": {},
-            "endpoint": "endpoint",
+            "endpoint": None,
         },
         "get_resource": {
-            "name": "name",
+            "name": "database-data",
             "kind": "service",
             "status": "provisioning",
             "spec": {},
-            "endpoint": "endpoint",
+            "endpoint": None,
         },
         "release": True,
         "get_health": {"status": "healthy", "components": {}},

@@ -47,7 +47,11 @@ class LlmV1Mock(Mock, LlmV1):
                     },
                     "returns": {"model": "qwen2.5-coder:7b", "done": True},
                     "match": "subset",
-                    "default": {"model": "model", "response": "response", "done": True},
+                    "default": {
+                        "model": "qwen2.5-coder:7b",
+                        "response": "response 1",
+                        "done": True,
+                    },
                 },
             ],
         },
@@ -65,8 +69,8 @@ class LlmV1Mock(Mock, LlmV1):
                     "returns": {"done": True},
                     "match": "subset",
                     "default": {
-                        "model": "model",
-                        "message": {"role": "system", "content": "content"},
+                        "model": "qwen2.5-coder:7b",
+                        "message": {"role": "system", "content": "You are terse."},
                         "done": True,
                     },
                 }
@@ -97,10 +101,10 @@ class LlmV1Mock(Mock, LlmV1):
         },
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
-        "generate": {"model": "model", "response": "response", "done": True},
+        "generate": {"model": "qwen2.5-coder:7b", "response": "response 1", "done": True},
         "chat": {
-            "model": "model",
-            "message": {"role": "system", "content": "content"},
+            "model": "qwen2.5-coder:7b",
+            "message": {"role": "system", "content": "You are terse."},
             "done": True,
         },
         "list_models": [],

@@ -39,7 +39,7 @@ class SecurityV1Mock(Mock, SecurityV1):
                     "returns": {"subject": "ada", "roles": ["admin"]},
                     "match": "subset",
                     "default": {
-                        "subject": "subject",
+                        "subject": "ada",
                         "roles": [],
                         "expires_at": "2000-01-01T00:00:00Z",
                     },
@@ -159,7 +159,7 @@ class SecurityV1Mock(Mock, SecurityV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "issue_token": "Security@1.issue_token",
-        "verify_token": {"subject": "subject", "roles": [], "expires_at": "2000-01-01T00:00:00Z"},
+        "verify_token": {"subject": "ada", "roles": [], "expires_at": "2000-01-01T00:00:00Z"},
         "authorize": True,
         "encrypt": "Security@1.encrypt",
         "decrypt": "Security@1.decrypt",

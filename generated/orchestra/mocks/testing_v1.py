@@ -40,7 +40,7 @@ class TestingV1Mock(Mock, TestingV1):
                     },
                     "match": "subset",
                     "default": {
-                        "run_id": "run_id",
+                        "run_id": "no-such-run",
                         "suite": "unit",
                         "modules": [],
                         "status": "running",
@@ -68,7 +68,7 @@ class TestingV1Mock(Mock, TestingV1):
                     "returns": {"run_id": {"$var": "smoke"}, "suite": "smoke", "modules": []},
                     "match": "subset",
                     "default": {
-                        "run_id": "run_id",
+                        "run_id": "no-such-run",
                         "suite": "unit",
                         "modules": [],
                         "status": "running",
@@ -90,7 +90,7 @@ class TestingV1Mock(Mock, TestingV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "run_id": "run_id",
+                        "run_id": "no-such-run",
                         "suite": "unit",
                         "modules": [],
                         "status": "running",
@@ -112,7 +112,7 @@ class TestingV1Mock(Mock, TestingV1):
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "run_suite": "Testing@1.run_suite",
         "get_report": {
-            "run_id": "run_id",
+            "run_id": "no-such-run",
             "suite": "unit",
             "modules": [],
             "status": "running",

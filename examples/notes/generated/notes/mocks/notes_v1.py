@@ -30,7 +30,7 @@ class NotesV1Mock(Mock, NotesV1):
                     "bind": "note",
                     "returns": {"title": "Shopping", "body": "milk", "tags": ["home"]},
                     "match": "subset",
-                    "default": {"id": "id", "title": "title", "body": "body", "tags": []},
+                    "default": {"id": "id-1", "title": "Shopping", "body": "milk", "tags": []},
                 },
                 {
                     "call": "find_by_tag",
@@ -47,8 +47,8 @@ class NotesV1Mock(Mock, NotesV1):
         },
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
-        "create_note": {"id": "id", "title": "title", "body": "body", "tags": []},
-        "get_note": {"id": "id", "title": "title", "body": "body", "tags": []},
+        "create_note": {"id": "id-1", "title": "Shopping", "body": "milk", "tags": []},
+        "get_note": {"id": "id-1", "title": "Shopping", "body": "milk", "tags": []},
         "find_by_tag": [],
     }
 
