@@ -134,19 +134,9 @@ def schema(kind: str | None) -> None:
       specloom schema contract > contract.schema.json
       specloom schema            # bundle, for editors' yaml-language-server
     """
-    from .validate.schema import SCHEMA_FILES, schema_for
+    from .validate.schema import schema_document
 
-    if kind:
-        click.echo(json.dumps(schema_for(kind), indent=2))
-        return
-    bundle = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://specloom.dev/schema/1/spec.json",
-        "title": "any specloom spec file",
-        "anyOf": [{"$ref": schema_for(k)["$id"]} for k in SCHEMA_FILES[:4]],
-        "$defs": {k: schema_for(k) for k in SCHEMA_FILES},
-    }
-    click.echo(json.dumps(bundle, indent=2))
+    click.echo(json.dumps(schema_document(kind), indent=2))
 
 
 @main.command()
@@ -159,7 +149,7 @@ def plan(specs: Path) -> None:
     Example:
       specloom plan specs > PLAN.md
     """
-    from .plan import render_plan
+    from .render.plan import render_plan
 
     spec = load_valid(specs)
     click.echo(render_plan(spec), nl=False)
@@ -315,8 +305,13 @@ def check(
     outcome = run(opts)
     label = display_path(opts.out)
     changes = outcome.changes.changes if outcome.changes else []
+    for line in outcome.scaffold.impl_lines():
+        click.echo(line, err=True)
+    if outcome.scaffold.drift:  # an implementation no longer fits its contract: fail like drift
+        n = len(outcome.scaffold.drift)
+        click.secho(f"{n} implementation file(s) drifted from their contracts", fg="red", err=True)
     if not changes and not outcome.extra:
-        return
+        sys.exit(1 if outcome.scaffold.drift else 0)
     if not quiet and changes:
         click.echo(outcome.changes.diff(label) if outcome.changes else "", nl=False)
     if changes:
@@ -338,13 +333,6 @@ def check(
 
 
 # --- specloom fill -------------------------------------------------------------------------------
-
-
-def _did_you_mean(name: str, known: list[str]) -> str:
-    from .errors import did_you_mean
-
-    hint = did_you_mean(name, known)
-    return f"; {hint}" if hint else f" (known: {', '.join(known)})"
 
 
 @main.command()
@@ -458,78 +446,38 @@ def fill(
       specloom fill notes --model qwen2.5-coder:14b --host http://gpu-box:11434
       specloom fill --dry-run                show the diffs, write nothing
     """
-    from importlib.util import find_spec
-
-    from .errors import UsageError, display_path
-    from .fill import FillError, LlmError
+    from .fill import FillError
     from .fill.context import load_project
-    from .fill.engine import FillResult, fill_file, format_report
-    from .fill.llm import check_server, normalize_host
-    from .fill.runner import ContractRunner
-    from .fill.sandbox import require
-    from .fill.stubs import find_stubs
+    from .fill.engine import FillResult, format_report
+    from .fill.session import FillSettings, fill_project, unchecked_notes
 
     opts = _options(specs, out, impl_root, templates)
     project = load_project(opts.specs, opts.out, opts.impl_root, opts.templates)
-    known = [m.name for m in project.view.modules]
-    for name in modules:
-        if name not in known:
-            raise UsageError(f"unknown module {name!r}{_did_you_mean(name, known)}")
-    chosen = project.ordered(modules)
-    names = sorted({meth.name for m in chosen for c in m.provides for meth in c.methods})
-    for entry in methods:
-        module_name, _, method_name = entry.rpartition(".")
-        if module_name and module_name not in known:
-            raise UsageError(f"unknown module {module_name!r} in --method {entry}")
-        if method_name not in names:
-            raise UsageError(f"unknown method {method_name!r}{_did_you_mean(method_name, names)}")
-    model = model or project.view.model
-    if not model:
-        raise UsageError("no model: pass --model or set llm.model in system.yaml")
-    if find_spec("pytest") is None:
-        raise SpecloomError(f"pytest is needed to run the contract tests (not in {sys.prefix})")
-
-    def say(message: str) -> None:
-        click.echo(message, err=True)
-
-    checked: list[str] = []
-
-    def before_ask() -> None:
-        if not checked:
-            say(f"checking Ollama at {normalize_host(host)} for {model} ...")
-            checked.append(check_server(host, model, timeout=min(timeout, 10.0)))
-
+    settings = FillSettings(
+        modules=modules,
+        methods=methods,
+        model=model,
+        host=host,
+        attempts=attempts,
+        timeout=timeout,
+        test_timeout=test_timeout,
+        dry_run=dry_run,
+        use_cache=not no_cache,
+        sandbox=sandbox_level,
+        allow_unsandboxed=allow_unsandboxed,
+    )
     results: list[FillResult] = []
     sandboxes: list[str] = []
     try:
-        for m in chosen:
-            path = Path(display_path(project.impl_file(m.name)))  # diffs show a short path
-            if not path.is_file():
-                raise SpecloomError(f"{display_path(path)} is missing; run `specloom generate`")
-            if not find_stubs(path.read_text(encoding="utf-8")):
-                continue
-            if not sandboxes:
-                sandbox = require(allow_unsandboxed, sandbox_level)
-                sandboxes.append(f"sandbox: {sandbox.summary}")
-                say(sandboxes[0])
-            results += fill_file(
-                path,
-                project.contexts(m),
-                ContractRunner(project, m, timeout=test_timeout, sandbox=sandbox),
-                model=model,
-                host=host,
-                attempts=attempts,
-                timeout=timeout,
-                cache_dir=project.cache_dir,
-                use_cache=not no_cache,
-                dry_run=dry_run,
-                only_methods=set(methods) or None,
-                module=m.name,
-                progress=say,
-                on_diff=lambda diff: click.echo(diff, nl=False),
-                before_ask=before_ask,
-            )
-    except (LlmError, FillError) as exc:
+        fill_project(
+            project,
+            settings,
+            progress=lambda message: click.echo(message, err=True),
+            on_diff=lambda diff: click.echo(diff, nl=False),
+            results=results,
+            sandboxes=sandboxes,
+        )
+    except FillError as exc:
         if results:
             click.echo("\n".join([format_report(results), *sandboxes]))
         raise SpecloomError(str(exc)) from None
@@ -537,13 +485,8 @@ def fill(
         click.echo("nothing to fill: no selected @stub method left")
         return
     click.echo(format_report(results))
-    for r in results:
-        unchecked = not project.examples_calling(project.module(r.module), r.method)
-        if r.outcome == "filled" and unchecked:
-            click.echo(
-                f"note: no contract example calls {r.module}.{r.method}; it was only checked to "
-                "import and keep the other examples passing"
-            )
+    for note in unchecked_notes(project, results):
+        click.echo(note)
     click.echo(sandboxes[0])
     if any(r.outcome == "failed" for r in results):
         sys.exit(1)
@@ -598,7 +541,8 @@ def diff(
       specloom diff --against main --format json
       specloom diff --rules                    every rule with its severity
     """
-    from .diff import RULES, diff_against, diff_folders
+    from .diff import RULES
+    from .diff.folders import diff_against, diff_folders
     from .errors import UsageError
 
     if list_rules:
@@ -700,3 +644,80 @@ def init(
     )
     click.echo(result.generate_summary)
     click.echo(f"next: cd {where} && make test")
+
+
+# --- specloom fmt (generator/fmt) ----------------------------------------------------------------
+
+
+@main.command("fmt")
+@click.argument(
+    "specs", type=click.Path(exists=True, path_type=Path), default="specs", required=False
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is not formatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of each change.")
+@handle_errors
+def fmt_command(specs: Path, check: bool, show_diff: bool) -> None:
+    """Rewrite spec files in the canonical key order, keeping comments, quotes and styles.
+
+    The order is the spec format's (`specloom schema`): e.g. contract, version, description,
+    methods; in a method summary, params, returns, errors; in a data schema type, constraints,
+    then docs. Names you choose (methods, params, types, properties) keep your order. A file is
+    only rewritten when the result loads to exactly the same data; formatting twice changes
+    nothing. SPECS is a spec folder or one file.
+
+    \b
+    Examples:
+      specloom fmt specs
+      specloom fmt --check specs          CI: exit 1 when a file would change
+      specloom fmt --check --diff specs/contracts/shop.v1.yaml
+    """
+    from .fmt import format_folder
+
+    result = format_folder(specs, write=not check)
+    if result.diagnostics:
+        click.echo(format_diagnostics(result.diagnostics, "text"), err=True)
+    if show_diff:
+        for text in result.diffs:
+            click.echo(text, nl=False)
+    verb = "would reformat" if check else "reformatted"
+    for shown in result.changed:
+        click.echo(f"{verb} {shown}", err=True)
+    click.echo(
+        f"{len(result.changed)} file(s) {verb}, {result.unchanged} already formatted"
+        + (f", {len(result.diagnostics)} not formatted" if result.diagnostics else "")
+    )
+    sys.exit(1 if result.diagnostics or (check and result.changed) else 0)
+
+
+# --- specloom lint (generator/lint) --------------------------------------------------------------
+
+
+@main.command("lint")
+@SPECS_ARG
+@FORMAT_OPT
+@click.option("--rules", "list_rules", is_flag=True, help="List every rule and exit.")
+@handle_errors
+def lint_command(specs: Path, fmt: str, list_rules: bool) -> None:
+    """Check good practice in a valid spec set: rules with IDs, like buf lint.
+
+    Configure in system.yaml: `lint: {enable: [DEFAULT, MODULE_BRIEF], except: [ERROR_EXAMPLE],
+    ignore: [contracts/legacy/], ignore_only: {PARAM_DESCRIPTION: [contracts/old.v1.yaml]}}`.
+    Exit 1 on any finding (or when the specs do not validate).
+
+    \b
+    Examples:
+      specloom lint specs
+      specloom lint specs --format github   # annotations in GitHub Actions
+      specloom lint --rules
+    """
+    from .lint import lint_spec, rules_table
+
+    if list_rules:
+        click.echo(rules_table())
+        return
+    spec = load_valid(specs, fmt)
+    diags = lint_spec(spec, specs)
+    _report(diags, fmt)
+    if diags and fmt == "text":
+        click.echo(f"{len(diags)} lint finding(s)", err=True)
+    sys.exit(1 if diags else 0)

@@ -95,5 +95,7 @@ def display_path(path: Path, base: Path | None = None) -> str:
 def did_you_mean(name: str, choices: Iterable[str], otherwise: str = "") -> str:
     """``"did you mean 'x'?"`` for the closest of ``choices`` to a misspelt ``name``, else
     ``otherwise``: the one wording of every suggestion specloom makes."""
-    close = difflib.get_close_matches(name, list(choices), n=1)
+    options = list(choices)
+    folded = [c for c in options if c.casefold() == name.casefold()]
+    close = folded or difflib.get_close_matches(name, options, n=1)
     return f"did you mean {close[0]!r}?" if close else otherwise

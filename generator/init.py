@@ -244,15 +244,10 @@ def copy_orchestra(project: Path) -> list[Path]:
 
 
 def schema_text() -> str:
-    """Exactly what ``specloom schema`` prints: the command itself runs, its output captured."""
-    import io
+    """Exactly what ``specloom schema`` prints."""
+    from .validate.schema import schema_document
 
-    from .cli import schema
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        schema.main(args=[], prog_name="specloom schema", standalone_mode=False)
-    return out.getvalue()
+    return json.dumps(schema_document(), indent=2) + "\n"
 
 
 def write_schema(project: Path) -> Path:

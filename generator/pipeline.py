@@ -64,10 +64,10 @@ def _tool_digest() -> str:
     the digest is cached under a key made of the files' stats (path, size, mtime, inode) and of
     the mtimes of the ``sys.path`` folders (an install or upgrade changes them).
     """
+    from .cache import cache_dir
     from .dists import version
     from .render.environment import builtin_templates
     from .render.runtime_lib import runtime_paths, runtime_source
-    from .render.types_module import cache_dir
 
     tpl = builtin_templates()
     groups = [
@@ -239,6 +239,7 @@ def check(opts: Options) -> Outcome:
         return Outcome(
             unchanged=len(manifest.files),
             short_circuit=True,
+            scaffold=_impl_report(opts),
             seconds=time.perf_counter() - start,
             extra=extra_files(opts.out, set(manifest.files) | set(manifest.pending)),
         )
@@ -265,6 +266,24 @@ def _check_impl_folders(opts: Options, scaffolds: Any) -> None:
     """The implementation packages (impl/) are inputs too: never an output folder, nor in one."""
     for top in sorted({rel.split("/", 1)[0] for rel in scaffolds}):
         _refuse_inside(opts.out, opts.impl_root / top, "the implementation package", both_ways=True)
+
+
+def _impl_report(opts: Options) -> ScaffoldReport:
+    """The implementations compared with their scaffolds (signature drift, orphaned files),
+    without rendering the output: implementation files are no input of the fingerprint."""
+    from .diff.adapters import served_versions
+    from .model.view import build_view
+    from .render.project import plain_scaffolds
+    from .validate import validate_specs
+
+    result = validate_specs(opts.specs)
+    if not result.ok or result.spec is None:
+        return ScaffoldReport()
+    specs = plain_scaffolds(
+        build_view(result.spec, served_versions(result.spec)),
+        str(opts.templates) if opts.templates else None,
+    )
+    return update_scaffolds(opts.impl_root, specs, write=False)
 
 
 def _check_folders(opts: Options) -> None:

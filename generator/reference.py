@@ -98,6 +98,10 @@ def render_reference() -> str:
         for row in _rows(node, "", set(node.get("required", []))):
             out.append("| " + " | ".join(row) + " |")
         out.append("")
+    from .validate.matchers import REFERENCE
+
+    out += REFERENCE.splitlines()
+    out.append("")
     return "\n".join(out)
 
 

@@ -58,9 +58,19 @@ class Finding:
         path = self.path if self.in_new else old_prefix + self.path
         return f"{path}:{self.line}:{self.col}" if self.line else path
 
+    @property
+    def label(self) -> str:
+        """What the finding is for this change set, as its text line says: ``error`` only for a
+        breaking change that fails; an accepted one or one behind a major bump says so."""
+        if self.status in ("accepted", "bumped"):
+            return self.status
+        if self.status == "compatible":
+            return "note"
+        return self.level.value
+
     def format_text(self, old_prefix: str = "") -> str:
         subject = f"{self.subject}: " if self.subject else ""
-        text = f"{self.location(old_prefix)}: {self.level.value}[{self.rule}]: {subject}"
+        text = f"{self.location(old_prefix)}: {self.label}[{self.rule}]: {subject}"
         text += self.message
         if self.status == "breaking":
             text += " (breaking change without a new major version)"

@@ -10,19 +10,19 @@ calling the method (as data), and the module brief extended with its dependencie
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..diff.adapters import served_versions
 from ..errors import SpecloomError, display_path
+from ..model.spec import TYPE_REF as _TYPE_REF  # the one definition
 from ..model.view import ContractView, MethodView, ModuleView, SystemView, build_view, plain_hint
 from ..write.manifest import MANIFEST
 from .prompt import StubContext
 from .stubs import Stub
 
-_TYPE_REF = re.compile(r"^#/types/([A-Za-z_][A-Za-z0-9_]*)$")
 _STEP_KEYS = ("call", "with", "bind", "returns", "match", "raises")  # "default" is mock-internal
 
 
@@ -125,7 +125,7 @@ def load_project(
         out=out,
         root=specs.resolve().parent,
         impl_root=impl_root,
-        view=build_view(spec),
+        view=build_view(spec, served_versions(spec)),
         types={t.name: t.schema for t in spec.types},
     )
 

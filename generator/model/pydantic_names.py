@@ -1,35 +1,109 @@
 """The attribute names of pydantic's ``BaseModel``, which a generated field must not shadow.
 
-Importing pydantic costs ~50 ms, an eighth of a warm generation of the flagship, for this one
-list; the list depends only on the pydantic version, so it is kept in the cache per version and
-pydantic is imported only when the cache does not know it.
+A constant: importing pydantic costs ~50 ms, an eighth of a warm generation of the flagship, for
+this one list. ``tests/model/test_pydantic_names.py`` checks it against the installed pydantic
+(listed from pydantic 2.14.4); a newer pydantic with new attributes fails that test until they
+are added here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-from functools import cache
+BASEMODEL_ATTRIBUTES: frozenset[str] = frozenset(
+    {
+        "__abstractmethods__",
+        "__annotations__",
+        "__class__",
+        "__class_getitem__",
+        "__copy__",
+        "__deepcopy__",
+        "__delattr__",
+        "__dict__",
+        "__dir__",
+        "__doc__",
+        "__eq__",
+        "__fields_set__",
+        "__format__",
+        "__ge__",
+        "__get_pydantic_core_schema__",
+        "__get_pydantic_json_schema__",
+        "__getattr__",
+        "__getattribute__",
+        "__getstate__",
+        "__gt__",
+        "__hash__",
+        "__init__",
+        "__init_subclass__",
+        "__iter__",
+        "__le__",
+        "__lt__",
+        "__module__",
+        "__ne__",
+        "__new__",
+        "__pretty__",
+        "__pydantic_complete__",
+        "__pydantic_core_schema__",
+        "__pydantic_decorators__",
+        "__pydantic_extra__",
+        "__pydantic_fields_set__",
+        "__pydantic_init_subclass__",
+        "__pydantic_on_complete__",
+        "__pydantic_parent_namespace__",
+        "__pydantic_private__",
+        "__pydantic_root_model__",
+        "__pydantic_serializer__",
+        "__pydantic_validator__",
+        "__reduce__",
+        "__reduce_ex__",
+        "__replace__",
+        "__repr__",
+        "__repr_args__",
+        "__repr_name__",
+        "__repr_recursion__",
+        "__repr_str__",
+        "__rich_repr__",
+        "__setattr__",
+        "__setstate__",
+        "__sizeof__",
+        "__slots__",
+        "__str__",
+        "__subclasshook__",
+        "_abc_impl",
+        "_calculate_keys",
+        "_copy_and_set_values",
+        "_get_value",
+        "_iter",
+        "_setattr_handler",
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "model_computed_fields",
+        "model_config",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_extra",
+        "model_fields",
+        "model_fields_set",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+    }
+)
 
 
-@cache
 def basemodel_attributes() -> frozenset[str]:
-    from ..dists import version
-    from ..render.types_module import cache_dir
-
-    installed = version("pydantic")
-    path = cache_dir() / "pydantic" / f"basemodel-{installed}.json"
-    if installed != "-":
-        with contextlib.suppress(OSError, ValueError, TypeError):
-            return frozenset(json.loads(path.read_text("utf-8")))
-    from pydantic import BaseModel
-
-    names = sorted(dir(BaseModel))
-    if installed != "-":
-        with contextlib.suppress(OSError):  # a read-only cache only costs time
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(names), "utf-8")
-            os.replace(tmp, path)
-    return frozenset(names)
+    return BASEMODEL_ATTRIBUTES

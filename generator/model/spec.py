@@ -3,7 +3,7 @@
 ``build_specset`` turns loaded documents (already checked against the JSON Schemas) into a
 :class:`SpecSet`. Every object keeps its :class:`Origin`, so later checks can point at
 ``file:line:col``. Computed things (type hints, phases, names in generated code) live in
-``generator.model.view`` and ``generator.plan``.
+``generator.model.view`` and ``generator.model.plan``.
 """
 
 from __future__ import annotations

@@ -29,11 +29,12 @@ from typing import Any
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import SchemaError as JsonSchemaError  # type: ignore[import-untyped]
 
+from .spec import TYPE_REF as _TYPE_REF  # the one definition
+
 __all__ = ["MAX_REF_DEPTH", "SynthError", "synthesize"]
 
 MAX_REF_DEPTH = 16
 _WALK_LIMIT = 10_000
-_TYPE_REF = re.compile(r"^#/types/([A-Za-z_][A-Za-z0-9_]*)$")
 _DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
 
 

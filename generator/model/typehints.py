@@ -26,7 +26,9 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from ..names import RESERVED_CLASS_NAMES
+from .literal import pyrepr
 from .pydantic_names import basemodel_attributes
+from .spec import TYPE_REF as _TYPE_REF  # the one definition
 
 __all__ = [
     "KNOWN_DISAGREEMENTS",
@@ -65,7 +67,6 @@ KNOWN_DISAGREEMENTS = (
 MODEL_CONFIG_KWARGS: Mapping[str, str] = {"regex_engine": "python-re"}
 """ConfigDict keywords a model using these hints needs for ``jsonschema``-compatible patterns."""
 
-_TYPE_REF = re.compile(r"^#/types/([A-Za-z_][A-Za-z0-9_]*)$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _ANNOTATION_KEYS = frozenset({"description", "title", "default", "examples", "$comment", "format"})
 _JSON_TYPES = ("string", "integer", "number", "boolean", "null", "array", "object")
@@ -140,28 +141,9 @@ def ref_name(ref: str) -> str:
 
 
 def default_repr(value: Any) -> str:
-    """A Python literal for a JSON value (str, int, float, bool, None, list, dict with str keys).
-
-    Raises ValueError for non-finite floats and TypeError for anything that is not JSON.
-    """
-    if value is None or isinstance(value, bool | str):
-        return repr(value)
-    if isinstance(value, int):
-        return repr(int(value))
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{value!r} is not a JSON number")
-        return repr(float(value))
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(default_repr(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        items = []
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"object key {key!r} is not a string")
-            items.append(f"{key!r}: {default_repr(item)}")
-        return "{" + ", ".join(items) + "}"
-    raise TypeError(f"{type(value).__name__} is not a JSON value")
+    """A Python literal for a JSON value; ValueError for non-finite floats, TypeError for
+    anything that is not JSON (the one printer, ``generator.model.literal``, in strict mode)."""
+    return pyrepr(value, strict=True)
 
 
 def to_annotation(

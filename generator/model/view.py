@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Diagnostic, SpecloomError
 from ..names import contract_class, contract_slug, env_var, pascal
-from ..plan import Plan, build_plan
+from .literal import pyrepr
+from .plan import Plan, build_plan
 from .spec import MISSING, TYPE_REF, Contract, Method, Module, SpecSet
 from .synth import SynthError, synthesize
 from .typehints import MODEL_CONFIG_KWARGS, InlineModel, SchemaError, to_annotation
 from .typehints import Field as ModelField
-from .versions import AdapterView, LegacyView, ServeView, module_versions
+from .versions import Served, accessor_name, legacy_base
 
 
 @dataclass(frozen=True)
@@ -156,13 +157,95 @@ class SystemView:
     adapters: tuple[AdapterView, ...] = ()  # generated adapters/ (older versions served)
 
 
+# How a module serves several major versions of a contract (see generator.model.versions).
+
+
+@dataclass(frozen=True)
+class AdapterView:
+    """Serves ``old`` by calling an implementation of ``new`` (a generated adapter class)."""
+
+    old: ContractView
+    new: ContractView
+    cls: str  # KeyValueV1FromV2
+    slug: str  # key_value_v1_from_v2 (the file in adapters/)
+
+
+@dataclass(frozen=True)
+class LegacyView:
+    """An older version the module serves itself, through an object its implementation returns."""
+
+    contract: ContractView
+    new: ContractView
+    base: str  # StoreKeyValueV1Base
+    accessor: str  # serve_key_value_v1
+    reasons: tuple[str, ...]  # why no adapter is possible
+
+
+@dataclass(frozen=True)
+class ServeView:
+    """One provided version and what serves it."""
+
+    contract: ContractView
+    adapter: AdapterView | None = None
+    legacy: LegacyView | None = None
+
+    @property
+    def kind(self) -> str:
+        return "adapter" if self.adapter else "legacy" if self.legacy else "impl"
+
+
+@dataclass(frozen=True)
+class ModuleVersions:
+    implements: tuple[ContractView, ...]
+    serves: tuple[ServeView, ...]  # aligned with the module's provides
+    legacy: tuple[LegacyView, ...]
+    adapters: tuple[AdapterView, ...]
+
+
+def module_versions(
+    served: Sequence[Served], module: Module, contracts: Mapping[str, ContractView]
+) -> ModuleVersions:
+    """Which provided versions the module implements, and how the older ones are served."""
+    older = {}
+    names = [ref.name for ref in module.provides]
+    if len(set(names)) < len(names):  # only a module providing two versions serves an older one
+        older = {s.old.key: s for s in served if s.module == module.name}
+    implements, serves, legacy, adapters = [], [], [], []
+    for ref in module.provides:
+        cv = contracts[ref.key]
+        s = older.get(ref.key)
+        if s is None:
+            implements.append(cv)
+            serves.append(ServeView(cv))
+            continue
+        new = contracts[s.new.key]
+        if s.adaptable:
+            a = AdapterView(
+                cv, new, f"{cv.cls}From{new.cls[len(new.name) :]}", f"{cv.slug}_from_v{new.version}"
+            )
+            adapters.append(a)
+            serves.append(ServeView(cv, adapter=a))
+        else:
+            lv = LegacyView(
+                cv,
+                new,
+                legacy_base(module.name, cv.name, cv.version),
+                accessor_name(cv.name, cv.version),
+                tuple(s.reasons()),
+            )
+            legacy.append(lv)
+            serves.append(ServeView(cv, legacy=lv))
+    return ModuleVersions(tuple(implements), tuple(serves), tuple(legacy), tuple(adapters))
+
+
 def _fail(origin_at: tuple[str, int, int], code: str, msg: str) -> SpecloomError:
     return SpecloomError("cannot build the model", [Diagnostic(*origin_at, code, msg)])
 
 
 class _Builder:
-    def __init__(self, spec: SpecSet) -> None:
+    def __init__(self, spec: SpecSet, served: Sequence[Served]) -> None:
         self.spec = spec
+        self.served = served
         self.types = {t.name: t.schema for t in spec.types}
 
     def resolve(self, name: str) -> Mapping[str, Any]:
@@ -357,7 +440,7 @@ class _Builder:
                     env_default=_env_text(schema["default"], text) if has_default else "",
                 )
             )
-        versions = module_versions(self.spec, m, contracts)
+        versions = module_versions(self.served, m, contracts)
         return ModuleView(
             name=m.name,
             number=m.number,
@@ -417,12 +500,6 @@ def _adapter_config(hint: str) -> str:
     return ", config=ConfigDict(regex_engine='python-re')" if "pattern=" in hint else ""
 
 
-def _repr(value: Any) -> str:
-    from ..render.literals import pyrepr
-
-    return pyrepr(value)
-
-
 def _default_repr(value: Any, hint: str, models: set[str]) -> str:
     """A default as Python source of the annotated type: an object default of a model-typed
     parameter becomes ``Model.model_validate({...})``, so signatures type-check."""
@@ -434,8 +511,8 @@ def _default_repr(value: Any, hint: str, models: set[str]) -> str:
             if not is_none:
                 break
         if isinstance(node, ast.Name) and node.id in models:
-            return f"{node.id}.model_validate({_repr(value)})"
-    return _repr(value)
+            return f"{node.id}.model_validate({pyrepr(value)})"
+    return pyrepr(value)
 
 
 def _env_text(value: Any, text: bool) -> str:
@@ -456,11 +533,14 @@ def _dedupe(models: list[InlineModel]) -> tuple[InlineModel, ...]:
     return tuple(seen.values())
 
 
-def build_view(spec: SpecSet) -> SystemView:
-    """The complete render view of a validated spec set."""
+def build_view(spec: SpecSet, served: Sequence[Served]) -> SystemView:
+    """The complete render view of a validated spec set.
+
+    ``served``: each older contract version a module provides and whether an adapter can serve
+    it (``generator.diff.adapters.served_versions(spec)``, computed by the caller)."""
     if spec.system is None:
         raise SpecloomError("the spec set has no system.yaml")
-    b = _Builder(spec)
+    b = _Builder(spec, served)
     plan = build_plan(spec)
     contracts = {c.key: b.contract(c) for c in spec.contracts}
     provided = {r.key for m in spec.modules for r in m.provides}

@@ -33,7 +33,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     Entries are keyed by template name and a checksum of its source, so an edited template is
     compiled again. ``SPECLOOM_CACHE_DIR`` (or the user cache) holds them; none if not writable.
     """
-    from .types_module import cache_dir
+    from ..cache import cache_dir
 
     folder = cache_dir() / "jinja"
     try:

@@ -123,7 +123,7 @@ def _cache_base(ruff: str, config: str, tops: set[str]) -> str | None:
 
 
 def _cache_key(base: str, rel: str, text: str) -> Path:
-    from .types_module import cache_dir
+    from ..cache import cache_dir
 
     key = hashlib.sha256(f"{base}\n{rel}\n{text}".encode()).hexdigest()
     return cache_dir() / "format" / key[:2] / key[2:]

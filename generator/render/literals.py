@@ -15,29 +15,12 @@ Jinja filter), so it lands literally and can never change the structure around i
 
 from __future__ import annotations
 
-import math
 import re
 import textwrap
-from typing import Any
 
+from ..model.literal import pyrepr
 
-def pyrepr(value: Any) -> str:
-    """A Python literal for a JSON-like value; spec strings can never escape their quotes."""
-    if isinstance(value, bool) or value is None or isinstance(value, int | str):
-        return repr(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return 'float("nan")'
-        if math.isinf(value):
-            return 'float("inf")' if value > 0 else 'float("-inf")'
-        return repr(value)
-    if isinstance(value, list | tuple):
-        inner = ", ".join(pyrepr(v) for v in value)
-        return f"[{inner}]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{pyrepr(str(k))}: {pyrepr(v)}" for k, v in value.items())
-        return "{" + inner + "}"
-    raise TypeError(f"not a JSON value: {type(value).__name__}")
+__all__ = ["comment", "docblock", "docstring", "md_cell", "md_code", "md_line", "md_text", "pyrepr"]
 
 
 DOC_WIDTH = 96

@@ -7,18 +7,18 @@ project root. Python files are formatted with ruff in one batch.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..diff.adapters import served_versions
 from ..model.graph import edges
 from ..model.spec import SpecSet
 from ..model.typehints import render_model
 from ..model.view import SystemView, build_view
-from ..write.scaffold import ScaffoldSpec
 from . import runtime_lib
 from .environment import environment, render_one
 from .format import format_python
+from .outputs import ScaffoldSpec
 from .types_module import TypesJob
 
 
@@ -81,7 +81,7 @@ def _render_all(
     use_cache: bool,
     vendor_runtime: bool,
 ) -> Rendered:
-    view = build_view(spec)
+    view = build_view(spec, served_versions(spec))
     _env(user_templates)
 
     def r(template: str, **ctx: Any) -> str:
@@ -169,19 +169,11 @@ _SCAFFOLDS = "specloom-scaffolds"  # not an identifier: no package can have this
 
 
 def _docs(view: SystemView, spec: SpecSet, r: Any) -> dict[str, str]:
-    from ..model.graph import dependencies, transitive
-
-    deps = dependencies(spec)
     out = {
         "docs/README.md": r("docs/README.md.jinja"),
         "docs/MODULE-INTERFACES.md": r("docs/MODULE-INTERFACES.md.jinja"),
         "docs/MESSAGE-FORMAT.md": r("docs/MESSAGE-FORMAT.md.jinja"),
-        "docs/PLAN.md": r(
-            "docs/PLAN.md.jinja",
-            system=spec.system,
-            plan=view.plan,
-            all_deps={m.name: sorted(transitive(deps, m.name)) for m in spec.modules},
-        ),
+        "docs/PLAN.md": r("docs/PLAN.md.jinja", system=spec.system, plan=view.plan),
     }
     for m in view.modules:
         for doc in ("AGENT-BRIEF", "INTERFACES", "IMPLEMENTATION-GUIDE", "TESTING-CRITERIA"):
@@ -205,6 +197,11 @@ def render_scaffolds(
     """The implementation files (``impl/<module>.py``), relative to the project root."""
     texts = format_python(_scaffold_texts(view, user_templates), ruff_config)
     return _scaffold_specs(view, texts, user_templates)
+
+
+def plain_scaffolds(view: SystemView, user_templates: str | None = None) -> dict[str, ScaffoldSpec]:
+    """The scaffolds unformatted (no ruff run): enough to compare implementations with them."""
+    return _scaffold_specs(view, _scaffold_texts(view, user_templates), user_templates)
 
 
 def _scaffold_texts(view: SystemView, user_templates: str | None) -> dict[str, str]:
@@ -233,7 +230,7 @@ def _scaffold_specs(
     impl = view.impl_package
     out = {
         f"{impl}/__init__.py": ScaffoldSpec(
-            f"{impl}/__init__.py", texts[f"{impl}/__init__.py"], "", (), str
+            f"{impl}/__init__.py", texts[f"{impl}/__init__.py"], "", ()
         )
     }
     for m in view.modules:
@@ -244,23 +241,26 @@ def _scaffold_specs(
             texts[rel],
             m.impl_class,
             tuple(by_name),
-            _stub_source(view, by_name, _method_sources(texts[rel], m.impl_class), user_templates),
+            _stub_sources(view, by_name, _method_sources(texts[rel], m.impl_class), user_templates),
+            hooks=tuple(lv.accessor for lv in m.legacy),
+            contracts={
+                meth.name: f"{c.key}.{meth.name}" for c in m.implements for meth in c.methods
+            },
         )
     return out
 
 
-def _stub_source(
+def _stub_sources(
     view: SystemView,
     methods: dict[str, Any],
     formatted: dict[str, str],
     user_templates: str | None,
-) -> Callable[[str], str]:
+) -> dict[str, str]:
     """Method name -> the stub to append: as formatted in the fresh scaffold when it is there."""
-
-    def source(name: str) -> str:
-        return formatted.get(name) or stub_method_source(view, methods[name], user_templates)
-
-    return source
+    return {
+        name: formatted.get(name) or stub_method_source(view, meth, user_templates)
+        for name, meth in methods.items()
+    }
 
 
 def _method_sources(text: str, class_name: str) -> dict[str, str]:

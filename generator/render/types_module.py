@@ -18,15 +18,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..cache import cache_dir
 from ..errors import SpecloomError
 
 ROOT_NAME = "SharedTypes"
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("SPECLOOM_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "specloom" if not os.environ.get("SPECLOOM_CACHE_DIR") else root
 
 
 def _json_schema(types: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

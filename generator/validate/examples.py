@@ -11,12 +11,14 @@ from referencing.exceptions import Unresolvable
 
 from ..errors import Diagnostic, did_you_mean
 from ..model.spec import MISSING, Contract, Method, SpecSet, Step
+from .matchers import concrete, matcher_problems, parse_path
 
 
 def var_name(value: Any) -> str | None:
-    """The variable of a ``{$var: name}`` placeholder, or None."""
+    """The variable of a ``{$var: name}`` placeholder (the ``name`` of ``name.key[0]``), or None."""
     if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$var"), str):
-        return str(value["$var"])
+        parsed = parse_path(value["$var"])
+        return parsed[0] if parsed else str(value["$var"])
     return None
 
 
@@ -44,11 +46,14 @@ class SchemaChecker:
 
     def errors(self, value: Any, schema: Mapping[str, Any], *, subset: bool = False) -> list[str]:
         root = {**schema, "types": self.types}
+        value, partial = concrete(value)  # matchers stand for their examples
         var_paths = [p for _, p in find_vars(value)]
         out = []
         try:
             for err in Draft202012Validator(root).iter_errors(value):
                 if not _relevant(err, var_paths, subset):
+                    continue
+                if err.validator == "required" and tuple(err.absolute_path) in partial:
                     continue
                 where = "".join(f"[{p!r}]" for p in err.absolute_path)
                 out.append(f"{where + ': ' if where else ''}{err.message}")
@@ -125,6 +130,9 @@ def _check_step(
                         _hint(name, sorted(bound)),
                     )
                 )
+    for value, where in ((step.args, "with"), (step.returns, "returns")):
+        for path, problem in matcher_problems(value):
+            diags.append(Diagnostic(*step.origin.at(where, *path), "E_EXAMPLE_MATCHER", problem))
     method = c.method(step.call)
     if method is None:
         diags.append(

@@ -34,7 +34,7 @@ class KnownValid:
     """The schema-valid files of one spec folder, from the last run and from this one."""
 
     def __init__(self, folder: Path) -> None:
-        from ..render.types_module import cache_dir
+        from ..cache import cache_dir
 
         name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()
         self.path = cache_dir() / "valid" / f"{name}.json"

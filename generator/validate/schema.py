@@ -57,6 +57,33 @@ def validator_for(kind: str) -> Any:
     return _SpecValidator(schema_for(kind), registry=_registry())
 
 
+# Draft 2020-12 keywords: an unsupported one is not a typo of a supported one (``allOf`` is not a
+# misspelt ``anyOf``), so it gets no did-you-mean hint.
+JSON_SCHEMA_KEYWORDS = frozenset(
+    "$schema $id $ref $anchor $dynamicRef $dynamicAnchor $vocabulary $comment $defs definitions "
+    "allOf anyOf oneOf not if then else dependentSchemas prefixItems items contains properties "
+    "patternProperties additionalProperties propertyNames unevaluatedItems unevaluatedProperties "
+    "type enum const multipleOf maximum exclusiveMaximum minimum exclusiveMinimum maxLength "
+    "minLength pattern maxItems minItems uniqueItems maxContains minContains maxProperties "
+    "minProperties required dependentRequired title description default deprecated readOnly "
+    "writeOnly examples format contentEncoding contentMediaType contentSchema".split()
+)
+
+
+def _unknown_key(
+    doc: SpecDocument, path: tuple[Any, ...], key: str, allowed: list[str]
+) -> Diagnostic:
+    where = _dotted(path)
+    line, col = doc.at((*path, key), key=True)
+    if key in JSON_SCHEMA_KEYWORDS and "type" in allowed:  # a data schema
+        msg = f"unknown key {key!r} at {where}: a JSON Schema keyword specloom does not support"
+        hint = "supported keys: " + ", ".join(allowed)
+    else:
+        msg = f"unknown key {key!r} at {where}"
+        hint = did_you_mean(key, allowed, "allowed keys: " + ", ".join(allowed))
+    return Diagnostic(doc.shown, line, col, "E_SCHEMA", msg, hint)
+
+
 _STYLES = {"^[a-z][a-z0-9_]*$": "snake_case", "^[A-Z][A-Za-z0-9]*$": "PascalCase"}
 
 
@@ -65,20 +92,25 @@ def _dotted(path: Any) -> str:
     return "".join(parts).lstrip(".") or "(top level)"
 
 
+def _diagnostics(doc: SpecDocument, err: ValidationError) -> list[Diagnostic]:
+    """The findings of one schema error: one per unknown key, else one."""
+    if err.context:
+        err = best_match(err.context)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        schema = err.schema if isinstance(err.schema, dict) else {}
+        allowed = list(schema.get("properties", {}))
+        path = tuple(err.absolute_path)
+        extra = [k for k in err.instance if k not in allowed] or [""]
+        return [_unknown_key(doc, path, str(k), allowed) for k in extra]
+    return [_diagnostic(doc, err)]
+
+
 def _diagnostic(doc: SpecDocument, err: ValidationError) -> Diagnostic:
     if err.context:
         err = best_match(err.context)
     path = tuple(err.absolute_path)
     where = _dotted(path)
     schema = err.schema if isinstance(err.schema, dict) else {}
-    hint = ""
-    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-        allowed = list(schema.get("properties", {}))
-        extra = [k for k in err.instance if k not in allowed]
-        key = extra[0] if extra else ""
-        line, col = doc.at((*path, key), key=True)
-        hint = did_you_mean(key, allowed, "allowed keys: " + ", ".join(allowed))
-        return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"unknown key {key!r} at {where}", hint)
     if err.validator == "required":
         line, col = doc.at(path)
         return Diagnostic(doc.shown, line, col, "E_SCHEMA", f"{err.message} at {where}")
@@ -130,4 +162,18 @@ def check_schema(doc: SpecDocument) -> list[Diagnostic]:
         validator_for(doc.kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
     )
     drop = _misspelt_required(errors)
-    return [_diagnostic(doc, e) for e in errors if id(e) not in drop]
+    return [d for e in errors if id(e) not in drop for d in _diagnostics(doc, e)]
+
+
+def schema_document(kind: str | None = None) -> dict[str, Any]:
+    """What ``specloom schema [KIND]`` prints: one kind's schema, or every kind as one bundle
+    (for editors' yaml-language-server)."""
+    if kind:
+        return schema_for(kind)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://specloom.dev/schema/1/spec.json",
+        "title": "any specloom spec file",
+        "anyOf": [{"$ref": schema_for(k)["$id"]} for k in SCHEMA_FILES[:4]],
+        "$defs": {k: schema_for(k) for k in SCHEMA_FILES},
+    }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -13,7 +15,7 @@ from jsonschema import Draft202012Validator
 from ..errors import Diagnostic, Severity, did_you_mean
 from ..model.graph import dependencies, edges, find_cycle
 from ..model.spec import TYPE_REF, Origin, SpecSet, System
-from ..names import contract_generated_names, identifier_problem, module_class_names
+from ..names import contract_generated_names, identifier_problem, module_class_names, pascal
 
 
 def walk_schema(
@@ -416,6 +418,31 @@ def _unprovided(
     )
 
 
+def accessor_implemented(spec: SpecSet, module: str, accessor: str) -> bool:
+    """Whether ``impl/<module>.py`` (next to the spec folder) overrides ``accessor`` in its
+    implementation class without ``@stub``: then an older version is served by the user's own
+    legacy object and W_NO_ADAPTER has nothing left to say. Read with ``ast``, never imported."""
+    if spec.system is None:
+        return False
+    doc = spec.system.origin.doc
+    depth = len(Path(doc.source).parts) if doc.source else 2
+    root = Path(doc.path).resolve().parents[depth - 1]
+    path = root / spec.system.impl_package / f"{module}.py"
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == pascal(module) + "Impl":
+            for fn in node.body:
+                if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) and fn.name == accessor:
+                    return not any(
+                        (d.id if isinstance(d, ast.Name) else getattr(d, "attr", "")) == "stub"
+                        for d in fn.decorator_list
+                    )
+    return False
+
+
 def check_versions(spec: SpecSet) -> list[Diagnostic]:
     """Rule 2 checks: accepted breaking changes name real rules; several versions per module."""
     from ..diff.adapters import served_versions
@@ -468,6 +495,8 @@ def check_versions(spec: SpecSet) -> list[Diagnostic]:
                     "rename that contract method",
                 )
             )
+        if accessor_implemented(spec, mod.name, accessor):
+            continue
         diags.append(
             Diagnostic(
                 *ref.origin.at(),

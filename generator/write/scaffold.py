@@ -9,16 +9,20 @@ the contracts no longer have are reported, not removed.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..render.outputs import ScaffoldSpec
 from .safe_io import atomic_write, read_bytes
 
 # Hooks of the generated module base an implementation may override (never "removed").
 KEEP = frozenset({"on_start", "on_event", "__init__"})
+# The accessor of an older contract version a module serves itself (generator.model.versions).
+_ACCESSOR = re.compile(r"serve_[a-z0-9_]+_v[0-9]+")
 
 
 @dataclass
@@ -26,27 +30,35 @@ class ScaffoldReport:
     created: list[str] = field(default_factory=list)
     appended: dict[str, list[str]] = field(default_factory=dict)  # file -> new stub names
     removed: dict[str, list[str]] = field(default_factory=dict)  # file -> methods not in contract
+    retired: dict[str, list[str]] = field(default_factory=dict)  # file -> unused serve_*_vN
+    orphans: list[str] = field(default_factory=list)  # files of modules no longer in the specs
+    drift: dict[str, list[str]] = field(default_factory=dict)  # file -> signature mismatches
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"created {p}" for p in self.created]
         out += [f"{p}: appended stubs for {', '.join(ms)}" for p, ms in self.appended.items()]
-        out += [
+        return out + self.impl_lines()
+
+    def impl_lines(self) -> list[str]:
+        """What is wrong or stale in the implementations (all but created and appended)."""
+        out = [
             f"{p}: {', '.join(ms)} no longer in the contract (left in place; delete when done)"
             for p, ms in self.removed.items()
         ]
+        out += [
+            f"{p}: {', '.join(f'{m}()' for m in ms)} no longer used: the module does not serve "
+            "that older contract version itself any more (it left the module's provides, or a "
+            "generated adapter serves it); left in place, delete when done"
+            for p, ms in self.retired.items()
+        ]
+        out += [
+            f"warning: {p}: its module is no longer in the specs; the file is left in place "
+            "(delete it when done)"
+            for p in self.orphans
+        ]
+        out += [f"warning: {p}: {d}" for p, ds in self.drift.items() for d in ds]
         return out + self.problems
-
-
-@dataclass(frozen=True)
-class ScaffoldSpec:
-    """What one implementation file must contain."""
-
-    rel: str
-    content: str  # the fresh scaffold
-    class_name: str
-    methods: tuple[str, ...]
-    stub_source: Callable[[str], str]  # method name -> indented stub source
 
 
 def _bound_names(tree: ast.Module) -> set[str]:
@@ -115,18 +127,24 @@ def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None
     if cls is None:
         report.problems.append(f"{spec.rel}: not updated, class {spec.class_name} not found")
         return None
-    defined = [n.name for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    functions = [n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    defined = [n.name for n in functions]
     missing = [m for m in spec.methods if m not in defined]
-    gone = [m for m in defined if m not in spec.methods and m not in KEEP and not m.startswith("_")]
-    if gone:
+    known = {*spec.methods, *spec.hooks, *KEEP}
+    gone = [m for m in defined if m not in known and not m.startswith("_")]
+    if retired := [m for m in gone if _ACCESSOR.fullmatch(m)]:
+        report.retired[spec.rel] = retired
+    if gone := [m for m in gone if m not in retired]:
         report.removed[spec.rel] = gone
+    if drift := signature_drift(spec, functions):
+        report.drift[spec.rel] = drift
     if not missing:
         return None
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     end = cls.end_lineno or len(lines)
-    addition = "".join("\n" + spec.stub_source(m).rstrip("\n") + "\n" for m in missing)
+    addition = "".join("\n" + spec.stubs[m].rstrip("\n") + "\n" for m in missing)
     lines.insert(end, addition)
     # Import what the new stubs use and the file lacks, from where the fresh scaffold does.
     fresh = _from_imports(ast.parse(spec.content))
@@ -139,6 +157,80 @@ def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None
         _add_imports(lines, tree, new, fresh.get("stub", "").split(".")[0])
     report.appended[spec.rel] = missing
     return "".join(lines)
+
+
+def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[str], set[str], bool]:
+    """A method's parameter names (without ``self``), the required ones, and whether it takes
+    ``**kwargs`` (then any keyword argument is accepted)."""
+    a = fn.args
+    positional = [*a.posonlyargs, *a.args][1:]
+    n_defaults = len(a.defaults)
+    required = {p.arg for p in positional[: len(positional) - n_defaults]}
+    required |= {p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is None}
+    names = [p.arg for p in (*positional, *a.kwonlyargs)]
+    return names, required, a.kwarg is not None
+
+
+def signature_drift(
+    spec: ScaffoldSpec, functions: list[ast.FunctionDef | ast.AsyncFunctionDef]
+) -> list[str]:
+    """How the implementation's methods' parameters differ from the contract's (the fresh
+    scaffold's signatures): a parameter the contract passes that the method does not accept, or
+    one the method requires that the contract never passes. Calls arrive by keyword, so order
+    and extra optional parameters do not matter."""
+    try:
+        fresh_tree = ast.parse(spec.content)
+    except SyntaxError:
+        return []
+    fresh = {
+        f.name: f
+        for node in fresh_tree.body
+        if isinstance(node, ast.ClassDef) and node.name == spec.class_name
+        for f in node.body
+        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    out = []
+    for fn in functions:
+        want = fresh.get(fn.name)
+        if want is None or fn.name not in spec.methods:
+            continue
+        names, required, any_kw = _params(fn)
+        want_names, want_required, _ = _params(want)
+        problems = []
+        if lacking := [p for p in want_names if p not in names and not any_kw]:
+            problems.append(f"does not accept {', '.join(map(repr, lacking))}")
+        if extra := sorted(required - set(want_names)):
+            problems.append(f"requires {', '.join(map(repr, extra))}, which the contract lacks")
+        if problems:
+            where = spec.contracts.get(fn.name, fn.name)
+            out.append(
+                f"{spec.class_name}.{fn.name} (line {fn.lineno}) drifted from {where}"
+                f"({', '.join(want_names)}): it {'; it '.join(problems)}"
+            )
+    return out
+
+
+def orphaned(root: Path, specs: Mapping[str, ScaffoldSpec]) -> list[str]:
+    """Implementation files of modules no longer in the specs: a ``*.py`` in the implementation
+    package, not a current scaffold, defining a ``...Impl`` class (the scaffold's shape;
+    helper modules of the package stay unreported)."""
+    packages = {rel.rpartition("/")[0] for rel in specs if rel.endswith("/__init__.py")}
+    out = []
+    for package in sorted(packages):
+        folder = root / package
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for path in sorted(folder.glob("*.py")):
+            rel = f"{package}/{path.name}"
+            if rel in specs or path.is_symlink() or not path.is_file():
+                continue
+            try:
+                tree = ast.parse(path.read_bytes())
+            except (SyntaxError, ValueError, OSError):
+                continue
+            if any(isinstance(n, ast.ClassDef) and n.name.endswith("Impl") for n in tree.body):
+                out.append(rel)
+    return out
 
 
 def update_scaffolds(
@@ -158,4 +250,5 @@ def update_scaffolds(
         new = _extend(spec, old.decode("utf-8", "replace"), report)
         if new is not None and write:
             atomic_write(root, rel, new.encode("utf-8"))
+    report.orphans = orphaned(root, specs)
     return report

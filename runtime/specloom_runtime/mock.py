@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from pydantic_core import to_jsonable_python
 
 from .errors import DeclaredError, InvalidParams
+from .matchers import example_value, is_matcher, lookup, match, parse_path
 from .service import ContractSpec
 
 __all__ = ["Call", "Mock", "json_equal", "json_subset", "resolve_vars"]
@@ -37,17 +38,21 @@ class _Unbound(Exception):
 
 
 def resolve_vars(value: Any, bindings: Mapping[str, Any], *, strict: bool = True) -> Any:
-    """Replace ``{"$var": name}`` placeholders with bound values.
+    """Replace ``{"$var": name}`` placeholders (``name``, ``name.key``, ``name[0].key``) with
+    bound values.
 
     With ``strict=False`` an unbound placeholder becomes a wildcard (:data:`ANY`).
     """
     if isinstance(value, dict):
         if len(value) == 1 and isinstance(value.get("$var"), str):
-            name = value["$var"]
-            if name in bindings:
-                return copy.deepcopy(bindings[name])
+            parsed = parse_path(value["$var"])
+            if parsed is not None and parsed[0] in bindings:
+                try:
+                    return copy.deepcopy(lookup(bindings[parsed[0]], parsed[1]))
+                except KeyError:
+                    pass
             if strict:
-                raise _Unbound(name)
+                raise _Unbound(value["$var"])
             return ANY
         return {k: resolve_vars(v, bindings, strict=strict) for k, v in value.items()}
     if isinstance(value, list):
@@ -64,9 +69,12 @@ ANY: Any = _Any()
 
 
 def json_equal(actual: Any, expected: Any) -> bool:
-    """Equality of JSON values (``True`` is not ``1``; ``1`` equals ``1.0``); ANY matches all."""
+    """Equality of JSON values (``True`` is not ``1``; ``1`` equals ``1.0``); ANY matches all;
+    matchers (``$like``, ``$regex``, ``$eachLike``, ``$partial``) match as documented."""
     if expected is ANY:
         return True
+    if is_matcher(expected):
+        return match(actual, expected, json_equal)
     if isinstance(expected, bool) or isinstance(actual, bool):
         return type(expected) is type(actual) and actual == expected
     if isinstance(expected, dict):
@@ -86,6 +94,8 @@ def json_equal(actual: Any, expected: Any) -> bool:
 
 def json_subset(actual: Any, expected: Any) -> bool:
     """Like :func:`json_equal`, but an expected object only needs its own keys present."""
+    if is_matcher(expected):
+        return match(actual, expected, json_equal, subset=True)
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(
             k in actual and json_subset(actual[k], v) for k, v in expected.items()
@@ -227,7 +237,9 @@ class Mock:
         if "returns" not in step:
             return copy.deepcopy(step.get("default"))
         expected = resolve_vars(step["returns"], bindings, strict=False)
-        if step.get("match") == "subset":
+        partial = is_matcher(expected) == "$partial"
+        expected = example_value(expected)
+        if step.get("match") == "subset" or partial:
             expected = _merge(step.get("default"), expected)
         if _has_any(expected):
             # The expected value uses a variable this scenario never bound (the call matched

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from .errors import DeclaredError, SpecloomError
+from .matchers import example_value
 from .mock import json_equal, json_subset, resolve_vars
 
 __all__ = ["ExampleFailed", "as_json", "replay"]
@@ -30,7 +31,7 @@ async def replay(target: Any, example: Mapping[str, Any]) -> list[Any]:
     results: list[Any] = []
     name = example["name"]
     for number, step in enumerate(example["steps"], start=1):
-        args = resolve_vars(step.get("with", {}), bindings)
+        args = example_value(resolve_vars(step.get("with", {}), bindings))
         where = f"example {name!r}, step {number} ({step['call']}({_short(args)}))"
         method = getattr(target, step["call"])
         if "raises" in step:

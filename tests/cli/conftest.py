@@ -12,6 +12,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "validate")]  # clikit, spectree
 
+import kit  # noqa: E402
 from clikit import REPO, Run, specloom_executable  # noqa: E402
 
 
@@ -22,8 +23,6 @@ def specloom() -> Run:
     env = {k: v for k, v in os.environ.items() if k != "SPECLOOM_DEBUG"}
 
     def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [exe, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-        )
+        return kit.run([exe, *args], cwd, environ=env, timeout=120)
 
     return run

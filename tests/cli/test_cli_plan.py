@@ -14,7 +14,7 @@ import yaml
 from clikit import REPO, Run
 from spectree import CASES, FLAGSHIP_SPECS
 
-from generator.plan import Plan, build_plan
+from generator.model.plan import Plan, build_plan
 from generator.validate import validate_specs
 
 MODULES = {

@@ -8,15 +8,17 @@ file:line in NEW. Cases are built by build_cases.py; one folder per rule.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import kit
 import pytest
 import yaml
 
 from generator.diff import RULES, diff_specs
-from generator.diff import load as load_specs
+from generator.diff.folders import load as load_specs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -85,9 +87,7 @@ def test_every_rule_is_exercised_with_its_level() -> None:
 
 
 def _run(*args: str, cwd: Path = HERE / "cases") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SPECLOOM, "diff", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
+    return kit.run([SPECLOOM, "diff", *args], cwd, environ=os.environ)
 
 
 def test_cli_breaking_change_exits_1_naming_rule_subject_and_location() -> None:

@@ -14,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import kit
 import pytest
 
 from generator.validate import validate_specs
@@ -48,9 +49,7 @@ def _codes(specs: Path) -> dict[str, list[str]]:
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": f"{cwd / 'generated'}{os.pathsep}{cwd}"}
     env.pop("SPECLOOM_IMPL_PACKAGE", None)
-    return subprocess.run(
-        [*args], cwd=cwd, capture_output=True, text=True, env=env, check=False, timeout=240
-    )
+    return kit.run([*args], cwd, environ=env, timeout=240)
 
 
 # -- validation ----------------------------------------------------------------------------------

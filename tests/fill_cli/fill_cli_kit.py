@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS))  # kit
+
+import kit  # noqa: E402
+
 REPO = TESTS.parent
 MODEL = "qwen2.5-coder:7b"  # llm.model of examples/notes/specs/system.yaml
 _SCRIPT = Path(sys.executable).with_name("specloom")
@@ -25,10 +29,9 @@ SPECLOOM = (
 def run(
     command: list[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command; its output as text (never raises on a non-zero exit)."""
-    return subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    """Run a command; its output as text (never raises on a non-zero exit). ``env`` is the
+    whole environment (default: the kit's clean one)."""
+    return kit.run(command, cwd, environ=env, timeout=timeout)
 
 
 def specloom_fill(

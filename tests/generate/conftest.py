@@ -7,14 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import genkit
 import pytest
 from genkit import Generated, generate_flagship, generate_notes
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    genkit.CACHE[:] = [tmp_path_factory.mktemp("specloom-cache")]
 
 
 @pytest.fixture(scope="session")

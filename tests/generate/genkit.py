@@ -9,72 +9,30 @@ what specloom wrote.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTES = ROOT / "examples" / "notes"
-FLAGSHIP_SPECS = ROOT / "specs"
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: kit
 
-
-def tool(name: str) -> str:
-    """A console script of the test environment (specloom, ruff, mypy)."""
-    path = BIN / name
-    return str(path) if path.exists() else name
-
-
-CACHE: list[Path] = []  # the session's private types cache (set by conftest)
-
-
-def env(cache: Path | None = None, **extra: str) -> dict[str, str]:
-    """Environment of a subprocess: no bytecode, no inherited PYTHON*/SPECLOOM_* settings, a
-    private types cache (``cache``, else the session's)."""
-    out = {k: v for k, v in os.environ.items() if not k.startswith(("SPECLOOM_", "PYTHON"))}
-    out["PYTHONDONTWRITEBYTECODE"] = "1"
-    if cache or CACHE:
-        out["SPECLOOM_CACHE_DIR"] = str(cache or CACHE[0])
-    out.update(extra)
-    return out
-
-
-def run(
-    args: list[str],
-    cwd: Path,
-    *,
-    cache: Path | None = None,
-    stdin: str | None = None,
-    timeout: float = 120,
-    **extra: str,
-) -> subprocess.CompletedProcess[str]:
-    """Run ``args`` in ``cwd`` with :func:`env` (plus ``extra`` variables); never raises on a
-    non-zero exit."""
-    return subprocess.run(
-        args,
-        cwd=cwd,
-        env=env(cache, **extra),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def specloom(*args: str | Path, cwd: Path, cache: Path | None = None, **extra: str):
-    """``specloom ARGS`` in ``cwd``; the CompletedProcess (never raises on a non-zero exit)."""
-    return run([tool("specloom"), *map(str, args)], cwd, cache=cache, **extra)
-
-
-def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    """``proc`` after asserting it succeeded (its output is the assertion message)."""
-    assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    return proc
+from kit import (  # noqa: E402,F401 - re-exported for the generation tests
+    BIN,
+    CACHE,
+    FLAGSHIP_SPECS,
+    NOTES,
+    ROOT,
+    changed,
+    edit,
+    env,
+    files,
+    ok,
+    run,
+    specloom,
+    stamps,
+    tool,
+    write_tree,
+)
 
 
 def copy_notes(dest: Path, *, impl: bool = True) -> Path:
@@ -84,51 +42,6 @@ def copy_notes(dest: Path, *, impl: bool = True) -> Path:
     if impl:
         shutil.copytree(NOTES / "impl", dest / "impl", ignore=shutil.ignore_patterns("__pycache__"))
     return dest
-
-
-def files(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (relative POSIX path -> content); links are listed, not read."""
-    out: dict[str, bytes] = {}
-    if not root.exists():
-        return out
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if path.is_symlink():
-            out[rel] = b"-> " + os.readlink(path).encode()
-        elif path.is_file():
-            out[rel] = path.read_bytes()
-    return out
-
-
-def stamps(root: Path) -> dict[str, tuple[int, int, str]]:
-    """Every file under ``root`` -> (inode, mtime_ns, sha256): any rewrite shows, even of the
-    same bytes (writes are atomic replaces, which change the inode)."""
-    out = {}
-    for rel, data in files(root).items():
-        st = (root / rel).lstat()
-        out[rel] = (st.st_ino, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
-    return out
-
-
-def changed(before: dict[str, object], after: dict[str, object]) -> set[str]:
-    """Paths added, removed or different between two ``files``/``stamps`` snapshots."""
-    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    """Replace the one occurrence of ``old`` in ``path`` (fails loudly when it is not there)."""
-    text = path.read_text("utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), "utf-8")
-
-
-def write_tree(root: Path, tree: dict[str, str]) -> Path:
-    """Write ``{relative path: text}`` under ``root`` (copier's build_file_tree, in small)."""
-    for rel, text in tree.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    return root
 
 
 def pytest_generated(out: Path, *paths: str):

@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: kit
+
+import kit  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 SPECLOOM = Path(sys.executable).with_name("specloom")
 
@@ -35,16 +39,7 @@ def run(
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command; on an unexpected exit code fail with its output."""
-    done = subprocess.run(
-        [str(a) for a in args],
-        cwd=cwd,
-        env=env or git_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = kit.run(list(args), cwd, environ=env or git_env(), timeout=300)
     if check and done.returncode != 0:
         pytest.fail(
             f"{' '.join(map(str, args))} exited {done.returncode}\n"

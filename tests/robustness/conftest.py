@@ -8,13 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import robustkit
 from robustkit import add_method, notes_project, ok, specloom, tree
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    robustkit.CACHE[:] = [tmp_path_factory.mktemp("robust-cache")]
 
 
 @dataclass(frozen=True)

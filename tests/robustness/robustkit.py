@@ -7,7 +7,6 @@ can then kill it, interrupt it or let it go on, at a point it chose.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,10 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTES = ROOT / "examples" / "notes"
-BIN = Path(sys.executable).parent
-SPECLOOM = str(BIN / "specloom") if (BIN / "specloom").exists() else "specloom"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: kit
+
+from kit import BIN, CACHE, NOTES, ROOT, SPECLOOM, env, ok, specloom  # noqa: E402,F401
+
 KV = "specs/contracts/key_value.v1.yaml"
 TEMPORARY_SUFFIX = ".tmp"
 
@@ -33,34 +32,6 @@ NEW_EXAMPLE = """  - name: count is zero at first
     steps:
       - {call: count, with: {}, returns: 0}
 """
-
-CACHE: list[Path] = []  # the session's private cache (set by conftest)
-
-
-def env(**extra: str) -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items() if not k.startswith(("SPECLOOM_", "PYTHON"))}
-    out["PYTHONDONTWRITEBYTECODE"] = "1"
-    if CACHE:
-        out["SPECLOOM_CACHE_DIR"] = str(CACHE[0])
-    out.update(extra)
-    return out
-
-
-def specloom(*args: str | Path, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SPECLOOM, *map(str, args)],
-        cwd=cwd,
-        env=env(**extra),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
-def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    return proc
 
 
 def notes_project(dest: Path) -> Path:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from spectree import NOTES_SPECS
 
 from generator.errors import Diagnostic, format_diagnostics
-from generator.plan import build_plan
+from generator.model.plan import build_plan
 from generator.validate import ValidationResult, validate_specs
 
 SETTINGS = settings(

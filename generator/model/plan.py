@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model.graph import critical_path, dependencies, edges, transitive, waves
-from .model.spec import SpecSet
+from .graph import critical_path, dependencies, edges, waves
+from .spec import SpecSet
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class ModulePlan:
     start: str  # "YES" (no dependencies) or "PARTIAL" (starts against mocks)
     parallel_safe: bool
     dependents: tuple[str, ...]
+    reach: int = 0  # how many modules it depends on, directly or not
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def build_plan(spec: SpecSet) -> Plan:
     for consumer, ds in deps.items():
         for d in ds:
             rdeps[d].append(consumer)
+    reach = _reach(deps, ws)
     mods = []
     for m in spec.modules:
         # Parallel safe: talks to others only through contracts (always, by construction) and
@@ -67,6 +69,7 @@ def build_plan(spec: SpecSet) -> Plan:
                 start="YES" if not deps[m.name] else "PARTIAL",
                 parallel_safe=True,
                 dependents=tuple(rdeps[m.name]),
+                reach=reach.get(m.name, 0).bit_count(),
             )
         )
     lines = ["graph TD"]
@@ -98,15 +101,15 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;").replace("\n", " ")
 
 
-def render_plan(spec: SpecSet) -> str:
-    """The plan as Markdown (the same text lands in generated/docs/PLAN.md)."""
-    from .render.environment import render_one
-
-    plan = build_plan(spec)
-    deps = dependencies(spec)
-    return render_one(
-        "docs/PLAN.md.jinja",
-        system=spec.system,
-        plan=plan,
-        all_deps={m.name: sorted(transitive(deps, m.name)) for m in spec.modules},
-    )
+def _reach(deps: dict[str, list[str]], ws: list[list[str]]) -> dict[str, int]:
+    """Each module's transitive dependencies as a bit set (one bit per module), computed wave by
+    wave (providers first), so the whole graph costs one pass instead of one walk per module."""
+    bit = {name: 1 << i for i, name in enumerate(deps)}
+    reach: dict[str, int] = {}
+    for wave in ws:
+        for name in wave:
+            acc = 0
+            for d in deps.get(name, []):
+                acc |= bit.get(d, 0) | reach.get(d, 0)
+            reach[name] = acc
+    return reach
