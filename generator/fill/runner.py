@@ -82,15 +82,17 @@ class ContractRunner:
         started = time.monotonic()
         base = Path(tempfile.mkdtemp(prefix="specloom-tests-"))
         try:
-            passed, output = self._run(base, copy, method)
+            passed, output, reason = self._run(base, copy, method)
         finally:
             shutil.rmtree(base, ignore_errors=True)
-        output = self._stable(output, base)
-        return TestOutcome(passed, output, time.monotonic() - started)
+        output, reason = self._stable(output, base), self._stable(reason, base)
+        return TestOutcome(passed, output, time.monotonic() - started, reason)
 
     # --- steps -------------------------------------------------------------------------------
 
-    def _run(self, base: Path, copy: Path, method: str) -> tuple[bool, str]:
+    def _run(self, base: Path, copy: Path, method: str) -> tuple[bool, str, str]:
+        """``(passed, output, reason)``: the reason of a failure is computed here, from what
+        the harness said, never taken from the candidate's own output."""
         view = self.project.view
         box = base / "box"  # the only folder the candidate may write to
         for sub in ("home", "tmp", "generated", "impl-root"):
@@ -130,15 +132,16 @@ class ContractRunner:
                     ResultChecker(self.project.types),
                 )  # fmt: skip
         except ImportFailed as exc:
-            return False, f"{exc}\nthe candidate file does not import (see above)"
+            why = "the candidate file does not import (see above)"
+            return False, f"{exc}\n{why}", f"{_last_line(str(exc))}: {why}"
         except HarnessTimeout:
-            return False, (
-                f"{harness.stderr().rstrip()}\nthe contract tests did not finish within "
-                f"{self.timeout:g} s and were stopped (an endless loop or a blocking call in "
-                f"{method}?)"
-            ).lstrip()
+            why = (
+                f"the contract tests did not finish within {self.timeout:g} s and were stopped "
+                f"(an endless loop or a blocking call in {method}?)"
+            )
+            return False, f"{harness.stderr().rstrip()}\n{why}".lstrip(), why
         except HarnessFailed as exc:
-            return False, f"{harness.stderr().rstrip()}\n{exc}".lstrip()
+            return False, f"{harness.stderr().rstrip()}\n{exc}".lstrip(), str(exc)
         output = report(runs)
         noise = harness.stderr().strip()
         if noise:
@@ -148,7 +151,10 @@ class ContractRunner:
             for contract, example in self.project.examples_calling(self.module, method)
         ]
         verdict = judge(cases_of(runs), examples, method, pending)
-        return verdict is None, output if verdict is None else f"{output}\n{verdict}"
+        if verdict is None:
+            return True, output, ""
+        detail = next((r.message for r in runs if r.status == "failed"), "")
+        return False, f"{output}\n{verdict}", detail or verdict
 
     def _stable(self, output: str, base: Path) -> str:
         box = base / "box"
@@ -158,6 +164,11 @@ class ContractRunner:
         output = output.replace(f"{self.project.root.resolve()}{os.sep}", "")  # project-relative
         output = _ADDRESS.sub("0x…", output)
         return _UUID.sub("<uuid>", output)
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
 
 
 def cases_of(runs: Sequence[ExampleRun]) -> dict[tuple[str, str], Case]:
