@@ -580,7 +580,7 @@ def fill(
         test_timeout=test_timeout,
         dry_run=dry_run,
         use_cache=not no_cache,
-        sandbox_level=sandbox_level,
+        sandbox=sandbox_level,
         allow_unsandboxed=allow_unsandboxed,
     )
     results: list[FillResult] = []

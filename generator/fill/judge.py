@@ -190,17 +190,14 @@ class Unbound(Exception):
 
 
 @functools.cache
-def _runtime() -> tuple[Any, Any] | None:
-    """``(specloom_runtime.mock, example_value or None)``, or None when not installed."""
+def _runtime() -> tuple[Any, Callable[[Any], Any]] | None:
+    """``(specloom_runtime.mock, specloom_runtime.matchers.example_value)``, or None when the
+    runtime library is not installed."""
     try:
         from specloom_runtime import mock
-    except ImportError:
-        return None
-    example_value: Any
-    try:
         from specloom_runtime.matchers import example_value
     except ImportError:
-        example_value = None
+        return None
     return mock, example_value
 
 
@@ -226,7 +223,7 @@ def resolve_vars(value: Any, bindings: Mapping[str, Any]) -> Any:
 def concrete(value: Any) -> Any:
     """Arguments as sent: a matcher stands for its example (identity without matchers)."""
     runtime = _runtime()
-    if runtime is not None and runtime[1] is not None:
+    if runtime is not None:
         return runtime[1](value)
     return value
 

@@ -56,7 +56,6 @@ from .stubs import find_stubs
 DEFAULT_TEST_TIMEOUT = 120.0
 HARNESS = Path(__file__).with_name("harness.py")
 _REPLAYED = re.compile(r"\(replayed (\d+) of \d+ steps\)")
-_TRANSPORT = re.compile(r"^(in-process|nats)-")
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 
@@ -83,15 +82,17 @@ class ContractRunner:
         started = time.monotonic()
         base = Path(tempfile.mkdtemp(prefix="specloom-tests-"))
         try:
-            passed, output = self._run(base, copy, method)
+            passed, output, reason = self._run(base, copy, method)
         finally:
             shutil.rmtree(base, ignore_errors=True)
-        output = self._stable(output, base)
-        return TestOutcome(passed, output, time.monotonic() - started)
+        output, reason = self._stable(output, base), self._stable(reason, base)
+        return TestOutcome(passed, output, time.monotonic() - started, reason)
 
     # --- steps -------------------------------------------------------------------------------
 
-    def _run(self, base: Path, copy: Path, method: str) -> tuple[bool, str]:
+    def _run(self, base: Path, copy: Path, method: str) -> tuple[bool, str, str]:
+        """``(passed, output, reason)``: the reason of a failure is computed here, from what
+        the harness said, never taken from the candidate's own output."""
         view = self.project.view
         box = base / "box"  # the only folder the candidate may write to
         for sub in ("home", "tmp", "generated", "impl-root"):
@@ -131,15 +132,16 @@ class ContractRunner:
                     ResultChecker(self.project.types),
                 )  # fmt: skip
         except ImportFailed as exc:
-            return False, f"{exc}\nthe candidate file does not import (see above)"
+            why = "the candidate file does not import (see above)"
+            return False, f"{exc}\n{why}", f"{_last_line(str(exc))}: {why}"
         except HarnessTimeout:
-            return False, (
-                f"{harness.stderr().rstrip()}\nthe contract tests did not finish within "
-                f"{self.timeout:g} s and were stopped (an endless loop or a blocking call in "
-                f"{method}?)"
-            ).lstrip()
-        except HarnessFailed as exc:  # the verdict is the telling line, not the candidate's stderr
-            return False, f"{harness.stderr().rstrip()}\nHarnessError: {exc}".lstrip()
+            why = (
+                f"the contract tests did not finish within {self.timeout:g} s and were stopped "
+                f"(an endless loop or a blocking call in {method}?)"
+            )
+            return False, f"{harness.stderr().rstrip()}\n{why}".lstrip(), why
+        except HarnessFailed as exc:
+            return False, f"{harness.stderr().rstrip()}\n{exc}".lstrip(), str(exc)
         output = report(runs)
         noise = harness.stderr().strip()
         if noise:
@@ -149,7 +151,10 @@ class ContractRunner:
             for contract, example in self.project.examples_calling(self.module, method)
         ]
         verdict = judge(cases_of(runs), examples, method, pending)
-        return verdict is None, output if verdict is None else f"{output}\n{verdict}"
+        if verdict is None:
+            return True, output, ""
+        detail = next((r.message for r in runs if r.status == "failed"), "")
+        return False, f"{output}\n{verdict}", detail or verdict
 
     def _stable(self, output: str, base: Path) -> str:
         box = base / "box"
@@ -159,6 +164,11 @@ class ContractRunner:
         output = output.replace(f"{self.project.root.resolve()}{os.sep}", "")  # project-relative
         output = _ADDRESS.sub("0x…", output)
         return _UUID.sub("<uuid>", output)
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
 
 
 def cases_of(runs: Sequence[ExampleRun]) -> dict[tuple[str, str], Case]:
@@ -181,13 +191,11 @@ def judge(
     ``examples`` are ``(test file stem, example)`` for those calling ``method``; ``pending`` the
     other stubs left in the candidate.
     """
-    by_name: dict[tuple[str, str], Case] = {}
-    for (stem, name), result in cases.items():
-        if name.startswith("test_implementation[") and name.endswith("]"):
-            # each example runs once per transport: test_implementation[<transport>-<example>]
-            key = (stem, _TRANSPORT.sub("", name[len("test_implementation[") : -1]))
-            if key not in by_name or result.status != "passed":
-                by_name[key] = result
+    by_name = {
+        (stem, name[len("test_implementation[") : -1]): case
+        for (stem, name), case in cases.items()
+        if name.startswith("test_implementation[") and name.endswith("]")
+    }
     if any(c.status == "failed" for c in cases.values()):
         return "some contract tests failed"
     for (_, name), ran in by_name.items():

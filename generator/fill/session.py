@@ -7,10 +7,8 @@ every chosen module (providers first). Errors that the user caused are ``UsageEr
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 
 from ..errors import SpecloomError, UsageError, did_you_mean, display_path
@@ -36,7 +34,7 @@ class FillSettings:
     test_timeout: float = 120.0
     dry_run: bool = False
     use_cache: bool = True
-    sandbox_level: str = "auto"  # auto | bwrap | unshare (generator.fill.sandbox)
+    sandbox: str = "auto"  # "auto", "bwrap" or "unshare"
     allow_unsandboxed: bool = False
 
 
@@ -62,8 +60,6 @@ def choose(project: FillProject, settings: FillSettings) -> tuple[list[ModuleVie
     model = settings.model or project.view.model
     if not model:
         raise UsageError("no model: pass --model or set llm.model in system.yaml")
-    if find_spec("pytest") is None:
-        raise SpecloomError(f"pytest is needed to run the contract tests (not in {sys.prefix})")
     return chosen, model
 
 
@@ -74,12 +70,13 @@ def fill_project(
     progress: Callable[[str], None],
     on_diff: Callable[[str], None],
     results: list[FillResult],
-    sandboxes: list[str],
+    sandboxes: list[str] | None = None,
 ) -> list[FillResult]:
     """Fill every chosen module's stubs; results are appended to ``results`` as they come, so
-    the caller can still report them when a ``FillError`` stops the run. The protection that
-    candidate code runs under is chosen once, before the first candidate, and its one-line
-    summary is appended to ``sandboxes`` (and shown through ``progress``)."""
+    the caller can still report them when a ``FillError`` stops the run. Candidates run in the
+    sandbox chosen before the first one (``sandbox.require``: a ``FillError`` when there is
+    none and that was not allowed); its ``sandbox: ...`` line goes to ``progress`` and
+    ``sandboxes``."""
     chosen, model = choose(project, settings)
     checked: list[str] = []
 
@@ -96,9 +93,11 @@ def fill_project(
         if not find_stubs(path.read_text(encoding="utf-8")):
             continue
         if sandbox is None:
-            sandbox = require(settings.allow_unsandboxed, settings.sandbox_level)
-            sandboxes.append(f"sandbox: {sandbox.summary}")
-            progress(sandboxes[0])
+            sandbox = require(settings.allow_unsandboxed, settings.sandbox)
+            line = f"sandbox: {sandbox.summary}"
+            progress(line)
+            if sandboxes is not None:
+                sandboxes.append(line)
         results += fill_file(
             path,
             project.contexts(m),

@@ -100,7 +100,7 @@ def grown(tmp_path_factory: pytest.TempPathFactory):
 def test_a_new_method_appends_a_formatted_stub_and_its_imports(grown) -> None:
     project, before, proc, after = grown
     assert proc.stderr.strip() == "impl/notes.py: appended stubs for count_notes"
-    assert after.endswith("        return found\n" + STUB)
+    assert after.endswith("                return number\n" + STUB)
     added = _only_insertions(before, after)
     assert "from specloom_runtime import stub" in added
     imports = [ln for ln in after.splitlines() if ln.startswith(("from ", "import "))]
