@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.formats import CHECKS
+from ..model.format_rules import CHECKS
 
 __all__ = ["Note", "SchemaConverter", "type_name"]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from .formats import CHECKS, is_valid
+from .format_rules import CHECKS, is_valid
 
 __all__ = ["FORMAT_CHECKER", "value_validator"]
 

@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from ..names import RESERVED_CLASS_NAMES
-from .formats import FORMAT_TYPES
+from .format_rules import FORMAT_TYPES
 from .literal import pyrepr
 from .pydantic_names import basemodel_attributes
 from .spec import TYPE_REF as _TYPE_REF  # the one definition

@@ -45,10 +45,10 @@ def _env(user_dir: str | None) -> Any:
     return env
 
 
-def _formats_file() -> str:
-    """``<package>/formats.py``: a copy of generator/model/formats.py, the one definition of
-    string formats that ``validate`` checks examples with and the generated models use."""
-    return (Path(__file__).resolve().parents[1] / "model" / "formats.py").read_text("utf-8")
+def _model_file(name: str) -> str:
+    """``<package>/formats.py`` and ``format_rules.py``: copies of generator/model's, the one
+    definition of string formats that ``validate`` checks examples with and the models use."""
+    return (Path(__file__).resolve().parents[1] / "model" / name).read_text("utf-8")
 
 
 def render_system(
@@ -101,7 +101,8 @@ def _render_all(
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
     files[f"{pkg}/types.py"] = ""  # from types_job, below
-    files[f"{pkg}/formats.py"] = _formats_file()
+    files[f"{pkg}/formats.py"] = _model_file("formats.py")
+    files[f"{pkg}/format_rules.py"] = _model_file("format_rules.py")
     files[f"{pkg}/py.typed"] = ""
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..cache import cache_dir
 from ..errors import SpecloomError
-from ..model.formats import FORMAT_TYPES
+from ..model.format_rules import FORMAT_TYPES
 
 ROOT_NAME = "SharedTypes"
 
