@@ -1,7 +1,7 @@
-"""The rules of the string formats (no pydantic here: the generator imports this cheaply).
+"""The rules of the string formats (stdlib only): see :mod:`formats` for what they are.
 
-Copied into every generated package as ``<package>/format_rules.py`` beside ``formats.py``;
-see ``formats.py`` for the rules themselves.
+Imported by ``specloom validate`` (a ``jsonschema`` FormatChecker) and, next to ``formats.py``,
+copied into every generated package, so both sides run this very code.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _is_time(text: str) -> bool:
     hour, minute, second = int(match[1]), int(match[2]), int(match[3])
     if hour > 23 or minute > 59 or second > 60:
         return False
-    return not (match[6] is not None and (int(match[6]) > 23 or int(match[7]) > 59))
+    return match[6] is None or (int(match[6]) <= 23 and int(match[7]) <= 59)
 
 
 def _is_date_time(text: str) -> bool:
