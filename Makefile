@@ -8,14 +8,22 @@ PKG    := orchestra
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: browser setup demo test test-tool test-generated generate check validate plan bench lint clean
+.PHONY: browser setup sandbox-tool demo demo-services test test-tool test-generated generate check validate plan bench lint clean
 
-setup: $(STAMP)
+setup: $(STAMP) sandbox-tool
+
+# The OS sandbox of `specloom fill` (bubblewrap), installed only when missing and only when we
+# may (root, apt-get); otherwise fill falls back to `unshare` or asks for --allow-unsandboxed.
+sandbox-tool:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null && apt-get install -y -qq bubblewrap >/dev/null; }; }; } || \
+	  echo "note: bubblewrap is not installed; specloom fill will use unshare if it can"
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e 'runtime[nats,http]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet -e 'runtime[nats,prometheus,http]' --config-settings editable_mode=compat
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -37,6 +45,12 @@ demo: setup
 	cd generated && ../$(BIN)/python -m $(PKG) health
 	cd generated && ../$(BIN)/python -m $(PKG) call Database@1.create '{"table": "users", "data": {"name": "Ada"}}'
 	cd generated && ../$(BIN)/python -m $(PKG) metrics
+
+# The flagship as services: nats-server, twelve module processes on NATS, a record that survives a
+# restart of the database module, the LLM module against a fake Ollama, /metrics; all stopped.
+demo-services: setup
+	$(BIN)/specloom generate specs
+	$(BIN)/python demo/services.py
 
 # Each generated system is its own project (own package, own impl/): its tests run in their own
 # pytest process. The tool's own tests run last.
@@ -61,7 +75,7 @@ test: setup browser
 	  $(BIN)/specloom validate $$ex/specs && $(BIN)/specloom check $$ex/specs && \
 	  $(BIN)/python -m pytest -p no:cacheprovider $$ex/generated/tests || exit 1; \
 	done
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

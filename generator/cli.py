@@ -136,12 +136,61 @@ def schema(kind: str | None) -> None:
     """
     from .validate.schema import schema_document
 
+    # Each resolves on its own (no reference to another file).
     click.echo(json.dumps(schema_document(kind), indent=2))
 
 
 @main.group("export")
 def export_group() -> None:
     """Write the spec set in another format (OpenAPI, AsyncAPI, JSON Schema) to stdout or -o."""
+
+
+def _emit(doc: Any, out: Path | None, fmt: str) -> None:
+    """Print or write an exported document (JSON, or YAML with --format yaml)."""
+    if fmt == "yaml":
+        import yaml
+
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    else:
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, "utf-8")
+        click.echo(f"wrote {out}")
+
+
+EXPORT_OUT = click.option(
+    "-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write to this file instead of stdout.",
+)  # fmt: skip
+EXPORT_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+)
+
+
+@export_group.command("jsonschema")
+@SPECS_ARG
+@EXPORT_OUT
+@EXPORT_FORMAT
+@handle_errors
+def export_jsonschema_cmd(specs: Path, out: Path | None, fmt: str) -> None:
+    """The shared types as one JSON Schema 2020-12 document ($defs, refs rewired)."""
+    from .interop.jsonschema_out import export_jsonschema
+
+    _emit(export_jsonschema(load_valid(specs)), out, fmt)
+
+
+@export_group.command("asyncapi")
+@SPECS_ARG
+@EXPORT_OUT
+@EXPORT_FORMAT
+@handle_errors
+def export_asyncapi_cmd(specs: Path, out: Path | None, fmt: str) -> None:
+    """The NATS subjects (requests, replies, events) as an AsyncAPI 3.0 document."""
+    from .interop.asyncapi_out import export_asyncapi
+
+    _emit(export_asyncapi(load_valid(specs)), out, fmt)
 
 
 @main.group("import")
@@ -289,6 +338,10 @@ def _options(
 @VENDOR_OPT
 @click.option("--force", is_flag=True, help="Overwrite generated files that were edited by hand.")
 @click.option("--no-cache", is_flag=True, help="Do not reuse cached shared-type models.")
+@click.option(
+    "--watch", is_flag=True, help="Regenerate on every change of SPECS or --templates (Ctrl-C)."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary line: no progress, no notes.")
 @handle_errors
 def generate(
     specs: Path,
@@ -298,29 +351,43 @@ def generate(
     vendor_runtime: bool,
     force: bool,
     no_cache: bool,
+    watch: bool,
+    quiet: bool,
 ) -> None:
     """Validate, render and write the system; only changed files are written.
 
     Implementation scaffolds (impl/<module>.py) are created once and never overwritten; stubs
-    for new contract methods are appended to them.
+    for new contract methods are appended to them. On a terminal a run longer than a second
+    shows its progress; the summary is one line.
+
+    With --watch it stays running: every save of a spec file (or of a template under
+    --templates) regenerates, with one line per run; a run that fails prints its errors and the
+    watch goes on. Ctrl-C stops it.
 
     \b
     Examples:
       specloom generate specs
       specloom generate specs -o build/generated --templates my-templates
+      specloom generate specs --watch
     """
-    from .errors import display_path
+    from . import console
     from .pipeline import generate as run
+    from .pipeline import prestart_types
 
     opts = _options(specs, out, impl_root, templates, force, not no_cache, vendor_runtime)
-    outcome = run(opts)
-    for line in outcome.scaffold.lines():
-        click.echo(line, err=True)
-    note = " (up to date)" if outcome.short_circuit else ""
-    click.echo(
-        f"{display_path(opts.out)}: {outcome.written} written, {outcome.unchanged} unchanged, "
-        f"{outcome.removed} removed in {outcome.seconds:.2f}s{note}"
-    )
+    if not watch:
+        prestart_types(opts)  # first thing: datamodel-code-generator's import overlaps the rest
+    if watch:
+        console.watch(opts, quiet)
+        return
+    with console.progress(opts, quiet):
+        outcome = run(opts)
+    console.show_outcome(opts, outcome, quiet)
+
+
+def _some(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 @main.command()
@@ -354,22 +421,31 @@ def check(
     outcome = run(opts)
     label = display_path(opts.out)
     changes = outcome.changes.changes if outcome.changes else []
+    extra = outcome.extra
     for line in outcome.scaffold.impl_lines():
         click.echo(line, err=True)
     if outcome.scaffold.drift:  # an implementation no longer fits its contract: fail like drift
         n = len(outcome.scaffold.drift)
         click.secho(f"{n} implementation file(s) drifted from their contracts", fg="red", err=True)
-    if not changes:
+    if not changes and not extra:
         sys.exit(1 if outcome.scaffold.drift else 0)
-    if not quiet:
+    if not quiet and changes:
         click.echo(outcome.changes.diff(label) if outcome.changes else "", nl=False)
-    edited = [c.path for c in changes if c.edited]
-    stale = len(changes) - len(edited)
-    msg = f"{label} is out of date: {stale} file(s) stale"
-    if edited:
-        shown = ", ".join(edited[:5]) + (", ..." if len(edited) > 5 else "")
-        msg += f", {len(edited)} edited by hand ({shown})"
-    click.secho(msg + "; run `specloom generate`", fg="red", err=True)
+    if changes:
+        edited = [c.path for c in changes if c.edited]
+        stale = len(changes) - len(edited)
+        msg = f"{label} is out of date: {stale} file(s) stale"
+        if edited:
+            shown = ", ".join(edited[:5]) + (", ..." if len(edited) > 5 else "")
+            msg += f", {len(edited)} edited by hand ({shown})"
+        click.secho(msg + "; run `specloom generate`", fg="red", err=True)
+    if outcome.extra:
+        click.secho(
+            f"{label} has {len(outcome.extra)} file(s) specloom did not write: "
+            f"{_some(outcome.extra)}; remove them or run `specloom generate --force`",
+            fg="red",
+            err=True,
+        )
     sys.exit(1)
 
 
@@ -423,6 +499,19 @@ def check(
 @click.option(
     "--no-cache", is_flag=True, help="Ask the model even when an answer is cached (still stored)."
 )
+@click.option(
+    "--sandbox",
+    "sandbox_level",
+    type=click.Choice(["auto", "bwrap", "unshare"]),
+    default="auto",
+    show_default=True,
+    help="OS sandbox of candidate code; auto: the strongest that works here.",
+)
+@click.option(
+    "--allow-unsandboxed",
+    is_flag=True,
+    help="Run candidate code even when this machine offers no OS sandbox (see above).",
+)
 @handle_errors
 def fill(
     modules: tuple[str, ...],
@@ -438,6 +527,8 @@ def fill(
     test_timeout: float,
     dry_run: bool,
     no_cache: bool,
+    sandbox_level: str,
+    allow_unsandboxed: bool,
 ) -> None:
     """Draft the @stub methods of impl/<module>.py with a local LLM (Ollama).
 
@@ -455,6 +546,15 @@ def fill(
     unreachable, or lacks the model, the run stops with one line (files already written stay).
     --dry-run: each module is tested against the files on disk, so a consumer is checked
     against its providers' current code, not their drafts. `specloom generate` must be current.
+
+    Candidate code is untrusted: it runs only in a harness process, on a throwaway copy of the
+    generated package and impl/, and the verdict is computed in specloom's own process from the
+    results the harness reports. The harness gets an allow-listed environment (no tokens or
+    credentials), CPU/memory/file-size/time limits, and the strongest OS sandbox found at run
+    time: bubblewrap (bwrap: read-only file system except its scratch folder, no network, no
+    capabilities), else `unshare` (user/mount/net/PID namespaces, mounts read-only except the
+    scratch folder, no network), else none, in which case fill refuses to run unless
+    --allow-unsandboxed is given. The protection used is printed on stderr and under the report.
 
     \b
     Examples:
@@ -480,8 +580,11 @@ def fill(
         test_timeout=test_timeout,
         dry_run=dry_run,
         use_cache=not no_cache,
+        sandbox=sandbox_level,
+        allow_unsandboxed=allow_unsandboxed,
     )
     results: list[FillResult] = []
+    sandboxes: list[str] = []
     try:
         fill_project(
             project,
@@ -489,10 +592,11 @@ def fill(
             progress=lambda message: click.echo(message, err=True),
             on_diff=lambda diff: click.echo(diff, nl=False),
             results=results,
+            sandboxes=sandboxes,
         )
     except FillError as exc:
         if results:
-            click.echo(format_report(results))
+            click.echo("\n".join([format_report(results), *sandboxes]))
         raise SpecloomError(str(exc)) from None
     if not any(r.outcome != "skipped" for r in results):
         click.echo("nothing to fill: no selected @stub method left")
@@ -500,6 +604,7 @@ def fill(
     click.echo(format_report(results))
     for note in unchecked_notes(project, results):
         click.echo(note)
+    click.echo(sandboxes[0])
     if any(r.outcome == "failed" for r in results):
         sys.exit(1)
 
@@ -656,6 +761,85 @@ def init(
     )
     click.echo(result.generate_summary)
     click.echo(f"next: cd {where} && make test")
+
+
+def _write_import(result: Any, out: Path, force: bool) -> None:
+    """Write imported spec files under ``out`` (refusing to replace files unless --force), then
+    list what could not be carried over."""
+    import yaml
+
+    from .errors import UsageError, display_path
+
+    targets = {out / rel: data for rel, data in result.files.items()}
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise UsageError(f"{display_path(existing[0])} exists; use --force to replace it")
+
+    class _Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # spec files people read: no &anchors / *aliases
+
+    for path, data in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        path.write_text(text, "utf-8")
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
+    click.echo(
+        f"wrote {len(targets)} spec file(s) to {display_path(out)}"
+        + (f"; {len(result.notes)} note(s) above" if result.notes else "")
+    )
+
+
+IMPORT_OUT = click.option(
+    "-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default="specs",
+    show_default=True, help="Spec folder to write into.",
+)  # fmt: skip
+IMPORT_FORCE = click.option("--force", is_flag=True, help="Replace spec files that exist.")
+
+
+@import_group.command("openapi")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@IMPORT_OUT
+@IMPORT_FORCE
+@handle_errors
+def import_openapi_cmd(file: Path, out: Path, force: bool) -> None:
+    """An OpenAPI 3.0/3.1 document (YAML or JSON) becomes a spec folder.
+
+    Tags become contracts, operations methods, components.schemas shared types, and each
+    method gets an example; anything that cannot be carried over is listed as a warning.
+
+    \b
+    Example:
+      specloom import openapi petstore.yaml -o specs && specloom generate specs
+    """
+    from .errors import UsageError
+    from .interop.jsonschema_in import read_document
+    from .interop.openapi_in import import_openapi
+
+    if not file.is_file():
+        raise UsageError(f"{file} does not exist")
+    _write_import(import_openapi(read_document(file), source=file.name), out, force)
+
+
+@import_group.command("jsonschema")
+@click.argument("source", type=click.Path(path_type=Path))
+@IMPORT_OUT
+@IMPORT_FORCE
+@handle_errors
+def import_jsonschema_cmd(source: Path, out: Path, force: bool) -> None:
+    """JSON Schema files (a FILE or every .json/.yaml in a DIR) become shared types files.
+
+    Each file's root and its $defs/definitions become types; $refs between them (local, to
+    other files, by $id) are rewired to #/types/Name.
+
+    \b
+    Example:
+      specloom import jsonschema schemas/ -o specs
+    """
+    from .interop.jsonschema_in import import_jsonschema
+
+    _write_import(import_jsonschema(source), out, force)
 
 
 # --- specloom fmt (generator/fmt) ----------------------------------------------------------------

@@ -37,6 +37,12 @@ RESERVED_METHOD_NAMES = frozenset(
         "provider",
         "self",
         "cls",
+        # ModuleRuntime and the generated module bases (implementations inherit both)
+        "emit",
+        "on_event",
+        "on_start",
+        "deps",
+        "main",
     }
 )
 RESERVED_PARAM_NAMES = frozenset(
@@ -73,8 +79,11 @@ RESERVED_PARAM_NAMES = frozenset(
         "fields",
         "priority",
         "timeout_ms",
+        "register",  # ABCMeta.register: pydantic warns a field shadows it
     }
 )
+# Attributes of generated config models (pydantic models with ``from_env``).
+RESERVED_SETTING_NAMES = (RESERVED_PARAM_NAMES - {"priority", "timeout_ms"}) | {"from_env"}
 # Names generated code imports or defines next to contract, type and error classes.
 RESERVED_CLASS_NAMES = frozenset(
     {
@@ -102,6 +111,49 @@ RESERVED_CLASS_NAMES = frozenset(
         "True",
         "False",
         "SharedTypes",
+        # class attributes of generated mocks, module bases, config models and adapters: a
+        # type of that name would be shadowed in their class bodies
+        "SPEC",
+        "EXAMPLES",
+        "DEFAULTS",
+        "MODULE",
+        "AGENT",
+        "PROVIDES",
+        "EVENTS",
+        "SUBSCRIBES",
+        "ENV",
+        "TEXT",
+        "SOURCE",
+        "TARGET",
+        # builtins that generated modules importing types and errors use
+        "NotImplementedError",
+        "ValueError",
+    }
+)
+# Names datamodel-code-generator imports into the generated types module: it renames a shared
+# type of that name (RootModel -> RootModelModel), so the name cannot be kept.
+TYPES_MODULE_NAMES = frozenset(
+    {
+        "RootModel",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "AnyUrl",
+        "AwareDatetime",
+        "NaiveDatetime",
+        "EmailStr",
+        "IPv4Address",
+        "IPv6Address",
+        "UUID",
+        "Enum",
+        "Decimal",
+        "Annotated",
+        "Any",
+        "Literal",
+        "Optional",
+        "Union",
+        "List",
+        "Dict",
     }
 )
 
@@ -116,8 +168,8 @@ SHADOWED_TOP_LEVEL = frozenset(sys.stdlib_module_names) | frozenset(
 def identifier_problem(name: str, kind: str) -> str | None:
     """Why ``name`` cannot be used as a ``kind`` identifier, or None.
 
-    Kinds: ``package`` (a top-level import package), ``module``, ``param``, ``method``,
-    ``contract``, ``type``, ``error``.
+    Kinds: ``package`` (a top-level import package), ``module``, ``param``, ``setting`` (a
+    module's config key), ``method``, ``contract``, ``type``, ``error``.
     """
     pattern = PASCAL if kind in ("contract", "type", "error") else SNAKE
     if not pattern.fullmatch(name):  # fullmatch: "$" alone would accept a trailing newline
@@ -133,8 +185,17 @@ def identifier_problem(name: str, kind: str) -> str | None:
         return f"method name {name!r} would shadow an attribute of generated clients or mocks"
     if kind == "param" and (name in RESERVED_PARAM_NAMES or name.startswith("model_")):
         return f"parameter name {name!r} would shadow a pydantic model attribute"
+    if kind == "setting" and (name in RESERVED_SETTING_NAMES or name.startswith("model_")):
+        return f"setting name {name!r} would shadow an attribute of the generated config model"
     if kind in ("contract", "type", "error") and name in RESERVED_CLASS_NAMES:
         return f"{kind} name {name!r} would shadow a name used by generated code"
+    if kind == "contract" and keyword.iskeyword(attr := contract_slug(name, 1)[: -len("_v1")]):
+        return (
+            f"contract name {name!r} would name the consuming modules' client {attr!r},"
+            " a Python keyword"
+        )
+    if kind == "type" and name in TYPES_MODULE_NAMES:
+        return f"type name {name!r} is a name the generated types module imports"
     return None
 
 

@@ -11,17 +11,22 @@ import hashlib
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import SpecloomError, display_path
 from .load.files import spec_files
 from .write import ChangeSet, Manifest, apply_changes, plan_changes, update_scaffolds
+from .write.extras import extra_files
 from .write.manifest import sha256
 from .write.safe_io import output_lock, read_bytes, safe_target, sweep_temporaries
 from .write.scaffold import ScaffoldReport
+
+if TYPE_CHECKING:
+    from .render.outputs import ScaffoldSpec
 
 # The no-op path (fingerprint, manifest, file hashes) imports neither jsonschema nor the
 # renderer: ``validate`` and ``render`` are imported when a render is needed.
@@ -36,6 +41,13 @@ class Options:
     force: bool = False
     use_cache: bool = True
     vendor_runtime: bool = False  # a copy of specloom_runtime beside the package
+    # Told the stage a long run is in ("validating", "rendering", "writing"): progress display.
+    progress: Callable[[str], None] | None = None
+    types_job: Any = None  # a datamodel-code-generator child started early (prestart_types)
+
+    def stage(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(name)
 
 
 @dataclass
@@ -45,8 +57,13 @@ class Outcome:
     removed: int = 0
     seconds: float = 0.0
     short_circuit: bool = False
+    rendered: int | None = None  # files of units (modules, contracts, ...) rendered afresh
+    renderable: int = 0  # units in all
+    fresh: tuple[str, ...] = ()  # the files rendered afresh
     changes: ChangeSet | None = None
     scaffold: ScaffoldReport = field(default_factory=ScaffoldReport)
+    extra: list[str] = field(default_factory=list)  # files in the output specloom did not write
+    extra_removed: bool = False  # (--force) and they were deleted
 
 
 def _generator_files() -> list[Path]:
@@ -142,29 +159,104 @@ def outputs_intact(out: Path, manifest: Manifest) -> bool:
     return True
 
 
-def render(opts: Options) -> tuple[dict[str, str], dict, object]:
+@dataclass
+class Rendering:
+    """What a render produced (or the output pack held): files, scaffolds, and counts."""
+
+    files: dict[str, str]
+    scaffolds: dict[str, ScaffoldSpec]
+    rendered: int | None = None  # files rendered afresh (None: not counted)
+    renderable: int = 0
+    fresh: tuple[str, ...] = ()  # which ones
+
+
+OUTPUT_PACKS_KEPT = 4  # whole outputs kept by fingerprint (a watch session makes one per save)
+
+
+def _output_key(opts: Options, fp: str) -> str:
+    """The output pack's name: the fingerprint, and where the specs sit relative to the output
+    (headers name spec files relative to the project root)."""
+    where = os.path.relpath(opts.specs.resolve(), opts.out.resolve())
+    return hashlib.sha256(f"{fp}\n{where}\n{opts.specs.resolve().name}".encode()).hexdigest()
+
+
+def prestart_types(opts: Options) -> None:
+    """Start datamodel-code-generator's child now, first thing, when the run will likely need
+    it (the types cache is empty or off): its ~0.45 s import then overlaps everything else."""
     from .render.types_module import TypesJob
 
-    # Likely cache miss: start datamodel-code-generator's process now, so that its import
-    # overlaps validation and rendering; it is killed if the specs fail or the cache answers.
-    types_job = TypesJob()
-    if TypesJob.worth_prestarting(opts.use_cache):
-        types_job.prestart()
+    if opts.types_job is None and TypesJob.worth_prestarting(opts.use_cache):
+        opts.types_job = TypesJob().prestart()
+
+
+def _cancel_types(opts: Options) -> None:
+    if opts.types_job is not None:
+        opts.types_job.cancel()
+        opts.types_job = None
+
+
+def render(opts: Options, fp: str | None = None) -> Rendering:
+    """Validate and render; with ``fp`` (the input fingerprint) and the cache on, a whole output
+    rendered before from the same inputs is read from its pack instead (no validation, no
+    rendering, no formatting: the inputs are the ones that rendered cleanly then)."""
+    from .render.packs import load_pack
+
+    key = _output_key(opts, fp) if fp and opts.use_cache and not opts.templates else None
+    if key is not None:
+        packed = load_pack("output", key)
+        if packed is not None:
+            _cancel_types(opts)
+            return _unpack(packed)
+    # Likely cache miss: start datamodel-code-generator's process now (unless the CLI did, first
+    # thing), so that its import overlaps validation and rendering; it is killed if the specs
+    # fail or the cache answers.
+    prestart_types(opts)
+    from .render.types_module import TypesJob
+
+    types_job, opts.types_job = opts.types_job or TypesJob(), None
     try:
-        return _render(opts, types_job)
+        rendering = _render(opts, types_job, units=_tool_digest() if opts.use_cache else None)
     finally:
         types_job.cancel()
+    if key is not None:
+        from .render.packs import save_pack
+
+        save_pack("output", key, _pack(rendering), keep=OUTPUT_PACKS_KEPT)
+    return rendering
 
 
-def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object]:
+def _pack(r: Rendering) -> tuple[Any, ...]:
+    scaffolds = {
+        rel: (s.rel, s.content, s.class_name, s.methods, dict(s.stubs))
+        for rel, s in r.scaffolds.items()
+    }
+    return (r.files, scaffolds, r.renderable)
+
+
+def _unpack(packed: tuple[Any, ...]) -> Rendering:
+    from .render.outputs import ScaffoldSpec
+
+    files, scaffolds, renderable = packed
+    return Rendering(
+        files,
+        {rel: ScaffoldSpec(*fields) for rel, fields in scaffolds.items()},
+        rendered=0,
+        renderable=renderable,
+    )
+
+
+def _render(opts: Options, types_job: Any, units: str | None) -> Rendering:
     from .render.project import render_system
     from .validate import validate_specs
 
+    opts.stage("validating")
     result = validate_specs(opts.specs)
     if not result.ok:
         raise SpecloomError("the specs have errors; nothing was written", result.errors)
+    opts.stage("rendering")
     assert result.spec is not None
     rel_impl = os.path.relpath(opts.impl_root.resolve(), opts.out.resolve())
+    unit_pack = hashlib.sha256(str(opts.out.resolve()).encode()).hexdigest()[:32]
     rendered = render_system(
         result.spec,
         user_templates=str(opts.templates) if opts.templates else None,
@@ -172,11 +264,25 @@ def _render(opts: Options, types_job: Any) -> tuple[dict[str, str], dict, object
         use_cache=opts.use_cache,
         types_job=types_job,
         vendor_runtime=opts.vendor_runtime,
+        units=(unit_pack, units) if units else None,
     )
-    return rendered.files, rendered.scaffolds, rendered.view
+    return Rendering(
+        rendered.files,
+        rendered.scaffolds,
+        rendered.rendered,
+        rendered.renderable,
+        rendered.fresh,
+    )
 
 
 def generate(opts: Options) -> Outcome:
+    try:
+        return _generate(opts)
+    finally:
+        _cancel_types(opts)  # a child started early and never used is not left behind
+
+
+def _generate(opts: Options) -> Outcome:
     start = time.perf_counter()
     _check_folders(opts)
     fp = fingerprint(opts)
@@ -188,9 +294,12 @@ def generate(opts: Options) -> Outcome:
         and all((opts.impl_root / rel).is_file() for rel in manifest.scaffolds)
     ):
         outcome = Outcome(unchanged=len(manifest.files), short_circuit=True)
+        outcome.extra = extra_files(opts.out, set(manifest.files) | set(manifest.pending))
         outcome.seconds = time.perf_counter() - start
         return outcome
-    files, scaffolds, _ = render(opts)
+    rendering = render(opts, fp)
+    files, scaffolds = rendering.files, rendering.scaffolds
+    _check_impl_folders(opts, scaffolds)
     report = ScaffoldReport()
 
     def write_scaffolds() -> None:  # before the manifest: a run killed here is not complete
@@ -198,6 +307,7 @@ def generate(opts: Options) -> Outcome:
         sweep_temporaries(opts.impl_root, scaffolds)
         report = update_scaffolds(opts.impl_root, scaffolds)
 
+    opts.stage("writing")
     with output_lock(opts.out):
         for rel in scaffolds:  # a symlinked implementation file fails now, before any write
             safe_target(opts.impl_root, rel)
@@ -218,6 +328,11 @@ def generate(opts: Options) -> Outcome:
         unchanged=len(plan.unchanged),
         changes=plan,
         scaffold=report,
+        extra=plan.extra,
+        extra_removed=opts.force,
+        rendered=rendering.rendered,
+        renderable=rendering.renderable,
+        fresh=rendering.fresh,
     )
     outcome.seconds = time.perf_counter() - start
     return outcome
@@ -234,10 +349,12 @@ def check(opts: Options) -> Outcome:
             short_circuit=True,
             scaffold=_impl_report(opts),
             seconds=time.perf_counter() - start,
+            extra=extra_files(opts.out, set(manifest.files) | set(manifest.pending)),
         )
-    files, scaffolds, _ = render(opts)
+    rendering = render(opts, fp)
+    files, scaffolds = rendering.files, rendering.scaffolds
     plan = plan_changes(opts.out, files)
-    outcome = Outcome(unchanged=len(plan.unchanged), changes=plan)
+    outcome = Outcome(unchanged=len(plan.unchanged), changes=plan, extra=plan.extra)
     outcome.scaffold = update_scaffolds(opts.impl_root, scaffolds, write=False)
     outcome.seconds = time.perf_counter() - start
     return outcome
@@ -261,11 +378,31 @@ def _impl_report(opts: Options) -> ScaffoldReport:
     return update_scaffolds(opts.impl_root, specs, write=False)
 
 
+def _refuse_inside(out: Path, folder: Path, what: str, *, both_ways: bool = False) -> None:
+    """Output inside an input folder (or, ``both_ways``, an input inside the output) is refused:
+    generate would write into what it reads, and remove what it does not know there."""
+    o, f = out.resolve(), folder.resolve()
+    if o == f or o.is_relative_to(f) or (both_ways and f.is_relative_to(o)):
+        raise SpecloomError(
+            f"the output folder {display_path(out)} is inside {what} {display_path(folder)}; "
+            "choose an -o outside the inputs"
+        )
+
+
+def _check_impl_folders(opts: Options, scaffolds: Any) -> None:
+    """The implementation packages (impl/) are inputs too: never an output folder, nor in one."""
+    for top in sorted({rel.split("/", 1)[0] for rel in scaffolds}):
+        _refuse_inside(opts.out, opts.impl_root / top, "the implementation package", both_ways=True)
+
+
 def _check_folders(opts: Options) -> None:
     specs, out = opts.specs.resolve(), opts.out.resolve()
     if out == specs or specs.is_relative_to(out):
         raise SpecloomError(
             f"the output folder {display_path(opts.out)} would contain the specs; choose another -o"
         )
+    _refuse_inside(opts.out, opts.specs, "the spec folder")
+    if opts.templates is not None:
+        _refuse_inside(opts.out, opts.templates, "the templates folder", both_ways=True)
     if opts.out.is_symlink():
         raise SpecloomError(f"the output folder {display_path(opts.out)} is a symbolic link")

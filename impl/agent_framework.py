@@ -10,28 +10,40 @@ What it does:
   (unknown kind, engine paused) becomes TaskRejected with the engine's error in the details.
 - communicate wraps the Payload in a request envelope (the seed's format) from this agent to the
   target, hands it to that hosted agent and returns the payload of its reply. A hosted agent
-  answers a custom message with ``metadata.method`` "echo" with the same payload, and anything
-  else with an error reply (payload data ``{code: unknown_method, message, details}``).
+  answers a custom message by ``metadata.method``:
+
+  - ``echo``: the same payload (a round-trip check);
+  - ``think``: one Llm@1.chat call with ``data.prompt`` (and ``data.system``, ``data.model``);
+    the reply's data is ``{response, model, done}``;
+  - ``run``: the agent loop for ``data.goal``: up to ``data.max_steps`` (default 4, at most 16)
+    times, ask the model (Llm@1.chat, the conversation so far) for the next step as JSON, either
+    ``{"task": {"kind": ..., "input": {...}}}``, which runs through CoreEngine@1.process_task and
+    whose result goes back into the conversation, or ``{"final": "..."}``, which ends the loop.
+    The reply's data is ``{final, steps: [{task, result}], done}`` (done false when the steps
+    ran out or the model answered no JSON);
+  - anything else: an error reply (payload data ``{code: unknown_method, message, details}``);
+    an LLM failure is an error reply with its code (``LlmUnavailable``, ``ModelNotFound``).
 - self_validate is true when the agent is initialized, the core engine answers get_status and an
   echo round trip to itself works; each success is recorded as a heartbeat in the registry.
 
 Limits: messages between hosted agents travel inside the framework, not over the bus, and
-neither ``agent_message`` events are published nor ``task_completed`` events received: the
-generated module base gives an implementation clients of its contracts but no bus handle.
-There is no periodic heartbeat (``heartbeat_ms`` is unused) and Llm@1 is not used yet.
+``agent_message`` events are published for each message and ``task_completed`` events are
+tracked in ``self.completed``. There is no periodic heartbeat (``heartbeat_ms`` is unused).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from orchestra.contracts.agent_v1 import NotInitialized, TaskRejected, UnknownAgent
 from orchestra.contracts.core_engine_v1 import EnginePaused, UnknownTaskKind
+from orchestra.contracts.llm_v1 import LlmUnavailable, ModelNotFound
 from orchestra.modules.agent_framework import AgentFrameworkBase
+from orchestra.types import ChatMessage, Payload, Task, TaskResult
 from specloom_runtime import Envelope, SpecloomError, new_correlation_id, utc_timestamp
 from specloom_runtime import Payload as EnvelopePayload
-from orchestra.types import Payload, Task, TaskResult
 
 HostedAgent = Callable[[Envelope], Awaitable[Envelope]]
 
@@ -44,7 +56,7 @@ class AgentFrameworkImpl(AgentFrameworkBase):
 
     async def on_start(self) -> None:
         self._ready = False
-        self._hosted = {self.AGENT: _answer}
+        self._hosted = {self.AGENT: self._answer}
         self.completed: dict[str, str] = {}  # task id -> status, from CoreEngine@1 events
 
     async def on_event(self, topic: str, data: dict[str, Any]) -> None:
@@ -135,20 +147,95 @@ class AgentFrameworkImpl(AgentFrameworkBase):
         else:
             await self.deps.database.update(table, self.AGENT, record)
 
-
-async def _answer(request: Envelope) -> Envelope:
-    """How every hosted agent answers: echo messages come back unchanged, others are errors."""
-    payload = request.payload
-    if payload.action == "custom" and payload.metadata.get("method") == "echo":
-        return Envelope(
-            timestamp=utc_timestamp(),
-            source_agent=request.target_agent,
-            target_agent=request.source_agent,
-            message_type="response",
-            correlation_id=request.correlation_id,
-            payload=payload,
+    async def _answer(self, request: Envelope) -> Envelope:
+        """How every hosted agent answers (see the module docstring)."""
+        payload = request.payload
+        method = payload.metadata.get("method") if payload.action == "custom" else None
+        try:
+            if method == "echo":
+                return _reply(request, payload.data)
+            if method == "think":
+                return _reply(request, await self._think(payload.data))
+            if method == "run":
+                return _reply(request, await self._loop(payload.data))
+        except (LlmUnavailable, ModelNotFound) as exc:
+            return request.make_error(exc.code, exc.message, exc.details)
+        return request.make_error(
+            "unknown_method",
+            f"{request.target_agent} does not handle {method!r}",
+            {"method": method},
         )
-    method = payload.metadata.get("method")
-    return request.make_error(
-        "unknown_method", f"{request.target_agent} does not handle {method!r}", {"method": method}
+
+    async def _think(self, data: dict[str, Any]) -> dict[str, Any]:
+        messages = []
+        if isinstance(data.get("system"), str):
+            messages.append(ChatMessage(role="system", content=data["system"]))
+        messages.append(ChatMessage(role="user", content=str(data.get("prompt", ""))))
+        answer = await self.deps.llm.chat(messages, data.get("model"))
+        return {"response": answer.message.content, "model": answer.model, "done": answer.done}
+
+    async def _loop(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The agent loop: model proposes a task or a final answer; tasks run on the engine."""
+        max_steps = data.get("max_steps", 4)
+        max_steps = max_steps if isinstance(max_steps, int) and 1 <= max_steps <= 16 else 4
+        messages = [
+            ChatMessage(role="system", content=LOOP_PROMPT),
+            ChatMessage(role="user", content=str(data.get("goal", ""))),
+        ]
+        steps: list[dict[str, Any]] = []
+        for number in range(max_steps):
+            answer = await self.deps.llm.chat(messages, data.get("model"))
+            messages.append(ChatMessage(role="assistant", content=answer.message.content))
+            step = _json_object(answer.message.content)
+            if step is None:
+                return {"final": answer.message.content, "steps": steps, "done": False}
+            if "final" in step:
+                return {"final": str(step["final"]), "steps": steps, "done": True}
+            proposed = step.get("task") if isinstance(step.get("task"), dict) else {}
+            task = {
+                "id": f"{self.AGENT}-step-{number + 1}-{new_correlation_id()[:8]}",
+                "kind": str(proposed.get("kind", "")),
+                "input": proposed.get("input") if isinstance(proposed.get("input"), dict) else {},
+            }
+            try:
+                result = await self.deps.core_engine.process_task(Task.model_validate(task))
+                outcome = result.model_dump(mode="json")
+            except SpecloomError as exc:
+                outcome = {"status": "rejected", "error": exc.to_payload()}
+            except ValueError as exc:  # the model proposed an invalid task
+                outcome = {"status": "rejected", "error": {"message": str(exc)[:500]}}
+            steps.append({"task": task, "result": outcome})
+            messages.append(ChatMessage(role="user", content=json.dumps({"result": outcome})))
+        return {"final": "", "steps": steps, "done": False}
+
+
+LOOP_PROMPT = (
+    "You are an agent of the orchestra system. Reach the user's goal in steps. Answer with one "
+    'JSON object only: {"task": {"kind": KIND, "input": {...}}} to run a task on the core '
+    'engine (you get its result back), or {"final": ANSWER} when the goal is reached.'
+)
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    """The first JSON object in a model's answer (fences and prose around it are ignored)."""
+    start = text.find("{")
+    while start != -1:
+        try:
+            value, _ = json.JSONDecoder().raw_decode(text, start)
+        except ValueError:
+            start = text.find("{", start + 1)
+            continue
+        return value if isinstance(value, dict) else None
+    return None
+
+
+def _reply(request: Envelope, data: dict[str, Any]) -> Envelope:
+    payload = request.payload.model_copy(update={"data": data})
+    return Envelope(
+        timestamp=utc_timestamp(),
+        source_agent=request.target_agent,
+        target_agent=request.source_agent,
+        message_type="response",
+        correlation_id=request.correlation_id,
+        payload=payload,
     )

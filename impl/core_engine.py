@@ -7,20 +7,27 @@ What it does:
   ``{response, model}``).
 - A task of an unknown kind (UnknownTaskKind) or sent while paused (EnginePaused) is refused
   before anything happens. Any other task runs, at most ``max_concurrent_tasks`` at a time and
-  for at most ``task_timeout_ms``; whatever goes wrong while it runs (bad input, an LLM error, the
-  timeout) makes a result with status failed, never an error.
+  for at most ``task_timeout_ms`` per attempt; whatever goes wrong while it runs (bad input, an
+  LLM error, the timeout) makes a result with status failed, never an error.
+- Scheduling: when every slot is busy, waiting tasks get the next free slot by priority
+  (critical, high, medium, low), first come first served within one priority.
+- Retries: an attempt that fails for a transient reason (LlmUnavailable, a dependency timing out
+  or not answering) is retried up to ``max_attempts`` in all, after ``retry_backoff_ms``
+  doubling each time; the slot is given back while waiting. A task that fails on its own
+  (``fail``, bad input, its own timeout) is not retried.
 - Each accepted task is written to ``tasks_table`` through Database@1 on arrival (status
-  running) and updated with its result; a task id seen before overwrites the earlier record.
+  queued), marked running with its attempt count, and updated with its result; a task id seen
+  before overwrites the earlier record. After each task ``task_completed`` is published.
 - configure checks every setting before applying any (InvalidConfig changes nothing).
 
-Limits: the ``task_completed`` event is not published: the generated module base gives an
-implementation clients of the contracts it consumes but no way to publish on the bus. Settings
-and counters live in memory and start from the module's config at every start.
+Limits: settings and counters live in memory and start from the module's config at every start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -32,15 +39,28 @@ from orchestra.contracts.core_engine_v1 import (
     UnknownTaskKind,
 )
 from orchestra.contracts.database_v1 import DuplicateId
+from orchestra.contracts.llm_v1 import LlmUnavailable
 from orchestra.modules.core_engine import CoreEngineBase
 from orchestra.types import Task, TaskResult
+from specloom_runtime import RequestTimeout, SpecloomError
 
 Output = dict[str, Any]
 Handler = Callable[[Output], Awaitable[Output]]
 
 
+PRIORITY = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+TRANSIENT_CODES = frozenset({"service_unavailable", "unknown_target"})
+
+
 class TaskFailed(Exception):
     """Raised by a task handler: the task ran and failed with this message."""
+
+
+def _transient(exc: BaseException) -> bool:
+    """A failure that another attempt may not have: a dependency down or too slow."""
+    if isinstance(exc, LlmUnavailable | RequestTimeout):
+        return True
+    return isinstance(exc, SpecloomError) and getattr(exc, "code", "") in TRANSIENT_CODES
 
 
 def _positive_int(value: Any) -> bool:
@@ -60,7 +80,8 @@ class CoreEngineImpl(CoreEngineBase):
     _settings: dict[str, Any]
     _processed: int
     _running: int
-    _slots: asyncio.Condition
+    _waiting: list[tuple[int, int, asyncio.Future[None]]]
+    _arrivals: itertools.count[int]
     _kinds: dict[str, Handler]
 
     async def on_start(self) -> None:
@@ -70,7 +91,8 @@ class CoreEngineImpl(CoreEngineBase):
             "task_timeout_ms": self.config.task_timeout_ms,
         }
         self._processed = self._running = 0
-        self._slots = asyncio.Condition()
+        self._waiting = []
+        self._arrivals = itertools.count()
         self._kinds = {"echo": _echo, "fail": _fail, "llm.generate": self._llm_generate}
 
     async def process_task(self, task: Task) -> TaskResult:
@@ -87,22 +109,17 @@ class CoreEngineImpl(CoreEngineBase):
         if self._settings["paused"]:
             raise EnginePaused("the engine is paused", {"task_id": task.id})
         await self._record(task)
-        async with self._slot():
-            timeout_ms = self._settings["task_timeout_ms"]
-            try:
-                output = await asyncio.wait_for(handler(dict(task.input or {})), timeout_ms / 1000)
-                result = TaskResult(task_id=task.id, status="completed", output=output, error=None)
-            except TimeoutError:
-                error = f"task timed out after {timeout_ms} ms"
-                result = TaskResult(task_id=task.id, status="failed", output={}, error=error)
-            except Exception as exc:
-                error = str(exc) or type(exc).__name__
-                result = TaskResult(task_id=task.id, status="failed", output={}, error=error)
+        result, attempts = await self._run(task, handler)
         self._processed += 1
         await self.deps.database.update(
             self.config.tasks_table,
             task.id,
-            {"status": result.status, "output": result.output, "error": result.error},
+            {
+                "status": result.status,
+                "output": result.output,
+                "error": result.error,
+                "attempts": attempts,
+            },
         )
         await self.emit("task_completed", result.model_dump(mode="json", exclude_unset=True))
         return result
@@ -131,25 +148,76 @@ class CoreEngineImpl(CoreEngineBase):
                 f"unknown setting(s) {unknown}, invalid value(s) for {invalid}",
                 {"unknown": unknown, "invalid": invalid},
             )
-        async with self._slots:
-            self._settings.update(config)
-            self._slots.notify_all()
+        self._settings.update(config)
+        self._wake()
         return True
 
+    async def _run(self, task: Task, handler: Handler) -> tuple[TaskResult, int]:
+        """Run ``task`` (attempts, each in a slot, within the timeout); its result."""
+        timeout_ms = self._settings["task_timeout_ms"]
+        backoff = self.config.retry_backoff_ms / 1000
+        attempt = 0
+        while True:
+            attempt += 1
+            async with self._slot(task.priority or "medium"):
+                await self._mark_running(task, attempt)
+                try:
+                    output = await asyncio.wait_for(
+                        handler(dict(task.input or {})), timeout_ms / 1000
+                    )
+                    done = TaskResult(
+                        task_id=task.id, status="completed", output=output, error=None
+                    )
+                    return done, attempt
+                except TimeoutError:
+                    error, retry = f"task timed out after {timeout_ms} ms", False
+                except Exception as exc:
+                    error, retry = str(exc) or type(exc).__name__, _transient(exc)
+            if not retry or attempt >= self.config.max_attempts:
+                failed = TaskResult(task_id=task.id, status="failed", output={}, error=error)
+                return failed, attempt
+            await asyncio.sleep(backoff * 2 ** (attempt - 1))
+
     @asynccontextmanager
-    async def _slot(self) -> AsyncIterator[None]:
-        """Wait for a free task slot (max_concurrent_tasks) and hold it."""
-        async with self._slots:
-            await self._slots.wait_for(
-                lambda: self._running < self._settings["max_concurrent_tasks"]
-            )
+    async def _slot(self, priority: str) -> AsyncIterator[None]:
+        """Hold one of the max_concurrent_tasks slots; waiting tasks get free slots by priority
+        (then by arrival)."""
+        if self._waiting or self._running >= self._settings["max_concurrent_tasks"]:
+            ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            entry = (PRIORITY.get(priority, 2), next(self._arrivals), ready)
+            heapq.heappush(self._waiting, entry)
+            try:
+                await ready  # _wake counted this task as running when it set the result
+            except asyncio.CancelledError:
+                if ready.done() and not ready.cancelled():
+                    self._release()
+                else:
+                    self._waiting.remove(entry)
+                    heapq.heapify(self._waiting)
+                raise
+        else:
             self._running += 1
         try:
             yield
         finally:
-            async with self._slots:
-                self._running -= 1
-                self._slots.notify_all()
+            self._release()
+
+    def _release(self) -> None:
+        self._running -= 1
+        self._wake()
+
+    def _wake(self) -> None:
+        """Give free slots to the waiting tasks of highest priority."""
+        while self._waiting and self._running < self._settings["max_concurrent_tasks"]:
+            _, _, ready = heapq.heappop(self._waiting)
+            if not ready.done():
+                self._running += 1
+                ready.set_result(None)
+
+    async def _mark_running(self, task: Task, attempt: int) -> None:
+        await self.deps.database.update(
+            self.config.tasks_table, task.id, {"status": "running", "attempts": attempt}
+        )
 
     async def _record(self, task: Task) -> None:
         """Write the arriving task to the tasks table (replacing a record of the same id)."""
@@ -157,7 +225,7 @@ class CoreEngineImpl(CoreEngineBase):
             "kind": task.kind,
             "input": task.input or {},
             "priority": task.priority,
-            "status": "running",
+            "status": "queued",
             "output": None,
             "error": None,
         }

@@ -17,25 +17,42 @@ What it does:
   rollback_of; a further rollback goes one deployment further back.
 - Deployment ids are ``<environment>-<n>``.
 
-Limits: the history lives in memory, and a "release" is a service of the infrastructure module,
-not a build artefact.
+- The history and the current deployment of each environment are the file
+  ``deployment/history.json`` in the system's data dir (``$SPECLOOM_DATA_DIR``, else
+  ``.orchestra/``), replaced atomically after every change, so a restart keeps them (rollback
+  works across restarts).
+
+Limits: a "release" is a service of the infrastructure module, not a build artefact; on the
+local runtime no process is started for it (the infrastructure module records the service and
+reports it ready only while something listens on its port).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from dataclasses import dataclass
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Literal
 
 from orchestra.contracts.deployment_v1 import NothingToRollback, TestsFailed, UnknownEnvironment
 from orchestra.modules.deployment import DeploymentBase
-from specloom_runtime import SpecloomError
 from orchestra.types import Deployment
+from specloom_runtime import SpecloomError
 
 logger = logging.getLogger(__name__)
 
 Status = Literal["pending", "running", "succeeded", "failed", "rolled_back"]
+
+
+def data_dir() -> Path:
+    """The system's data dir: ``$SPECLOOM_DATA_DIR``, else ``.orchestra/`` in the project root."""
+    configured = os.environ.get("SPECLOOM_DATA_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent / ".orchestra"
 
 
 @dataclass
@@ -70,6 +87,18 @@ class DeploymentImpl(DeploymentBase):
     async def on_start(self) -> None:
         self._history, self._current = {}, {}
         self._locks = {env: asyncio.Lock() for env in self.config.environments}
+        self._file = data_dir() / "deployment" / "history.json"
+        self._file.parent.mkdir(parents=True, exist_ok=True)
+        if self._file.is_file():
+            saved = json.loads(self._file.read_text("utf-8"))
+            self._history = {row["id"]: Release(**row) for row in saved["history"]}
+            self._current = dict(saved["current"])
+
+    def _save(self) -> None:
+        rows = [asdict(release) for release in self._history.values()]
+        temp = self._file.with_suffix(".tmp")
+        temp.write_text(json.dumps({"history": rows, "current": self._current}, indent=1), "utf-8")
+        os.replace(temp, self._file)
 
     async def deploy(self, version: str, environment: str) -> Deployment:
         """Deploy a version to an environment
@@ -100,6 +129,7 @@ class DeploymentImpl(DeploymentBase):
             )
             if release.status == "succeeded":
                 current.status = "rolled_back"
+                self._save()
             return release.deployment()
 
     async def get_deployment_status(self, environment: str) -> Deployment | None:
@@ -163,10 +193,12 @@ class DeploymentImpl(DeploymentBase):
         except SpecloomError as exc:
             logger.warning("deployment %s failed: %s", deployment_id, exc)
             release.status = "failed"
+            self._save()
             return release
         replaced = self._history.get(self._current.get(environment, ""))
         if replaced is not None:
             await infrastructure.release(replaced.service)
         release.status = "succeeded"
         self._current[environment] = deployment_id
+        self._save()
         return release

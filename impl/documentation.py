@@ -2,8 +2,10 @@
 
 What it does:
 
-- Documents are the ``*.md`` files under ``docs_dir`` and then each of ``extra_dirs`` (relative
-  paths resolve against the working directory); a later folder's file replaces an earlier one
+- Documents are the ``*.md`` files under ``docs_dir`` (default: the generated docs) and then
+  each of ``extra_dirs``; relative paths resolve against the project root (the folder holding
+  ``impl/``, ``$SPECLOOM_IMPL_ROOT`` in an image), not the working directory, so every process
+  serves the same files wherever it was started. A later folder's file replaces an earlier one
   at the same path. Files are read on every call, so edits show at once; a file whose resolved
   location is outside its folder (a symlink pointing out) or whose path the contract's pattern
   refuses is not a document.
@@ -56,8 +58,9 @@ class DocumentationImpl(DocumentationBase):
 
     @property
     def _roots(self) -> list[Path]:
+        root = Path(__file__).resolve().parent.parent
         return [
-            Path(folder).resolve() for folder in [self.config.docs_dir, *self.config.extra_dirs]
+            (root / folder).resolve() for folder in [self.config.docs_dir, *self.config.extra_dirs]
         ]
 
     async def list_documents(self, section: Section | None = None) -> list[DocumentInfo]:

@@ -1,28 +1,33 @@
-"""Implementation of module infrastructure (Infrastructure): a registry of local resources.
+"""Implementation of module infrastructure (Infrastructure): local resources, kept on disk.
 
 What it does:
 
-- Every resource (service, volume, network) is an in-memory record; names are unique across
-  kinds. Provisioning is synchronous, so a provisioned resource is ``ready`` at once.
+- The registry of resources (service, volume, network; names unique across kinds) is the file
+  ``infrastructure/resources.json`` in the system's data dir (``$SPECLOOM_DATA_DIR``, else
+  ``.orchestra/``), replaced atomically on every change, so resources survive a restart.
 - A spec is checked before anything is created (InvalidSpec): service ``{image, ports?, env?}``,
   volume ``{size_mb}``, network ``{}``; unknown keys are refused.
-- Volumes: when ``data_dir`` is set explicitly (``ORCHESTRA_INFRASTRUCTURE_DATA_DIR``), a volume
-  is the folder ``<data_dir>/<name>``, created on provision (an existing folder is reused, so
-  its data survives a restart) and deleted with its content on release; its endpoint is the
-  folder's absolute path. With the default setting nothing is written to disk: the volume is
-  only a record, with endpoint ``memory://<namespace>/<name>``.
-- Services are recorded, not started: with the local runtime the developer runs them, and the
-  endpoint says where they are expected (``127.0.0.1:<first port>``; null without ports).
-  Networks have no endpoint.
+- Volumes are folders ``<data_dir>/<name>`` (default ``volumes/`` in the data dir), created on
+  provision (an existing folder is reused, so its data survives) and deleted with their content
+  on release; the endpoint is the folder's absolute path.
+- Services: ports are real local ports. A service given no ports gets one free port of
+  127.0.0.1 reserved for it (found by binding port 0); the endpoint is ``127.0.0.1:<first
+  port>``. Services are not started by this module (on the local runtime the supervisor of the
+  generated package runs the modules); their status is honest: ``ready`` when something accepts
+  connections on the endpoint, else ``provisioning``, checked on every get_resource and
+  get_health. Networks have no endpoint.
 
 Limits: only the ``local`` runtime is implemented; with ``docker`` or ``kubernetes`` provision
-raises ProvisioningFailed and get_health reports the runtime unhealthy. The registry is not
-persisted: records last as long as the process.
+raises ProvisioningFailed and get_health reports the runtime unhealthy. One infrastructure
+process owns the registry file (no locking between replicas).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,20 +38,47 @@ from orchestra.types import Health, Resource
 Kind = Literal["service", "volume", "network"]
 
 
+def data_dir() -> Path:
+    """The system's data dir: ``$SPECLOOM_DATA_DIR``, else ``.orchestra/`` in the project root."""
+    configured = os.environ.get("SPECLOOM_DATA_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent / ".orchestra"
+
+
 class InfrastructureImpl(InfrastructureBase):
-    """Infrastructure: resources as in-memory records, volumes optionally as folders."""
+    """Infrastructure: a registry file, volumes as folders, services on real local ports."""
 
     _resources: dict[str, Resource]
 
     async def on_start(self) -> None:
+        self._registry = data_dir() / "infrastructure" / "resources.json"
+        self._registry.parent.mkdir(parents=True, exist_ok=True)
         self._resources = {}
+        if self._registry.is_file():
+            for row in json.loads(self._registry.read_text("utf-8")):
+                resource = Resource.model_validate(row)
+                self._resources[resource.name] = resource
+
+    def _save(self) -> None:
+        rows = [r.model_dump(mode="json") for r in self._resources.values()]
+        temp = self._registry.with_suffix(".tmp")
+        temp.write_text(json.dumps(rows, indent=1), "utf-8")
+        os.replace(temp, self._registry)
 
     @property
-    def _volume_root(self) -> Path | None:
-        """The folder holding volumes, or None when volumes are kept in memory only."""
-        if "data_dir" not in self.config.model_fields_set:
-            return None
-        return Path(self.config.data_dir).resolve()
+    def _volume_root(self) -> Path:
+        """The folder holding volumes."""
+        configured = self.config.data_dir
+        return Path(configured).resolve() if configured else data_dir() / "volumes"
+
+    def _observed(self, resource: Resource) -> Resource:
+        """A service with its status as observed now (its endpoint accepts connections?)."""
+        if resource.kind != "service" or not resource.endpoint:
+            return resource
+        host, _, port = resource.endpoint.rpartition(":")
+        status = "ready" if _listening(host, int(port)) else "provisioning"
+        return resource.model_copy(update={"status": status})
 
     async def provision(self, kind: Kind, name: str, spec: dict[str, Any] = {}) -> Resource:
         """Provision a service, volume or network
@@ -62,27 +94,27 @@ class InfrastructureImpl(InfrastructureBase):
                 f"the {self.config.runtime} runtime is not implemented (only local)",
                 {"runtime": self.config.runtime},
             )
+        spec = dict(spec)
+        if kind == "service" and not spec.get("ports"):
+            spec["ports"] = [_free_port()]
         resource = Resource(
             name=name,
             kind=kind,
             status="ready",
-            spec=dict(spec),
+            spec=spec,
             endpoint=self._create(kind, name, spec),
         )
         self._resources[name] = resource
-        return resource
+        self._save()
+        return self._observed(resource)
 
     def _create(self, kind: Kind, name: str, spec: dict[str, Any]) -> str | None:
         """Create the resource on the local runtime and return its endpoint."""
         if kind == "service":
-            ports = spec.get("ports") or []
-            return f"127.0.0.1:{ports[0]}" if ports else None
+            return f"127.0.0.1:{spec['ports'][0]}"
         if kind == "network":
             return None
-        root = self._volume_root
-        if root is None:
-            return f"memory://{self.config.namespace}/{name}"
-        folder = root / name
+        folder = self._volume_root / name
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -94,15 +126,17 @@ class InfrastructureImpl(InfrastructureBase):
 
     async def get_resource(self, name: str) -> Resource | None:
         """Get a resource by name"""
-        return self._resources.get(name)
+        resource = self._resources.get(name)
+        return None if resource is None else self._observed(resource)
 
     async def release(self, name: str) -> bool:
         """Release (remove) a resource"""
         resource = self._resources.pop(name, None)
         if resource is None:
             return False
+        self._save()
         root = self._volume_root
-        if resource.kind == "volume" and root is not None and (root / name).is_dir():
+        if resource.kind == "volume" and (root / name).is_dir():
             shutil.rmtree(root / name)
         return True
 
@@ -110,7 +144,8 @@ class InfrastructureImpl(InfrastructureBase):
         """Health of the infrastructure and of each resource"""
         runtime_ok = self.config.runtime == "local"
         components = {f"runtime:{self.config.runtime}": "healthy" if runtime_ok else "unhealthy"}
-        for name, resource in self._resources.items():
+        for name, stored in self._resources.items():
+            resource = self._observed(stored)
             components[name] = {"ready": "healthy", "provisioning": "degraded"}.get(
                 resource.status, "unhealthy"
             )
@@ -124,7 +159,7 @@ class InfrastructureImpl(InfrastructureBase):
                     "runtime": self.config.runtime,
                     "namespace": self.config.namespace,
                     "resources": len(self._resources),
-                    "volumes_on_disk": self._volume_root is not None,
+                    "volumes": str(self._volume_root),
                 },
             }
         )
@@ -157,3 +192,17 @@ def _is_int(value: object, low: int, high: int | None) -> bool:
         and value >= low
         and (high is None or value <= high)
     )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False

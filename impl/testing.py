@@ -17,22 +17,35 @@ What it does:
   - integration, e2e: scenarios across modules (an agent runs a task through the engine, an
     ``llm.generate`` task reaches the LLM, health reports reach monitoring; end to end, a
     signed-in user's task goes API -> engine -> API and shows on the frontend's tasks page).
-  - unit: unit tests live in each module's own code and cannot run over the bus, so every
-    selected module counts as one skipped test.
+  - unit: each selected module's generated contract tests against its implementation (every
+    example of every contract it provides, the module in a process of its own with its
+    dependencies as the system serves them): ``pytest -k test_implementation`` on
+    ``tests/contract/test_<contract>.py`` in ``tests_dir``, in a subprocess; the JUnit XML it
+    writes gives the counts and failures (a pending example is a skipped test). Without the
+    generated tests or pytest (an image has neither), each module counts as one skipped test.
 
-  Selected modules that no consumed contract reaches (documentation, deployment, testing
-  itself) count as one skipped test each.
+  For the other suites, selected modules that no consumed contract reaches (documentation,
+  deployment, testing itself) count as one skipped test each.
+- Reports are written to ``reports_dir`` (``<run id>.json``, relative paths inside the data
+  dir) when a run starts and ends, and get_report reads them back after a restart.
 
-Limits: reports live in memory (``reports_dir`` is not written) and coverage is not measured
-(null). Against a module served by its mock, checks that expect state fail, as they should.
+Limits: coverage is not measured (null). Against a module served by its mock, checks that
+expect state fail, as they should.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import os
+import re
 import secrets
+import sys
+import tempfile
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from orchestra.contracts.agent_v1 import TaskRejected, UnknownAgent
@@ -44,11 +57,22 @@ from orchestra.contracts.monitoring_v1 import InvalidEvent, LogEventParamsEvent
 from orchestra.contracts.security_v1 import DecryptionFailed
 from orchestra.contracts.testing_v1 import UnknownModule
 from orchestra.modules.testing import TestingBase, TestingDeps
-from specloom_runtime import SpecloomError
 from orchestra.system import MODULES
 from orchestra.types import ChatMessage, Payload, Task, TestFailure, TestReport
+from specloom_runtime import SpecloomError
 
 Suite = Literal["unit", "contract", "integration", "e2e", "smoke"]
+RUN_ID = re.compile(r"run-[0-9a-f]{12}")
+
+
+def data_dir() -> Path:
+    """The system's data dir: ``$SPECLOOM_DATA_DIR``, else ``.orchestra/`` in the project root."""
+    configured = os.environ.get("SPECLOOM_DATA_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent / ".orchestra"
+
+
 PAGES = ("dashboard", "tasks", "agents", "monitoring", "docs")
 
 
@@ -96,6 +120,17 @@ class TestingImpl(TestingBase):
 
     async def on_start(self) -> None:
         self._runs, self._tasks = {}, set()
+        reports = Path(self.config.reports_dir)
+        self._reports = reports if reports.is_absolute() else data_dir() / reports
+        tests = self.config.tests_dir
+        package = Path(sys.modules[MODULES[0].deps_cls.__module__.split(".")[0]].__file__ or ".")
+        self._tests = Path(tests) if tests else package.resolve().parent.parent / "tests"
+
+    async def on_stop(self) -> None:
+        """Cancel the runs still going (a unit run's pytest process is killed); wait for them."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def run_suite(self, suite: Suite, modules: list[str] = []) -> str:
         """Start a test run of a suite"""
@@ -110,10 +145,15 @@ class TestingImpl(TestingBase):
         probes = Probes(self.deps, run_id)
         checks = [c for c in probes.suite(suite) if selected.intersection(c.modules)]
         reachable = {module for c in probes.contract() for module in c.modules}
-        skipped = len(selected) if suite == "unit" else len(selected - reachable)
+        skipped = 0 if suite == "unit" else len(selected - reachable)
         run = Run(run_id, suite, list(modules), len(checks) + skipped, skipped)
         self._runs[run_id] = run
-        task = asyncio.create_task(self._execute(run, checks))
+        self._save(run)
+        if suite == "unit":
+            units = [d for d in MODULES if d.name in selected]
+            task = asyncio.create_task(self._execute_unit(run, units))
+        else:
+            task = asyncio.create_task(self._execute(run, checks))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return run_id
@@ -121,9 +161,98 @@ class TestingImpl(TestingBase):
     async def get_report(self, run_id: str) -> TestReport | None:
         """Report of a test run"""
         run = self._runs.get(run_id)
-        return None if run is None else run.report()
+        if run is not None:
+            return run.report()
+        path = self._reports / f"{run_id}.json"
+        if RUN_ID.fullmatch(run_id) is None or not path.is_file():
+            return None
+        return TestReport.model_validate_json(path.read_text("utf-8"))
+
+    def _save(self, run: Run) -> None:
+        self._reports.mkdir(parents=True, exist_ok=True)
+        path = self._reports / f"{run.run_id}.json"
+        temp = path.with_suffix(".tmp")
+        temp.write_text(run.report().model_dump_json(exclude_unset=False), "utf-8")
+        os.replace(temp, path)
 
     async def _execute(self, run: Run, checks: list[Check]) -> None:
+        try:
+            await self._execute_checks(run, checks)
+        except asyncio.CancelledError:
+            _stopped(run)
+            raise
+        finally:
+            self._save(run)
+
+    async def _execute_unit(self, run: Run, units: list[Any]) -> None:
+        """Run the generated contract tests of each module's implementation (pytest, JUnit)."""
+        try:
+            async with asyncio.timeout(self.config.run_timeout_s):
+                for d in units:
+                    await self._unit(run, d)
+            run.status = "failed" if run.failed else "passed"
+        except asyncio.CancelledError:
+            _stopped(run)
+            raise
+        except Exception as exc:
+            run.status = "error"
+            message = f"the run broke: {type(exc).__name__}: {exc}"
+            if isinstance(exc, TimeoutError):
+                message = f"the run took longer than {self.config.run_timeout_s} s"
+            run.failures.append(TestFailure(test=f"{run.suite}/run", message=message))
+        finally:
+            self._save(run)
+
+    async def _unit(self, run: Run, d: Any) -> None:
+        slugs = [mock.__module__.rsplit(".", 1)[-1] for mock in d.mocks]
+        files = [self._tests / "contract" / f"test_{slug}.py" for slug in slugs]
+        if importlib.util.find_spec("pytest") is None or not all(f.is_file() for f in files):
+            run.total += 1
+            run.skipped += 1
+            return
+        with tempfile.TemporaryDirectory(prefix="specloom-unit-") as scratch:
+            junit = Path(scratch) / "junit.xml"
+            args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "test_implementation"]
+            args += [f"--junitxml={junit}", "--rootdir", str(self._tests), *map(str, files)]
+            env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+            env["SPECLOOM_DATA_DIR"] = str(Path(scratch) / "data")
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                *args,
+                cwd=str(self._tests),
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            try:
+                output, _ = await process.communicate()
+            finally:
+                if process.returncode is None:  # cancelled or timed out: never leave it running
+                    process.kill()
+                    await process.wait()
+            if not junit.is_file():
+                run.total += 1
+                run.failed += 1
+                tail = output.decode(errors="replace")[-500:]
+                message = f"pytest exited {process.returncode} without a report: {tail}"
+                run.failures.append(TestFailure(test=f"unit/{d.name}/pytest", message=message))
+                return
+            for case in ElementTree.parse(junit).getroot().iter("testcase"):
+                run.total += 1
+                test = f"unit/{d.name}/{case.get('name', '?')}"
+                problem = case.find("failure")
+                if problem is None:
+                    problem = case.find("error")
+                if problem is not None:
+                    run.failed += 1
+                    message = (problem.get("message") or problem.text or "failed")[:1000]
+                    run.failures.append(TestFailure(test=test, message=message))
+                elif case.find("skipped") is not None:
+                    run.skipped += 1
+                else:
+                    run.passed += 1
+
+    async def _execute_checks(self, run: Run, checks: list[Check]) -> None:
         try:
             async with asyncio.timeout(self.config.run_timeout_s):
                 for check in checks:
@@ -143,6 +272,12 @@ class TestingImpl(TestingBase):
             run.failures.append(TestFailure(test=f"{run.suite}/run", message=message))
             return
         run.status = "failed" if run.failed else "passed"
+
+
+def _stopped(run: Run) -> None:
+    run.status = "error"
+    message = "the run was stopped (the testing module stopped)"
+    run.failures.append(TestFailure(test=f"{run.suite}/run", message=message))
 
 
 class Probes:

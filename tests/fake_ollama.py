@@ -1,8 +1,11 @@
 """A small real HTTP server speaking the Ollama REST API the way ``ollama-python`` uses it.
 
-Endpoints: ``GET /``, ``GET /api/version``, ``GET /api/tags``, ``POST /api/chat`` (NDJSON stream
-over chunked HTTP/1.1, or one JSON object when ``"stream": false``). An unknown model gets
-``404 {"error": "model 'x' not found"}``. Each chat call consumes the next scripted response:
+Endpoints: ``GET /``, ``GET /api/version``, ``GET /api/tags``, ``POST /api/chat`` and
+``POST /api/generate`` (NDJSON stream over chunked HTTP/1.1, or one JSON object when
+``"stream": false``), ``POST /api/pull`` (a model of ``registry`` becomes local; any other
+streams Ollama's ``file does not exist`` error). An unknown model gets
+``404 {"error": "model 'x' not found"}``. Each chat or generate call consumes the next scripted
+response:
 
 - a string: the answer's content, streamed in small pieces, then ``done_reason: "stop"``;
 - ``"hang"``: sends nothing for ``hang_seconds`` (longer than the client's timeout);
@@ -66,11 +69,13 @@ class FakeOllama:
         script: Iterable[str | Reply] = (),
         *,
         models: Iterable[str] = ("qwen2.5-coder:7b",),
+        registry: Iterable[str] = (),
         version: str = "0.6.5",
         hang_seconds: float = 10.0,
     ) -> None:
         self.script: list[str | Reply] = list(script)
         self.models = list(models)
+        self.registry = set(registry) | set(self.models)
         self.version = version
         self.hang_seconds = hang_seconds
         self.requests: list[Recorded] = []
@@ -199,13 +204,16 @@ class _Handler(BaseHTTPRequestHandler):
         except json.JSONDecodeError:
             body = None
         self.fake.record(Recorded("POST", self.path, body))
-        if self.path != "/api/chat":
+        if self.path not in ("/api/chat", "/api/generate", "/api/pull"):
             self._send(404, b"404 page not found", "text/plain")
             return
         if not isinstance(body, dict):
             self._json(400, {"error": "invalid request body"})
             return
         model = str(body.get("model", ""))
+        if self.path == "/api/pull":
+            self._pull(model, bool(body.get("stream", True)))
+            return
         if not self.fake.knows(model):
             self._json(404, {"error": f"model '{model}' not found"})
             return
@@ -218,12 +226,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         reply = _as_reply(response)
+        generate = self.path == "/api/generate"
         if body.get("stream", True):
-            self._stream(model, reply)
+            self._stream(model, reply, generate=generate)
         else:
-            self._json(200, _final(model, reply.content, reply.done_reason))
+            final = _final(model, reply.content, reply.done_reason)
+            self._json(200, _as_generate(final) if generate else final)
 
-    def _stream(self, model: str, reply: Reply) -> None:
+    def _pull(self, model: str, stream: bool) -> None:
+        known = model in self.fake.registry or self.fake.knows(model)
+        if not stream:
+            if known:
+                self._json(200, {"status": "success"})
+            else:
+                self._json(500, {"error": "pull model manifest: file does not exist"})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self._chunk({"status": "pulling manifest"})
+        if known:
+            with self.fake._lock:
+                if not self.fake.knows(model):
+                    self.fake.models.append(model)
+            self._chunk({"status": "success"})
+        else:
+            self._chunk({"error": "pull model manifest: file does not exist"})
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def _stream(self, model: str, reply: Reply, *, generate: bool = False) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/x-ndjson")
         self.send_header("Transfer-Encoding", "chunked")
@@ -232,10 +265,12 @@ class _Handler(BaseHTTPRequestHandler):
             text, size = reply.content, max(1, reply.piece_size)
             for i in range(0, len(text), size):
                 piece = {"role": "assistant", "content": text[i : i + size]}
-                self._chunk({"model": model, "created_at": _now(), "message": piece, "done": False})
+                part = {"model": model, "created_at": _now(), "message": piece, "done": False}
+                self._chunk(_as_generate(part) if generate else part)
                 if reply.delay:
                     self.fake.wait_stopping(reply.delay)
-            self._chunk(_final(model, "", reply.done_reason))
+            final = _final(model, "", reply.done_reason)
+            self._chunk(_as_generate(final) if generate else final)
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):  # the client gave up
@@ -266,6 +301,13 @@ def _final(model: str, content: str, done_reason: str) -> dict[str, Any]:
         "eval_count": max(1, len(content) // 4),
         "eval_duration": 1_000,
     }
+
+
+def _as_generate(chat_part: dict[str, Any]) -> dict[str, Any]:
+    """The /api/generate form of a chat answer part: the text in ``response``, no message."""
+    part = dict(chat_part)
+    part["response"] = part.pop("message")["content"]
+    return part
 
 
 def _model_entry(name: str) -> dict[str, Any]:

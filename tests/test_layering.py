@@ -14,8 +14,8 @@ GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 # alone is the package's own ``__init__``); it may import modules of its own layer and of the
 # layers below, never above.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("generator", "generator.errors", "generator.names", "generator.dists",
-              "generator.cache")),
+    ("base", ("generator", "generator.errors", "generator.names", "generator.patterns",
+              "generator.dists", "generator.cache")),
     ("load", ("generator.load",)),
     ("model", ("generator.model",)),
     ("diff", ("generator.diff",)),
@@ -24,8 +24,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("render", ("generator.render",)),
     ("write", ("generator.write",)),
     ("tools", ("generator.pipeline", "generator.fill", "generator.diff.folders",
-               "generator.watch")),
-    ("commands", ("generator.cli", "generator.init")),
+               "generator.watch", "generator.interop", "generator.fmt", "generator.lint")),
+    ("commands", ("generator.cli", "generator.init", "generator.console")),
 ]  # fmt: skip
 
 

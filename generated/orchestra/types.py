@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictFloat, StrictInt, StrictStr
+
+from .formats import Fmt_date_time
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    content: str
+    content: StrictStr
     role: Literal["system", "user", "assistant"]
 
 
@@ -23,15 +25,15 @@ class Deployment(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    environment: Annotated[str, Field(pattern="^[a-z][a-z0-9-]*$")]
+    environment: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9-]*$")]
     """
     Target environment (one of the module's configured environments).
     """
-    id: Annotated[str, Field(min_length=1)]
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Deployment id, assigned by the pipeline.
     """
-    rollback_of: str | None
+    rollback_of: StrictStr | None
     """
     For a rollback, the id of the deployment it replaced; else null.
     """
@@ -39,7 +41,7 @@ class Deployment(BaseModel):
     """
     rolled_back marks a deployment that a later rollback replaced.
     """
-    version: Annotated[str, Field(pattern="^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$")]
+    version: Annotated[StrictStr, Field(pattern="^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$")]
     """
     Semantic version of the system deployed.
     """
@@ -48,28 +50,30 @@ class Deployment(BaseModel):
 class Document(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        regex_engine="python-re",
     )
-    content: str
+    content: StrictStr
     """
     Markdown source.
     """
-    path: Annotated[str, Field(pattern="^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\\.md$")]
+    path: Annotated[
+        StrictStr, Field(pattern="^[A-Za-z0-9_](?:[A-Za-z0-9_/-]|\\.[A-Za-z0-9_/-])*\\.md$")
+    ]
     section: Literal["user", "api", "architecture", "module"]
-    title: str
+    title: StrictStr
 
 
 class DocumentInfo(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        regex_engine="python-re",
     )
-    path: Annotated[str, Field(pattern="^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\\.md$")]
+    path: Annotated[
+        StrictStr, Field(pattern="^[A-Za-z0-9_](?:[A-Za-z0-9_/-]|\\.[A-Za-z0-9_/-])*\\.md$")
+    ]
     """
     Path relative to the docs root, e.g. index.md or modules/02-database/INTERFACES.md.
     """
     section: Literal["user", "api", "architecture", "module"]
-    title: str
+    title: StrictStr
 
 
 class HealthStatus(RootModel[Literal["healthy", "degraded", "unhealthy"]]):
@@ -109,7 +113,7 @@ class Resource(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    endpoint: str | None
+    endpoint: StrictStr | None
     """
     How to reach it (URL, host:port or mount path), null while provisioning or for networks.
     """
@@ -117,7 +121,7 @@ class Resource(BaseModel):
     """
     A running service (container/pod), a storage volume or a network.
     """
-    name: Annotated[str, Field(pattern="^[a-z][a-z0-9-]*$")]
+    name: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9-]*$")]
     """
     Unique resource name (DNS-label style).
     """
@@ -139,7 +143,7 @@ class Task(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    id: Annotated[str, Field(min_length=1)]
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Caller-chosen task id, echoed as TaskResult.task_id.
     """
@@ -147,7 +151,7 @@ class Task(BaseModel):
     """
     Kind-specific input.
     """
-    kind: Annotated[str, Field(pattern="^[a-z][a-z0-9_.]*$")]
+    kind: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9_.]*$")]
     """
     Task kind, e.g. echo, fail, llm.generate.
     """
@@ -165,7 +169,7 @@ class TaskResult(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    error: str | None
+    error: StrictStr | None
     """
     Failure message when status is failed, else null.
     """
@@ -174,7 +178,7 @@ class TaskResult(BaseModel):
     Kind-specific output ({} when the task failed).
     """
     status: Literal["completed", "failed"]
-    task_id: Annotated[str, Field(min_length=1)]
+    task_id: Annotated[StrictStr, Field(min_length=1)]
     """
     Id of the task this result belongs to.
     """
@@ -184,18 +188,18 @@ class TestFailure(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    message: str
+    message: StrictStr
     """
     Why it failed.
     """
-    test: Annotated[str, Field(min_length=1)]
+    test: Annotated[StrictStr, Field(min_length=1)]
     """
     Test id (e.g. pytest node id).
     """
 
 
-class Module(RootModel[str]):
-    root: Annotated[str, Field(pattern="^[a-z][a-z0-9_]*$")]
+class Module(RootModel[StrictStr]):
+    root: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9_]*$")]
 
 
 class TestReport(BaseModel):
@@ -206,25 +210,25 @@ class TestReport(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    coverage: Annotated[float | None, Field(ge=0.0, le=100.0)] = None
+    coverage: Annotated[StrictFloat | None, Field(ge=0.0, le=100.0)] = None
     """
     Line coverage in percent when measured.
     """
-    failed: Annotated[int, Field(ge=0)]
+    failed: Annotated[StrictInt, Field(ge=0)]
     failures: list[TestFailure]
     modules: list[Module]
     """
     Modules covered ([] = all).
     """
-    passed: Annotated[int, Field(ge=0)]
-    run_id: Annotated[str, Field(min_length=1)]
-    skipped: Annotated[int, Field(ge=0)]
+    passed: Annotated[StrictInt, Field(ge=0)]
+    run_id: Annotated[StrictStr, Field(min_length=1)]
+    skipped: Annotated[StrictInt, Field(ge=0)]
     status: Literal["running", "passed", "failed", "error"]
     """
     error means the run itself broke (not a test failure).
     """
     suite: Literal["unit", "contract", "integration", "e2e", "smoke"]
-    total: Annotated[int, Field(ge=0)]
+    total: Annotated[StrictInt, Field(ge=0)]
 
 
 class UiAction(BaseModel):
@@ -235,7 +239,7 @@ class UiAction(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    kind: Annotated[str, Field(pattern="^[a-z][a-z0-9_]*$")]
+    kind: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9_]*$")]
     payload: dict[str, Any] | None = {}
 
 
@@ -251,7 +255,7 @@ class UiState(BaseModel):
     """
     Page state set by `set` actions (filters, selections...).
     """
-    view: Annotated[str, Field(pattern="^[a-z][a-z0-9_]*$")]
+    view: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9_]*$")]
     """
     Current page (dashboard, tasks, agents, monitoring, docs).
     """
@@ -264,8 +268,9 @@ class Envelope(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        arbitrary_types_allowed=True,
     )
-    correlation_id: Annotated[str, Field(min_length=1)]
+    correlation_id: Annotated[StrictStr, Field(min_length=1)]
     """
     Ties a response or error to its request.
     """
@@ -278,19 +283,25 @@ class Envelope(BaseModel):
     """
     Delivery priority; critical is served first.
     """
-    source_agent: Annotated[str, Field(min_length=1)]
+    source_agent: Annotated[StrictStr, Field(min_length=1)]
     """
     Bus address of the sender, e.g. agent-03-core-engine.
     """
-    target_agent: Annotated[str, Field(min_length=1)]
+    target_agent: Annotated[StrictStr, Field(min_length=1)]
     """
     Bus address of the receiver, e.g. agent-02-database ("*" for events).
     """
-    timeout_ms: Annotated[int | None, Field(ge=1)] = 5000
+    timeout_ms: Annotated[StrictInt | None, Field(ge=1)] = 5000
     """
     How long the sender waits for the reply, in milliseconds.
     """
-    timestamp: Annotated[AwareDatetime, Field(examples=["2025-10-30T12:00:00Z"])]
+    timestamp: Annotated[
+        Fmt_date_time,
+        Field(
+            examples=["2025-10-30T12:00:00Z"],
+            pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z$",
+        ),
+    ]
     """
     UTC instant the message was created, ISO-8601 with a trailing Z.
     """

@@ -53,11 +53,28 @@ def specs_at(ref: str, specs: Path) -> Iterator[tuple[Path, Path]]:
         raise UsageError(f"{rel} does not exist at {ref}")
     with tempfile.TemporaryDirectory(prefix="specloom-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+            try:
+                tar.extractall(tmp, filter="data")
+            except tarfile.FilterError as exc:
+                raise SpecloomError(f"{ref}:{exc.tarinfo.name}: {_refusal(exc)}") from None
         old = Path(tmp) / rel
         if not old.is_dir():
             raise UsageError(f"{rel} does not exist at {ref}")
         yield old, Path(tmp)
+
+
+def _refusal(exc: tarfile.FilterError) -> str:
+    """Why a file of the revision is not extracted, in the words of a spec author."""
+    target = exc.tarinfo.linkname
+    if isinstance(exc, tarfile.AbsoluteLinkError):
+        return f"a symbolic link to an absolute path ({target}); links must stay inside the specs"
+    if isinstance(exc, tarfile.LinkOutsideDestinationError):
+        return f"a link pointing out of the repository ({target})"
+    if isinstance(exc, tarfile.AbsolutePathError | tarfile.OutsideDestinationError):
+        return "a path outside the repository"
+    if isinstance(exc, tarfile.SpecialFileError):
+        return "a special file (device or pipe)"
+    return f"cannot be extracted safely ({type(exc).__name__})"
 
 
 __all__ = ["specs_at"]

@@ -114,6 +114,11 @@ def load_project(
         raise SpecloomError(
             f"{display_path(out)} is out of date or edited ({len(changes)} file(s)); {again}"
         )
+    if outcome.extra:
+        raise SpecloomError(
+            f"{display_path(out)} holds {len(outcome.extra)} file(s) specloom did not write "
+            f"({', '.join(outcome.extra[:3])}); remove them or run `specloom generate --force`"
+        )
     spec = result.spec
     return FillProject(
         specs=specs,

@@ -43,6 +43,7 @@ class TestOutcome:
     passed: bool
     output: str
     seconds: float
+    reason: str = ""  # one line saying why it failed (else the output's most telling line)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,8 @@ def _fill_stub(run: _Run, stub: Stub, ctx: StubContext, current: str) -> tuple[F
             seconds = time.monotonic() - started
             return FillResult(run.module, stub.name, attempt, "filled", "", seconds), candidate
         output = stable_output(outcome.output, copy, run.path)
-        reason = f"contract tests failed: {_failure_line(output)}"
+        why = _short_line(stable_output(outcome.reason, copy, run.path)) if outcome.reason else ""
+        reason = f"contract tests failed: {why or _failure_line(output)}"
         feedback = (
             f"Your method:\n```python\n{trim(method.code, 2500)}\n```\n"
             f"failed the contract tests. Test output:\n{trim(output, 3000)}"
@@ -263,6 +265,11 @@ def _failure_line(output: str) -> str:
         return "(no output)"
     line = next((s for s in lines if s.startswith("E ")), None)
     line = line or next((s for s in reversed(lines) if _POINTER.search(s)), lines[-1])
+    return _short_line(line)
+
+
+def _short_line(line: str) -> str:
+    line = " ".join(line.split())
     return line if len(line) <= 200 else line[:197] + "..."
 
 

@@ -1,26 +1,26 @@
-"""Judge a candidate implementation file with the module's generated contract tests.
+"""Judge a candidate implementation file against the module's contract examples, sandboxed.
 
 ``ContractRunner(project, module)`` is the ``run_tests(copy, method)`` callable of ``fill_file``.
-It copies the project's implementation package to a temporary root with the candidate in place
-of the module's file, runs ``python -m pytest`` on the contract tests of every contract the
-module provides (the generated conftest imports implementations from ``SPECLOOM_IMPL_ROOT``) in
-a subprocess with a timeout, and reads the verdict from a JUnit XML report.
+It makes a throwaway scratch folder holding a copy of the generated package and of the
+implementation package with the candidate in place of the module's file, starts the harness
+(:mod:`generator.fill.harness`) there inside the sandbox (:mod:`generator.fill.sandbox`), and
+replays every example of every contract the module provides through it
+(:mod:`generator.fill.judge`).
+The candidate runs only in the harness process; the comparison of its results with the examples
+and the return schemas happens here, so a candidate cannot judge itself. A harness that dies,
+exits, hangs past the timeout or answers nonsense fails the candidate.
 
-A candidate passes when no test failed or errored, no example calling the method was skipped for
-any reason but pending stubs (a candidate that does not import makes the tests skip), and at least
-one example calling the method really exercised it. The generated tests replay an example that
-also calls methods still marked ``@stub`` up to the first such call, then skip it as pending
-(``check_example`` in the generated runtime says how many steps it replayed); the example
-exercised the method when a replayed step called it. An example calling another stub before the
-method cannot check it; if no example can, the candidate is rejected with that reason (fill the
-methods called earlier first: file order usually does). A method that no example calls cannot be
-checked beyond "the module still imports and its examples pass"; it passes on that, and the CLI
-says so under its report.
+A candidate passes when no example failed, no example was skipped for any reason but pending
+stubs, and at least one example calling the method really exercised it. An example that also
+calls methods still marked ``@stub`` is replayed up to the first such call, then counted as
+pending; it exercised the method when a replayed step called it. An example calling another stub
+before the method cannot check it; if no example can, the candidate is rejected with that reason
+(fill the methods called earlier first: file order usually does). A method that no example calls
+cannot be checked beyond "the module still imports and its examples pass"; it passes on that,
+and the CLI says so under its report.
 
-The run is hermetic: its own ini file (the project's pytest settings and ``PYTEST_ADDOPTS`` do not
-apply) and no plugin autoloading (the generated tests need none). Its output is made
-reproducible (temporary paths, addresses, uuids), so the feedback in the next prompt, hence its
-cache key, is the same when a fill is replayed.
+Its output is made reproducible (temporary paths, addresses, uuids), so the feedback in the next
+prompt, hence its cache key, is the same when a fill is replayed.
 """
 
 from __future__ import annotations
@@ -28,47 +28,41 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..model.view import ModuleView
 from .context import FillProject
 from .engine import TestOutcome
+from .judge import (
+    ContractExamples,
+    ExampleRun,
+    Harness,
+    HarnessFailed,
+    HarnessTimeout,
+    ImportFailed,
+    ResultChecker,
+    replay_examples,
+    report,
+)
+from .sandbox import Sandbox, limits, minimal_env
 from .stubs import find_stubs
 
 DEFAULT_TEST_TIMEOUT = 120.0
+HARNESS = Path(__file__).with_name("harness.py")
 _REPLAYED = re.compile(r"\(replayed (\d+) of \d+ steps\)")
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-IMPORT_FAILED = 17
-# pytest in-process, then (tests green) the candidate module is imported once more by name: a
-# module whose contracts have no example is still shown to import.
-_PROBE = f"""\
-import importlib, sys, traceback
-import pytest
-code = int(pytest.main(sys.argv[2:]))
-if code == 0:
-    try:
-        importlib.import_module(sys.argv[1])  # the conftest put the candidate's root on sys.path
-    except BaseException:
-        traceback.print_exc(limit=-3)
-        sys.exit({IMPORT_FAILED})
-sys.exit(code)
-"""
-_INI = "[pytest]\ndisable_test_id_escaping_and_forfeit_all_rights_to_community_support = true\n"
 
 
 @dataclass(frozen=True)
 class Case:
-    """One ``test_implementation[<example>]`` result from the JUnit report."""
+    """The result of one example against the implementation."""
 
     status: str  # "passed", "failed", "skipped"
     message: str
@@ -82,137 +76,108 @@ class ContractRunner:
     module: ModuleView
     timeout: float = DEFAULT_TEST_TIMEOUT
     python: str = sys.executable
+    sandbox: Sandbox = field(default_factory=lambda: Sandbox("none"))
 
     def __call__(self, copy: Path, method: str) -> TestOutcome:
         started = time.monotonic()
-        root = Path(tempfile.mkdtemp(prefix="specloom-tests-"))
+        base = Path(tempfile.mkdtemp(prefix="specloom-tests-"))
         try:
-            passed, output = self._run(root, copy, method)
+            passed, output, reason = self._run(base, copy, method)
         finally:
-            shutil.rmtree(root, ignore_errors=True)
-        output = self._stable(output, root)
-        return TestOutcome(passed, output, time.monotonic() - started)
+            shutil.rmtree(base, ignore_errors=True)
+        output, reason = self._stable(output, base), self._stable(reason, base)
+        return TestOutcome(passed, output, time.monotonic() - started, reason)
 
     # --- steps -------------------------------------------------------------------------------
 
-    def _run(self, root: Path, copy: Path, method: str) -> tuple[bool, str]:
-        package = root / self.project.view.impl_package
-        shutil.copytree(
-            self.project.impl_dir, package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-        )
+    def _run(self, base: Path, copy: Path, method: str) -> tuple[bool, str, str]:
+        """``(passed, output, reason)``: the reason of a failure is computed here, from what
+        the harness said, never taken from the candidate's own output."""
+        view = self.project.view
+        box = base / "box"  # the only folder the candidate may write to
+        for sub in ("home", "tmp", "generated", "impl-root"):
+            (box / sub).mkdir(parents=True)
+        skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(self.project.out / view.package, box / "generated" / view.package,
+                        ignore=skip)  # fmt: skip
+        package = box / "impl-root" / view.impl_package
+        shutil.copytree(self.project.impl_dir, package, ignore=skip)
         candidate = copy.read_bytes()
         (package / f"{self.module.name}.py").write_bytes(candidate)
-        report = root / "report.xml"
-        ini = root / "pytest.ini"
-        ini.write_text(_INI, encoding="utf-8")
-        out = self.project.out.resolve()
-        command = [
-            self.python,
-            "-c",
-            _PROBE,
-            f"{self.project.view.impl_package}.{self.module.name}",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--tb=line",
-            "-c",
-            str(ini),
-            "--rootdir",
-            str(out),
-            "--confcutdir",
-            str(out),
-            f"--junitxml={report}",
-            *(str(p.resolve()) for p in self.project.contract_tests(self.module)),
-        ]
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")}
-        env.update(
-            SPECLOOM_IMPL_ROOT=str(root),
-            PYTHONDONTWRITEBYTECODE="1",
-            PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # hermetic and fast: the tests need no plugin
-        )
-        code, output = _run_with_timeout(command, env, out, self.timeout)
-        if code is None:
-            return False, (
-                f"{output.rstrip()}\nthe contract tests did not finish within {self.timeout:g} s "
-                f"and were stopped (an endless loop or a blocking call in {method}?)"
-            )
-        if code == IMPORT_FAILED:
-            return False, f"{output.rstrip()}\nthe candidate file does not import (see above)"
-        cases = read_report(report)
-        if code not in (0, 1) or cases is None:
-            return (
-                False,
-                f"{output.rstrip()}\npytest could not run the contract tests (exit {code})",
-            )
-        if code == 1:
-            return False, output
+        roots = [str(box / "generated"), str(box / "impl-root")]
+        argv = [self.python, "-I", "-B", str(HARNESS), *roots]
+        argv += [view.impl_package, view.package, self.module.name]
         pending = [s.name for s in find_stubs(candidate.decode("utf-8")) if s.name != method]
+        harness = Harness(
+            command=self.sandbox.command(box, argv),
+            env=minimal_env(box),
+            cwd=box,
+            timeout=self.timeout,
+            log=base / "harness.log",
+            preexec=limits(self.timeout),
+        )
+        contracts = [
+            ContractExamples(
+                key=c.key,
+                stem=f"test_{c.slug}",
+                examples=c.examples,
+                returns={m.name: m.returns_schema for m in c.methods},
+            )
+            for c in self.module.provides
+        ]
+        try:
+            with harness:
+                runs = replay_examples(
+                    harness, contracts, self.module.name, pending,
+                    ResultChecker(self.project.types),
+                )  # fmt: skip
+        except ImportFailed as exc:
+            why = "the candidate file does not import (see above)"
+            return False, f"{exc}\n{why}", f"{_last_line(str(exc))}: {why}"
+        except HarnessTimeout:
+            why = (
+                f"the contract tests did not finish within {self.timeout:g} s and were stopped "
+                f"(an endless loop or a blocking call in {method}?)"
+            )
+            return False, f"{harness.stderr().rstrip()}\n{why}".lstrip(), why
+        except HarnessFailed as exc:
+            return False, f"{harness.stderr().rstrip()}\n{exc}".lstrip(), str(exc)
+        output = report(runs)
+        noise = harness.stderr().strip()
+        if noise:
+            output += f"\ncaptured stderr:\n{noise}"
         examples = [
             (f"test_{contract.slug}", example)
             for contract, example in self.project.examples_calling(self.module, method)
         ]
-        verdict = judge(cases, examples, method, pending)
-        return verdict is None, output if verdict is None else f"{output.rstrip()}\n{verdict}"
+        verdict = judge(cases_of(runs), examples, method, pending)
+        if verdict is None:
+            return True, output, ""
+        detail = next((r.message for r in runs if r.status == "failed"), "")
+        return False, f"{output}\n{verdict}", detail or verdict
 
-    def _stable(self, output: str, root: Path) -> str:
-        output = output.replace(str(root), str(self.project.impl_root.resolve()))
+    def _stable(self, output: str, base: Path) -> str:
+        box = base / "box"
+        output = output.replace(str(box / "impl-root"), str(self.project.impl_root.resolve()))
+        output = output.replace(str(box / "generated"), str(self.project.out.resolve()))
+        output = output.replace(str(base), "<scratch>")
         output = output.replace(f"{self.project.root.resolve()}{os.sep}", "")  # project-relative
         output = _ADDRESS.sub("0x…", output)
         return _UUID.sub("<uuid>", output)
 
 
-def _run_with_timeout(
-    command: Sequence[str], env: Mapping[str, str], cwd: Path, timeout: float
-) -> tuple[int | None, str]:
-    """``(exit code, output)``; ``(None, output so far)`` when it was killed on timeout."""
-    with subprocess.Popen(
-        list(command),
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-        start_new_session=True,  # its own process group: the kill reaches any child too
-    ) as process:
-        try:
-            output, _ = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill(process)
-            output, _ = process.communicate()
-            return None, output or ""
-        except BaseException:  # Ctrl-C: the tests run in their own session, stop them too
-            _kill(process)
-            raise
-    return process.returncode, output or ""
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
 
 
-def _kill(process: subprocess.Popen[str]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:  # already gone
-        pass
-
-
-def read_report(path: Path) -> dict[tuple[str, str], Case] | None:
-    """``(test file stem, test name) -> Case`` from a JUnit XML report (None if unreadable)."""
-    try:
-        tree = ET.parse(path)
-    except (OSError, ET.ParseError):
-        return None
-    cases: dict[tuple[str, str], Case] = {}
-    for case in tree.iter("testcase"):
-        stem = case.get("classname", "").rsplit(".", 1)[-1]
-        status, message = "passed", ""
-        for child in case:
-            if child.tag in ("failure", "error"):
-                status, message = "failed", child.get("message", "")
-                break
-            if child.tag == "skipped":
-                status, message = "skipped", child.get("message", "")
-        cases[(stem, case.get("name", ""))] = Case(status, message)
-    return cases
+def cases_of(runs: Sequence[ExampleRun]) -> dict[tuple[str, str], Case]:
+    """The example runs as ``(test file stem, test name) -> Case``, as :func:`judge` reads them."""
+    status = {"passed": "passed", "failed": "failed", "pending": "skipped", "skipped": "skipped"}
+    return {
+        (run.stem, f"test_implementation[{run.name}]"): Case(status[run.status], run.message)
+        for run in runs
+    }
 
 
 def judge(

@@ -7,10 +7,8 @@ every chosen module (providers first). Errors that the user caused are ``UsageEr
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 
 from ..errors import SpecloomError, UsageError, did_you_mean, display_path
@@ -19,6 +17,7 @@ from .context import FillProject
 from .engine import FillResult, fill_file
 from .llm import check_server, normalize_host
 from .runner import ContractRunner
+from .sandbox import Sandbox, require
 from .stubs import find_stubs
 
 
@@ -35,6 +34,8 @@ class FillSettings:
     test_timeout: float = 120.0
     dry_run: bool = False
     use_cache: bool = True
+    sandbox: str = "auto"  # "auto", "bwrap" or "unshare"
+    allow_unsandboxed: bool = False
 
 
 def _suggest(name: str, known: Sequence[str]) -> str:
@@ -59,8 +60,6 @@ def choose(project: FillProject, settings: FillSettings) -> tuple[list[ModuleVie
     model = settings.model or project.view.model
     if not model:
         raise UsageError("no model: pass --model or set llm.model in system.yaml")
-    if find_spec("pytest") is None:
-        raise SpecloomError(f"pytest is needed to run the contract tests (not in {sys.prefix})")
     return chosen, model
 
 
@@ -71,9 +70,13 @@ def fill_project(
     progress: Callable[[str], None],
     on_diff: Callable[[str], None],
     results: list[FillResult],
+    sandboxes: list[str] | None = None,
 ) -> list[FillResult]:
     """Fill every chosen module's stubs; results are appended to ``results`` as they come, so
-    the caller can still report them when a ``FillError`` stops the run."""
+    the caller can still report them when a ``FillError`` stops the run. Candidates run in the
+    sandbox chosen before the first one (``sandbox.require``: a ``FillError`` when there is
+    none and that was not allowed); its ``sandbox: ...`` line goes to ``progress`` and
+    ``sandboxes``."""
     chosen, model = choose(project, settings)
     checked: list[str] = []
 
@@ -82,16 +85,23 @@ def fill_project(
             progress(f"checking Ollama at {normalize_host(settings.host)} for {model} ...")
             checked.append(check_server(settings.host, model, timeout=min(settings.timeout, 10.0)))
 
+    sandbox: Sandbox | None = None
     for m in chosen:
         path = Path(display_path(project.impl_file(m.name)))  # diffs show a short path
         if not path.is_file():
             raise SpecloomError(f"{display_path(path)} is missing; run `specloom generate`")
         if not find_stubs(path.read_text(encoding="utf-8")):
             continue
+        if sandbox is None:
+            sandbox = require(settings.allow_unsandboxed, settings.sandbox)
+            line = f"sandbox: {sandbox.summary}"
+            progress(line)
+            if sandboxes is not None:
+                sandboxes.append(line)
         results += fill_file(
             path,
             project.contexts(m),
-            ContractRunner(project, m, timeout=settings.test_timeout),
+            ContractRunner(project, m, timeout=settings.test_timeout, sandbox=sandbox),
             model=model,
             host=settings.host,
             attempts=settings.attempts,

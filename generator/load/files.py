@@ -10,6 +10,10 @@ from ..errors import Diagnostic, display_path
 from .located import Located, YamlProblem, parse_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# JSON is YAML: a .json spec file (e.g. types in JSON) loads like a .yaml one, never silently
+# ignored.
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+_SCHEMA_MARKERS = ("$schema", "$defs", "definitions", "properties", "type")
 
 # Top-level key that marks each kind of spec file, in detection order.
 KINDS = {"system": "specloom", "module": "module", "contract": "contract", "types": "types"}
@@ -96,6 +100,7 @@ def read_spec_file(path: Path, base: Path) -> tuple[SpecDocument | None, list[Di
         return None, [Diagnostic(shown, 0, 0, "E_READ", f"cannot read file: {exc.strerror}")]
     kind = detect_kind(doc.data)
     if kind is None:
+        is_schema = isinstance(doc.data, dict) and any(k in doc.data for k in _SCHEMA_MARKERS)
         return None, [
             Diagnostic(
                 shown,
@@ -104,6 +109,10 @@ def read_spec_file(path: Path, base: Path) -> tuple[SpecDocument | None, list[Di
                 "not a spec file: expected a mapping with one of the keys "
                 + ", ".join(repr(k) for k in KINDS.values())
                 + f"; found {_describe(doc.data)}",
+                f"this looks like a JSON Schema: `specloom import jsonschema {shown}` turns it "
+                "into a types file"
+                if is_schema
+                else "",
             )
         ]
     return SpecDocument(path, shown, kind, doc), []
@@ -114,7 +123,7 @@ def spec_files(folder: Path) -> list[Path]:
     root = folder.resolve()
     found = []
     for p in sorted(folder.rglob("*")):
-        if p.suffix not in (".yaml", ".yml") or not p.is_file():
+        if p.suffix not in SPEC_SUFFIXES or not p.is_file():
             continue
         if any(part.startswith(".") for part in p.relative_to(folder).parts):
             continue

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from ..load import SpecDocument
+from .shared_types import DEF_KEYS, def_type_name, merge_all_of, normalize_schema
 
 CONTRACT_REF = re.compile(r"^([A-Z][A-Za-z0-9]*)@([1-9][0-9]*)$")
 TYPE_REF = re.compile(r"^#/types/([A-Z][A-Za-z0-9]*)$")
@@ -273,7 +275,7 @@ def _module(doc: SpecDocument) -> Module:
             ContractRef.parse(r, Origin(doc, ("consumes", i)))
             for i, r in enumerate(d.get("consumes", []))
         ),
-        config=d.get("config", {}),
+        config=normalize_schema(d.get("config", {})),
         brief=d.get("brief", ""),
         guide=d.get("guide", ""),
         testing_criteria=tuple(d.get("testing_criteria", [])),
@@ -288,7 +290,7 @@ def _contract(doc: SpecDocument) -> Contract:
     for name, m in d["methods"].items():
         o = Origin(doc, ("methods", name))
         params = tuple(
-            Param(p, schema, Origin(doc, ("methods", name, "params", p)))
+            Param(p, normalize_schema(schema), Origin(doc, ("methods", name, "params", p)))
             for p, schema in (m.get("params") or {}).items()
         )
         methods.append(
@@ -297,7 +299,7 @@ def _contract(doc: SpecDocument) -> Contract:
                 summary=m["summary"],
                 description=m.get("description", ""),
                 params=params,
-                returns=m.get("returns"),
+                returns=normalize_schema(m.get("returns")),
                 errors=tuple(m.get("errors", [])),
                 deprecated=m.get("deprecated", ""),
                 origin=o,
@@ -335,7 +337,7 @@ def _contract(doc: SpecDocument) -> Contract:
             for n, e in (d.get("errors") or {}).items()
         ),
         events=tuple(
-            Event(n, e["summary"], e.get("payload"), Origin(doc, ("events", n)))
+            Event(n, e["summary"], normalize_schema(e.get("payload")), Origin(doc, ("events", n)))
             for n, e in (d.get("events") or {}).items()
         ),
         examples=tuple(examples),
@@ -356,8 +358,56 @@ def build_specset(docs: list[SpecDocument]) -> SpecSet:
         elif doc.kind == "contract":
             contracts.append(_contract(doc))
         elif doc.kind == "types":
-            for name, schema in doc.data["types"].items():
-                types.append(TypeDef(name, schema, Origin(doc, ("types", name))))
+            types.extend(_types(doc))
     modules.sort(key=lambda m: (m.number, m.name))
     contracts.sort(key=lambda c: (c.name, c.version))
-    return SpecSet(system, tuple(modules), tuple(contracts), tuple(types))
+    return _merged(SpecSet(system, tuple(modules), tuple(contracts), tuple(types)))
+
+
+def _types(doc: SpecDocument) -> list[TypeDef]:
+    """The types of a types file, and each ``$defs``/``definitions`` entry (of the file, or
+    inside a type) as a type of its own (see :mod:`.shared_types`)."""
+    out = []
+    for key in DEF_KEYS:
+        for name, schema in (doc.data.get(key) or {}).items():
+            out.append(
+                TypeDef(def_type_name(name), normalize_schema(schema), Origin(doc, (key, name)))
+            )
+    for name, schema in doc.data["types"].items():
+        out.append(TypeDef(name, normalize_schema(schema), Origin(doc, ("types", name))))
+        for key in DEF_KEYS:
+            inner = schema.get(key) if isinstance(schema, Mapping) else None
+            for sub, sub_schema in (inner or {}).items():
+                origin = Origin(doc, ("types", name, key, sub))
+                out.append(TypeDef(def_type_name(sub), normalize_schema(sub_schema), origin))
+    return out
+
+
+def _merged(spec: SpecSet) -> SpecSet:
+    """``allOf`` of objects merged in every data schema, once every type is known."""
+    raw = {t.name: t.schema for t in spec.types}
+    if not any("allOf" in repr(t.schema) for t in spec.types) and "allOf" not in repr(
+        spec.contracts
+    ):
+        return spec
+
+    def fix(schema: Any) -> Any:
+        return merge_all_of(schema, raw.get) if schema is not None else None
+
+    types = tuple(dataclasses.replace(t, schema=fix(t.schema)) for t in spec.types)
+    contracts = tuple(
+        dataclasses.replace(
+            c,
+            methods=tuple(
+                dataclasses.replace(
+                    m,
+                    params=tuple(dataclasses.replace(p, schema=fix(p.schema)) for p in m.params),
+                    returns=fix(m.returns),
+                )
+                for m in c.methods
+            ),
+            events=tuple(dataclasses.replace(e, payload=fix(e.payload)) for e in c.events),
+        )
+        for c in spec.contracts
+    )
+    return SpecSet(spec.system, spec.modules, contracts, types)

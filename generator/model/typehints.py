@@ -7,10 +7,9 @@ source only through :func:`repr` / :func:`default_repr`, so a spec cannot inject
 as identifiers are rebuilt from ASCII letters and digits only.
 
 Semantics follow ``jsonschema``'s Draft 2020-12 validator as closely as pydantic allows; the known
-differences are listed in ``KNOWN_DISAGREEMENTS`` (and tested). Patterns are checked with Python's
-``re`` (as ``jsonschema`` does) when the model sets ``regex_engine='python-re'``, which the inline
-models rendered here do; models written elsewhere that use these hints should do the same
-(:data:`MODEL_CONFIG_KWARGS`).
+differences are listed in ``KNOWN_DISAGREEMENTS`` (and tested). Patterns are checked with
+pydantic's default engine, the linear-time Rust ``regex`` crate; ``validate`` and the value
+synthesiser use the same engine (:mod:`generator.patterns`), which rejects patterns it cannot run.
 """
 
 from __future__ import annotations
@@ -26,6 +25,8 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from ..names import RESERVED_CLASS_NAMES
+from ..patterns import pattern_problem
+from .format_rules import FORMAT_TYPES
 from .literal import pyrepr
 from .pydantic_names import basemodel_attributes
 from .spec import TYPE_REF as _TYPE_REF  # the one definition
@@ -46,7 +47,6 @@ __all__ = [
 ]
 
 KNOWN_DISAGREEMENTS = (
-    "format is not enforced (jsonschema does not assert it by default either)",
     "uniqueItems is not enforced",
     "oneOf is a plain union: a value matching several branches is accepted",
     "integer/const/enum: an integral float such as 1.0 is rejected for integers (strict int)",
@@ -60,15 +60,16 @@ KNOWN_DISAGREEMENTS = (
     "an aliased property is also accepted under its Python name (populate_by_name=True)",
     "number fields convert ints to float: ints beyond 2**53 are compared after rounding",
     "a required property missing from properties is accepted even if additionalProperties is false",
-    "patterns follow Python re only with regex_engine='python-re' (pydantic defaults to Rust regex,"
-    " which rejects lookarounds and backreferences)",
+    "patterns run on the Rust regex engine (see generator.patterns.PATTERN_SUBSET): \\d, \\w,"
+    " \\s and \\b are Unicode-aware; lookarounds and backreferences are a validate error",
 )
 
-MODEL_CONFIG_KWARGS: Mapping[str, str] = {"regex_engine": "python-re"}
-"""ConfigDict keywords a model using these hints needs for ``jsonschema``-compatible patterns."""
+MODEL_CONFIG_KWARGS: Mapping[str, str] = {}
+"""ConfigDict keywords a model using these hints needs (none: pydantic's default Rust regex engine
+is the one ``validate`` and the synthesiser use)."""
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-_ANNOTATION_KEYS = frozenset({"description", "title", "default", "examples", "$comment", "format"})
+_ANNOTATION_KEYS = frozenset({"description", "title", "default", "examples", "$comment"})
 _JSON_TYPES = ("string", "integer", "number", "boolean", "null", "array", "object")
 
 # Names the rendered code looks up: a class or field of that name would shadow them.
@@ -84,7 +85,7 @@ def _reserved_field_names() -> frozenset[str]:
     """A field name must not shadow a BaseModel attribute (nor a name its hints use, added per
     model). ``Config`` is pydantic's v1-style configuration class: such a field breaks the model.
     """
-    return basemodel_attributes() | _CODE_NAMES | {"Config"}
+    return basemodel_attributes() | _CODE_NAMES | {"Config", "register"}
 
 
 class SchemaError(ValueError):
@@ -147,16 +148,21 @@ def default_repr(value: Any) -> str:
 
 
 def to_annotation(
-    schema: Mapping[str, Any], *, name_hint: str, ref_to_hint: Callable[[str], str]
+    schema: Mapping[str, Any],
+    *,
+    name_hint: str,
+    ref_to_hint: Callable[[str], str],
+    formats_module: str = "formats",
 ) -> TypeExpr:
     """The pydantic v2 annotation for ``schema``.
 
     ``name_hint`` names the inline model of an object schema (PascalCase; nested models append
     the property name, ``Item`` for array items, ``Value`` for additional properties, and a number
     when a name repeats). ``ref_to_hint(name)`` gives the annotation of ``#/types/<name>`` and must
-    return a dotted name such as ``types_.Task``.
+    return a dotted name such as ``types_.Task``. A string ``format`` becomes the matching
+    ``Fmt_*`` annotation of ``formats_module`` (the generated copy of :mod:`.formats`).
     """
-    builder = _Builder(ref_to_hint)
+    builder = _Builder(ref_to_hint, formats_module)
     hint = builder.hint(schema, pascal_name(name_hint))
     return TypeExpr(hint, frozenset(builder.imports), tuple(builder.models))
 
@@ -310,8 +316,9 @@ def _infer_types(schema: Mapping[str, Any]) -> list[str]:
 class _Builder:
     """Accumulates imports and inline models while building one annotation."""
 
-    def __init__(self, ref_to_hint: Callable[[str], str]) -> None:
+    def __init__(self, ref_to_hint: Callable[[str], str], formats_module: str = "formats") -> None:
         self.ref_to_hint = ref_to_hint
+        self.formats_module = formats_module
         self.imports: set[tuple[str, str]] = set()
         self.models: list[InlineModel] = []
         self.model_names: set[str] = set()
@@ -455,17 +462,25 @@ class _Builder:
         if pattern is not None:
             if not isinstance(pattern, str):
                 raise SchemaError(f"pattern must be a string, not {pattern!r}")
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise SchemaError(f"pattern {pattern!r} is not a valid regex: {exc}") from None
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                raise SchemaError(str(problem))
+        base: str = "str"
+        strict: bool | None = True
+        fmt = schema.get("format")
+        if fmt is not None:
+            if fmt not in FORMAT_TYPES:
+                known = ", ".join(FORMAT_TYPES)
+                raise SchemaError(f"format {fmt!r} cannot be checked; known formats: {known}")
+            base, strict = FORMAT_TYPES[fmt], None  # the Fmt_ annotation is a strict str
+            self.use(self.formats_module, base)
         pairs = [
-            ("strict", True),
+            ("strict", strict),
             ("min_length", _count(schema, "minLength")),
             ("max_length", _count(schema, "maxLength")),
             ("pattern", pattern),
         ]
-        return self.annotated("str", _kwargs(pairs))
+        return self.annotated(base, _kwargs(pairs))
 
     def integer(self, schema: Mapping[str, Any]) -> str:
         # pydantic wants integral bounds for int: round fractional ones inwards.

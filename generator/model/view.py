@@ -7,8 +7,9 @@ wiring of modules from a validated :class:`SpecSet`. The view is immutable and d
 from __future__ import annotations
 
 import ast
+import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +17,11 @@ from ..errors import Diagnostic, SpecloomError
 from ..names import contract_class, contract_slug, env_var, pascal
 from .literal import pyrepr
 from .plan import Plan, build_plan
+from .shadowing import builtin_names, qualify
 from .spec import MISSING, TYPE_REF, Contract, Method, Module, SpecSet
 from .synth import SynthError, synthesize
-from .typehints import MODEL_CONFIG_KWARGS, InlineModel, SchemaError, to_annotation
 from .typehints import Field as ModelField
+from .typehints import InlineModel, SchemaError, to_annotation
 from .versions import Served, accessor_name, legacy_base
 
 
@@ -41,6 +43,7 @@ class MethodView:
     keyword_only: bool
     params_model: str
     result_hint: str  # for signatures (plain)
+    cast_hint: str  # result_hint as a method body spells it (its parameters are in scope)
     result_type: str  # for validation (with constraints)
     returns_none: bool
     errors: tuple[str, ...]
@@ -48,8 +51,6 @@ class MethodView:
     params_schema: Mapping[str, Any]
     returns_schema: Mapping[str, Any] | None
     deprecated: str
-    # Patterns inside a bare TypeAdapter need Python's `re` (as in the params models).
-    adapter_config: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ class ModuleView:
     config: tuple[ConfigField, ...]
     config_imports: tuple[tuple[str, str], ...]
     config_models: tuple[InlineModel, ...]
+    config_builtins: Mapping[str, str]  # how the config class body spells dict, frozenset, str
+    config_type_imports: tuple[str, ...]  # shared types the settings use
     brief: str
     guide: str
     testing_criteria: tuple[str, ...]
@@ -153,7 +156,6 @@ class SystemView:
     contracts: tuple[ContractView, ...]
     type_names: tuple[str, ...]
     plan: Plan
-    model_config: str
     adapters: tuple[AdapterView, ...] = ()  # generated adapters/ (older versions served)
 
 
@@ -247,6 +249,9 @@ class _Builder:
         self.spec = spec
         self.served = served
         self.types = {t.name: t.schema for t in spec.types}
+        # Contracts, mocks, adapters and modules all sit one level below the package.
+        self.formats_module = "..formats"
+        self.samples: dict[str, dict[str, list[Any]]] = {}  # per contract (model.plausible)
 
     def resolve(self, name: str) -> Mapping[str, Any]:
         return self.types[name]
@@ -257,13 +262,26 @@ class _Builder:
             return name
 
         try:
-            return to_annotation(schema, name_hint=name_hint, ref_to_hint=ref)
+            return to_annotation(
+                schema, name_hint=name_hint, ref_to_hint=ref, formats_module=self.formats_module
+            )
         except SchemaError as exc:
             raise _fail(at, "E_SCHEMA_UNSUPPORTED", str(exc)) from exc
 
-    def synth(self, schema: Mapping[str, Any], seed: str, at: Any) -> Any:
+    def synth(
+        self, schema: Mapping[str, Any], seed: str, at: Any, c: Contract | None = None
+    ) -> Any:
+        resolve: Callable[[str], Mapping[str, Any]] = self.resolve
+        if c is not None:  # plausible first candidates (generator.model.plausible)
+            from .plausible import offer, offering, samples_of
+
+            samples = self.samples.get(c.key)
+            if samples is None:
+                values = [v for ex in c.examples for s in ex.steps for v in (s.args, s.returns)]
+                samples = self.samples[c.key] = samples_of(v for v in values if v is not MISSING)
+            schema, resolve = offer(schema, samples), offering(self.resolve, samples)
         try:
-            return synthesize(schema, resolve_ref=self.resolve, seed=seed, checked=True)
+            return synthesize(schema, resolve_ref=resolve, seed=seed, checked=True)
         except SynthError as exc:
             raise _fail(at, "E_SCHEMA_UNSATISFIABLE", str(exc)) from exc
 
@@ -278,6 +296,10 @@ class _Builder:
         params = []
         fields = []
         model_name = pascal(m.name) + "Params"
+        # Class bodies: the params model's fields are the parameters; the contract's classes
+        # (interface, client, mock, adapters) have the methods (see shadowing.py).
+        in_model = {p.name for p in m.params}
+        in_class = {other.name for other in c.methods}
         for p in m.params:
             expr = self.annotation(p.schema, model_name + pascal(p.name), used, p.origin.at())
             imports.update(expr.imports)
@@ -287,17 +309,18 @@ class _Builder:
             params.append(
                 ParamView(
                     p.name,
-                    plain_hint(expr.hint),
+                    qualify(plain_hint(expr.hint), in_class),
                     p.required,
                     default,
                     p.schema.get("description", ""),
                 )
             )
-            fields.append(ModelField(p.name, expr.hint, p.required, default or None, None, None))
+            hint = qualify(expr.hint, in_model)
+            fields.append(ModelField(p.name, hint, p.required, default or None, None, None))
         models.append(InlineModel(model_name, tuple(fields), "forbid", None))
         if m.returns is None:
             result_hint, default_result = "None", None
-            result_type = "None"
+            result_type = cast_hint = "None"
         else:
             expr = self.annotation(
                 m.returns, pascal(m.name) + "Result", used, m.origin.at("returns")
@@ -305,8 +328,9 @@ class _Builder:
             imports.update(expr.imports)
             models.extend(expr.models)
             result_type = expr.hint
-            result_hint = plain_hint(expr.hint)
-            default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"))
+            result_hint = qualify(plain_hint(expr.hint), in_class)
+            cast_hint = qualify(plain_hint(expr.hint), in_class | in_model)
+            default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"), c)
         seen_default = False
         keyword_only = False
         for pv in params:
@@ -322,8 +346,8 @@ class _Builder:
             keyword_only=keyword_only,
             params_model=model_name,
             result_hint=result_hint,
+            cast_hint=cast_hint,
             result_type=result_type,
-            adapter_config=_adapter_config(result_type),
             returns_none=m.returns is None,
             errors=m.errors,
             default_result=default_result,
@@ -349,7 +373,7 @@ class _Builder:
                 if m is not None and m.returns is not None and not s.raises:
                     # The mock's answer where the example leaves the value open (bind only)
                     # or partial (match: subset): deterministic, valid against the schema.
-                    step["default"] = self.synth(m.returns, f"{c.key}/{i}/{j}", s.origin.at())
+                    step["default"] = self.synth(m.returns, f"{c.key}/{i}/{j}", s.origin.at(), c)
                 steps.append(step)
             out.append({"name": ex.name, "steps": steps})
         return tuple(out)
@@ -365,7 +389,7 @@ class _Builder:
                 expr = self.annotation(e.payload, pascal(e.name) + "Event", used, e.origin.at())
                 imports.update(expr.imports)
                 models.extend(expr.models)
-                adapter = f"TypeAdapter({expr.hint}{_adapter_config(expr.hint)})"
+                adapter = f"TypeAdapter({expr.hint})"
                 event_types.append((e.name, adapter))
         providers = self.spec.providers(c.key)
         provider = providers[0] if providers else None
@@ -413,6 +437,7 @@ class _Builder:
         cfg_models: list[InlineModel] = []
         required = set(m.config.get("required", []))
         used: set[str] = set()
+        settings = set(m.config.get("properties") or {})  # fields of the config class body
         for name, schema in (m.config.get("properties") or {}).items():
             expr = self.annotation(
                 schema,
@@ -428,7 +453,7 @@ class _Builder:
             cfg.append(
                 ConfigField(
                     name=name,
-                    hint=expr.hint,
+                    hint=qualify(expr.hint, settings),
                     plain_hint=plain_hint(expr.hint),
                     default_repr=(
                         _default_repr(schema["default"], expr.hint, known) if has_default else ""
@@ -461,6 +486,8 @@ class _Builder:
             config=tuple(cfg),
             config_imports=tuple(sorted(cfg_imports)),
             config_models=_dedupe(cfg_models),
+            config_builtins=builtin_names(settings, "classmethod", "dict", "frozenset", "str"),
+            config_type_imports=tuple(sorted(used)),
             brief=m.brief,
             guide=m.guide,
             testing_criteria=m.testing_criteria,
@@ -484,7 +511,12 @@ class _StripAnnotated(ast.NodeTransformer):
         self.generic_visit(node)
         return node
 
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        # A checked-format string (formats.Fmt_*) is a str to whoever reads the signature.
+        return ast.Name("str", node.ctx) if node.id.startswith("Fmt_") else node
 
+
+@functools.lru_cache(maxsize=4096)  # a few distinct hints, asked for thousands of times
 def plain_hint(hint: str) -> str:
     """The hint without ``Annotated[...]`` constraints, for signatures people read.
 
@@ -492,12 +524,6 @@ def plain_hint(hint: str) -> str:
     """
     tree = ast.parse(hint, mode="eval")
     return ast.unparse(_StripAnnotated().visit(tree))
-
-
-def _adapter_config(hint: str) -> str:
-    """The ``config=`` argument a bare ``TypeAdapter(hint)`` needs: patterns in it are checked
-    with Python's ``re``, as in the params models (see MODEL_CONFIG_KWARGS)."""
-    return ", config=ConfigDict(regex_engine='python-re')" if "pattern=" in hint else ""
 
 
 def _default_repr(value: Any, hint: str, models: set[str]) -> str:
@@ -545,7 +571,6 @@ def build_view(spec: SpecSet, served: Sequence[Served]) -> SystemView:
     contracts = {c.key: b.contract(c) for c in spec.contracts}
     provided = {r.key for m in spec.modules for r in m.provides}
     modules = tuple(b.module(m, contracts, plan, spec.system.package) for m in spec.modules)
-    config = ", ".join(f"{k}={v!r}" for k, v in MODEL_CONFIG_KWARGS.items())
     return SystemView(
         name=spec.system.name,
         package=spec.system.package,
@@ -558,7 +583,6 @@ def build_view(spec: SpecSet, served: Sequence[Served]) -> SystemView:
         contracts=tuple(c for k, c in contracts.items() if k in provided),
         type_names=tuple(t.name for t in spec.types),
         plan=plan,
-        model_config=config,
         adapters=tuple(s.adapter for m in modules for s in m.serves if s.adapter is not None),
     )
 

@@ -61,7 +61,8 @@ def format_python(
 
     ``config`` is the text of the ``ruff.toml`` shipped with the generated code, so that
     ``ruff check`` and ``ruff format --check`` pass there with the same settings. Results are
-    cached by content (see :func:`_cache_key`): only files never formatted before go to ruff.
+    cached by content (a pack, see :class:`_FormatPack`): only files never formatted before go
+    to ruff.
     ``folders``: more top-level folders of the output, when ``files`` is part of it (ruff's
     import sorting tells first-party modules by the folders it finds).
     """
@@ -72,9 +73,10 @@ def format_python(
     ruff = ruff_binary()
     tops = {rel.split("/", 1)[0] for rel in py if "/" in rel} | set(folders)
     base = _cache_base(ruff, config, tops) if use_cache else None
+    pack = _FormatPack(base)
     todo = {}
     for rel, text in py.items():
-        hit = _cached(base, rel, text)
+        hit = pack.get(rel, text)
         if hit is None:
             todo[rel] = text
         else:
@@ -85,7 +87,8 @@ def format_python(
         formatted = _ruff(ruff, todo, config, tops)
         for rel, text in formatted.items():
             out[rel] = text
-            _remember(base, rel, todo[rel], text)
+            pack.put(rel, todo[rel], text)
+    pack.save()
     return out
 
 
@@ -122,33 +125,43 @@ def _cache_base(ruff: str, config: str, tops: set[str]) -> str | None:
     return h.hexdigest()
 
 
-def _cache_key(base: str, rel: str, text: str) -> Path:
-    from ..cache import cache_dir
+class _FormatPack:
+    """ruff's output by (path, text), one pack per cache base (see ``generator.render.packs``):
+    one read and at most one write per run, instead of a file per formatted file. Entries of
+    earlier runs stay, up to :data:`_PACK_ENTRIES` (the oldest go first)."""
 
-    key = hashlib.sha256(f"{base}\n{rel}\n{text}".encode()).hexdigest()
-    return cache_dir() / "format" / key[:2] / key[2:]
+    def __init__(self, base: str | None) -> None:
+        from .packs import load_pack
+
+        self.base = base
+        loaded = load_pack("format", base) if base else None
+        self.entries: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+        self.changed = False
+
+    @staticmethod
+    def _key(rel: str, text: str) -> str:
+        return hashlib.sha256(f"{rel}\n{text}".encode()).hexdigest()
+
+    def get(self, rel: str, text: str) -> str | None:
+        return self.entries.get(self._key(rel, text)) if self.base else None
+
+    def put(self, rel: str, text: str, formatted: str) -> None:
+        if self.base:
+            self.entries[self._key(rel, text)] = formatted
+            self.changed = True
+
+    def save(self) -> None:
+        if not (self.base and self.changed):
+            return
+        from .packs import save_pack
+
+        entries = self.entries
+        if len(entries) > _PACK_ENTRIES:  # dicts keep insertion order: drop the oldest
+            entries = dict(list(entries.items())[-_PACK_ENTRIES:])
+        save_pack("format", self.base, entries, keep=8)
 
 
-def _cached(base: str | None, rel: str, text: str) -> str | None:
-    if base is None:
-        return None
-    try:
-        return _cache_key(base, rel, text).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _remember(base: str | None, rel: str, text: str, formatted: str) -> None:
-    if base is None:
-        return
-    path = _cache_key(base, rel, text)
-    try:  # a temporary per process, then an atomic rename: readers never see half an entry
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(formatted, "utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs time
+_PACK_ENTRIES = 50_000
 
 
 def _raise_syntax_error(files: dict[str, str]) -> None:

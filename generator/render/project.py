@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..diff.adapters import served_versions
@@ -18,10 +19,12 @@ from ..model.spec import SpecSet
 from ..model.typehints import render_model
 from ..model.view import SystemView, build_view
 from . import runtime_lib
+from .deploy import render_deploy
 from .environment import environment, render_one
 from .format import format_python
 from .outputs import ScaffoldSpec
 from .types_module import TypesJob
+from .units import SystemFields, UnitCache
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,21 @@ class Rendered:
     files: dict[str, str]  # under the output folder
     scaffolds: dict[str, ScaffoldSpec]  # under the project root (written once, then extended)
     view: SystemView
+    rendered: int | None = None  # files rendered afresh, when the unit cache was used
+    renderable: int = 0  # files the unit cache covers
+    fresh: tuple[str, ...] = ()  # which ones were rendered afresh
 
 
 def _env(user_dir: str | None) -> Any:
     env = environment(user_dir)
     env.filters.setdefault("render_model", render_model)
     return env
+
+
+def _formats_file(name: str = "formats.py") -> str:
+    """``<package>/formats.py`` and ``format_rules.py``: copies of generator/model's, the one
+    definition of string formats that ``validate`` checks examples with and the models use."""
+    return (Path(__file__).resolve().parents[1] / "model" / name).read_text("utf-8")
 
 
 def render_system(
@@ -54,6 +66,7 @@ def render_system(
     use_cache: bool = True,
     types_job: TypesJob | None = None,
     vendor_runtime: bool = False,
+    units: tuple[str, str] | None = None,
 ) -> Rendered:
     """Render everything ``specloom generate`` writes, in memory.
 
@@ -61,12 +74,15 @@ def render_system(
     first and collected last, so that datamodel-code-generator runs while the rest renders.
     ``vendor_runtime``: write a copy of the runtime library (``specloom_runtime/``) beside the
     package instead of depending on the ``specloom-runtime`` distribution.
+    ``units``: ``(name, salt)`` of the unit cache (see ``generator.render.units``): files whose
+    inputs did not change since the last run are taken from it instead of being rendered.
     """
     types_job = types_job or TypesJob()
-    types_job.submit({t.name: t.schema for t in spec.types}, use_cache=use_cache)
+    package = spec.system.package if spec.system is not None else "types_pkg"
+    types_job.submit({t.name: t.schema for t in spec.types}, package=package, use_cache=use_cache)
     try:
         rendered = _render_all(
-            spec, user_templates, impl_root, types_job, use_cache, vendor_runtime
+            spec, user_templates, impl_root, types_job, use_cache, vendor_runtime, units
         )
     finally:
         types_job.cancel()  # after result() a no-op; on an error, no process is left behind
@@ -82,46 +98,69 @@ def _render_all(
     types_job: TypesJob,
     use_cache: bool,
     vendor_runtime: bool,
+    units: tuple[str, str] | None = None,
 ) -> Rendered:
     view = build_view(spec, served_versions(spec))
     _env(user_templates)
+    pkg = view.package
+    folders = {pkg, "tests", _SCAFFOLDS}  # the top-level folders of the Python batch
+    memo = None
+    if units is not None and use_cache and user_templates is None:
+        memo = UnitCache(units[0], units[1], view, folders)
 
     def r(template: str, **ctx: Any) -> str:
         return render_one(template, user_templates, view=view, **ctx)
 
-    pkg = view.package
     files: dict[str, str] = {}
+    # A built-in unit template sees only the system's own fields (what its cache key holds).
+    unit_view = view if user_templates else SystemFields.of(view)
+
+    def unit(rel: str, template: str, **ctx: Any) -> None:
+        """A file rendered from one contract, adapter, module or edge: cached by its inputs."""
+        hit = memo.lookup(rel, template, ctx) if memo is not None else None
+        if hit is None:
+            hit = render_one(template, user_templates, view=unit_view, **ctx)
+        files[rel] = hit
+
     files[f"{pkg}/__init__.py"] = r("code/package/__init__.py.jinja")
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
     files[f"{pkg}/types.py"] = ""  # from types_job, below
+    files[f"{pkg}/formats.py"] = _formats_file()
+    files[f"{pkg}/format_rules.py"] = _formats_file("format_rules.py")
     files[f"{pkg}/py.typed"] = ""
     # The HTTP edge's route table and schemas; the gateway serves this very document.
     files[f"{pkg}/openapi.json"] = json.dumps(build_openapi(spec), indent=2) + "\n"
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")
     for c in view.contracts:
-        files[f"{pkg}/contracts/{c.slug}.py"] = r("code/package/contracts/contract.py.jinja", c=c)
-        files[f"{pkg}/mocks/{c.slug}.py"] = r("code/package/mocks/mock.py.jinja", c=c)
-        files[f"tests/contract/test_{c.slug}.py"] = r("code/tests/test_contract.py.jinja", c=c)
+        unit(f"{pkg}/contracts/{c.slug}.py", "code/package/contracts/contract.py.jinja", c=c)
+        unit(f"{pkg}/mocks/{c.slug}.py", "code/package/mocks/mock.py.jinja", c=c)
+        unit(f"tests/contract/test_{c.slug}.py", "code/tests/test_contract.py.jinja", c=c)
     if view.adapters:  # older contract versions served from the newest (generator.model.versions)
         files[f"{pkg}/adapters/__init__.py"] = r("code/package/adapters/__init__.py.jinja")
     for a in view.adapters:
-        files[f"{pkg}/adapters/{a.slug}.py"] = r("code/package/adapters/adapter.py.jinja", a=a)
+        unit(f"{pkg}/adapters/{a.slug}.py", "code/package/adapters/adapter.py.jinja", a=a)
     for m in view.modules:
-        files[f"{pkg}/modules/{m.name}.py"] = r(
-            "code/package/modules/module.py.jinja", m=m, impl_package=view.impl_package
+        unit(
+            f"{pkg}/modules/{m.name}.py",
+            "code/package/modules/module.py.jinja",
+            m=m,
+            impl_package=view.impl_package,
         )
     by_key = {c.key: c for c in view.contracts}
     for e in edges(spec):
         ev = EdgeView(e.consumer, e.provider, by_key[e.contract.key])
-        files[f"tests/integration/test_{e.consumer}__{e.provider}.py"] = r(
-            "code/tests/test_integration.py.jinja", e=ev
+        unit(
+            f"tests/integration/test_{e.consumer}__{e.provider}.py",
+            "code/tests/test_integration.py.jinja",
+            e=ev,
         )
     files["tests/conftest.py"] = r("code/tests/conftest.py.jinja", impl_root=impl_root)
     files["tests/test_smoke.py"] = r("code/tests/test_smoke.py.jinja")
-    files.update(_docs(view, spec, r))
+    _docs(view, spec, r, unit, files)
     files["config/env.example"] = r("config/env.example.jinja")
+    files.update(render_deploy(view, user_templates, r))
     files["ruff.toml"] = r("config/ruff.toml.jinja")
     files["pyproject.toml"] = r(
         "code/pyproject.toml.jinja",
@@ -134,61 +173,56 @@ def _render_all(
     # the scaffolds sit in a folder of their own in it, and known-first-party is explicit. While
     # datamodel-code-generator still runs, that batch goes without types.py, which then gets a
     # batch of its own (formatted the same: format_python is told the whole batch's folders).
+    # Files the unit cache answered are formatted already and stay out of the batch.
     scaffold_texts = {
         f"{_SCAFFOLDS}/{k}": v for k, v in _scaffold_texts(view, user_templates).items()
     }
+    order = list(files)
     types_rel = f"{pkg}/types.py"
     if types_job.ready():
         files[types_rel] = types_job.result()
     else:
         del files[types_rel]
-    batch = {**files, **scaffold_texts}
-    folders = {rel.split("/", 1)[0] for rel in (*batch, types_rel) if rel.endswith(".py")}
+    reused = memo.reused if memo is not None else set()
+    batch = {k: v for k, v in files.items() if k not in reused} | scaffold_texts
     formatted = format_python(batch, files["ruff.toml"], use_cache=use_cache, folders=folders)
     if types_rel not in formatted:
         types_py = {types_rel: types_job.result()}
-        types_py = format_python(types_py, files["ruff.toml"], use_cache=use_cache, folders=folders)
-        formatted = _insert_after(formatted, f"{pkg}/system.py", types_py)
+        formatted |= format_python(
+            types_py, files["ruff.toml"], use_cache=use_cache, folders=folders
+        )
     scaffold_texts = {k: formatted.pop(k) for k in scaffold_texts}
+    if memo is not None:
+        memo.store(formatted)
     return Rendered(
-        formatted,
+        {rel: formatted[rel] if rel in formatted else files[rel] for rel in order},
         _scaffold_specs(
             view, {k[len(_SCAFFOLDS) + 1 :]: v for k, v in scaffold_texts.items()}, user_templates
         ),
         view,
+        rendered=memo.rendered if memo is not None else None,
+        renderable=len(memo.keys) if memo is not None else 0,
+        fresh=memo.fresh if memo is not None else (),
     )
-
-
-def _insert_after(files: dict[str, str], key: str, extra: dict[str, str]) -> dict[str, str]:
-    """``files`` with ``extra`` inserted after ``key`` (its place in a one-batch render)."""
-    out: dict[str, str] = {}
-    for rel, text in files.items():
-        out[rel] = text
-        if rel == key:
-            out.update(extra)
-    out.update(extra)
-    return out
 
 
 _SCAFFOLDS = "specloom-scaffolds"  # not an identifier: no package can have this name
 
 
-def _docs(view: SystemView, spec: SpecSet, r: Any) -> dict[str, str]:
-    out = {
-        "docs/README.md": r("docs/README.md.jinja"),
-        "docs/MODULE-INTERFACES.md": r("docs/MODULE-INTERFACES.md.jinja"),
-        "docs/MESSAGE-FORMAT.md": r("docs/MESSAGE-FORMAT.md.jinja"),
-        "docs/PLAN.md": r("docs/PLAN.md.jinja", system=spec.system, plan=view.plan),
-    }
+def _docs(view: SystemView, spec: SpecSet, r: Any, unit: Any, files: dict[str, str]) -> None:
+    files["docs/README.md"] = r("docs/README.md.jinja")
+    files["docs/MODULE-INTERFACES.md"] = r("docs/MODULE-INTERFACES.md.jinja")
+    files["docs/MESSAGE-FORMAT.md"] = r("docs/MESSAGE-FORMAT.md.jinja")
+    files["docs/PLAN.md"] = r("docs/PLAN.md.jinja", system=spec.system, plan=view.plan)
     for m in view.modules:
         for doc in ("AGENT-BRIEF", "INTERFACES", "IMPLEMENTATION-GUIDE", "TESTING-CRITERIA"):
-            out[f"docs/modules/{m.folder}/{doc}.md"] = r(
+            unit(
+                f"docs/modules/{m.folder}/{doc}.md",
                 f"docs/module/{doc}.md.jinja",
                 m=m,
                 impl_package=view.impl_package,
                 package=view.package,
             )
-    return out
 
 
 def stub_method_source(view: SystemView, method: Any, user_templates: str | None = None) -> str:

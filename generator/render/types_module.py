@@ -20,32 +20,78 @@ from typing import Any
 
 from ..cache import cache_dir
 from ..errors import SpecloomError
+from ..model.format_rules import FORMAT_TYPES
 
 ROOT_NAME = "SharedTypes"
 
 
-def _json_schema(types: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    def fix(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {
-                k: (
-                    re.sub(r"^#/types/", "#/$defs/", v)
-                    if k == "$ref" and isinstance(v, str)
-                    else fix(v)
-                )
-                for k, v in node.items()
-            }
-        if isinstance(node, list):
-            return [fix(v) for v in node]
-        return node
+def _json_schema(types: Mapping[str, Mapping[str, Any]], package: str) -> dict[str, Any]:
+    """The shared types as one JSON Schema document for datamodel-code-generator.
 
+    ``#/types/X`` becomes ``#/$defs/X``; a string ``format`` becomes the ``customTypePath`` of
+    its ``Fmt_*`` annotation in ``<package>/formats.py`` (a checked ``str``: the value stays the
+    string sent, instead of a datetime/UUID/AnyUrl that would come back different); an object
+    without ``additionalProperties`` allows and keeps them, as JSON Schema says.
+    """
+
+    hoisted: dict[str, Any] = {}
+
+    def fix(node: Any, name: str, top: bool = False) -> Any:
+        if isinstance(node, list):
+            return [fix(v, name) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            if k == "$ref" and isinstance(v, str):
+                out[k] = re.sub(r"^#/types/", "#/$defs/", v)
+            elif k == "properties" and isinstance(v, dict):
+                out[k] = {prop: fix(sub, name + _pascal(prop)) for prop, sub in v.items()}
+            elif k in ("$defs", "definitions", "patternProperties") and isinstance(v, dict):
+                out[k] = {key: fix(sub, name + _pascal(key)) for key, sub in v.items()}
+            elif k in ("default", "examples", "enum", "const"):
+                out[k] = v
+            elif k == "items":
+                out[k] = fix(v, name + "Item")
+            elif k == "additionalProperties":
+                out[k] = fix(v, name + "Value")
+            elif k in ("anyOf", "oneOf") and isinstance(v, list):
+                out[k] = [fix(sub, f"{name}Option{i + 1}") for i, sub in enumerate(v)]
+            elif k == "allOf":
+                out[k] = fix(v, name)
+            else:
+                out[k] = fix(v, name)
+        fmt = out.get("format")
+        if isinstance(fmt, str) and fmt in FORMAT_TYPES:
+            del out["format"]
+            out["customTypePath"] = f"{package}.formats.{FORMAT_TYPES[fmt]}"
+        is_object = out.get("type") == "object" or "properties" in out
+        if is_object and "additionalProperties" not in out:
+            out["additionalProperties"] = True
+        if not top and "properties" in out and "allOf" not in out:
+            # An inline model gets the name of its path (Task + context -> TaskContext), so a
+            # rename elsewhere never renumbers it (datamodel-code-generator would say Context1).
+            model = name
+            while model in types or (model in hoisted and hoisted[model] != out):
+                model += "Inline"
+            hoisted[model] = out
+            keep = {k: out[k] for k in ("description", "default") if k in out}
+            return {"$ref": f"#/$defs/{model}", **keep}
+        return out
+
+    defs = {name: fix(dict(s), name, top=True) for name, s in types.items()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": ROOT_NAME,
         "description": "Any one of the shared types.",
         "anyOf": [{"$ref": f"#/$defs/{name}"} for name in types],
-        "$defs": {name: fix(dict(s)) for name, s in types.items()},
+        "$defs": {**defs, **hoisted},
     }
+
+
+def _pascal(text: str) -> str:
+    parts = re.findall(r"[A-Za-z0-9]+", str(text))
+    return "".join(part[:1].upper() + part[1:] for part in parts) or "Field"
 
 
 def _codegen_version() -> str:
@@ -54,10 +100,12 @@ def _codegen_version() -> str:
     return version("datamodel-code-generator")
 
 
-def render_types(types: Mapping[str, Mapping[str, Any]], *, use_cache: bool = True) -> str:
+def render_types(
+    types: Mapping[str, Mapping[str, Any]], *, package: str = "types_pkg", use_cache: bool = True
+) -> str:
     """Python source of the shared-types module (unformatted; the render step formats it)."""
     job = TypesJob(in_process=True)
-    job.submit(types, use_cache=use_cache)
+    job.submit(types, package=package, use_cache=use_cache)
     return job.result()
 
 
@@ -104,12 +152,18 @@ class TypesJob:
                 self.in_process = True  # no child processes here: run it in this one
         return self
 
-    def submit(self, types: Mapping[str, Mapping[str, Any]], *, use_cache: bool = True) -> None:
+    def submit(
+        self,
+        types: Mapping[str, Mapping[str, Any]],
+        *,
+        package: str = "types_pkg",
+        use_cache: bool = True,
+    ) -> None:
         if not types:
             self.cancel()
             self.text = '"""Shared types: none are defined in this spec set."""\n'
             return
-        source = json.dumps(_json_schema(types), sort_keys=True)
+        source = json.dumps(_json_schema(types, package), sort_keys=True)
         key = hashlib.sha256(f"{_codegen_version()}\n{source}".encode()).hexdigest()
         cached = cache_dir() / "types" / f"{key}.py"
         if use_cache and cached.is_file():
@@ -203,6 +257,7 @@ def _run_codegen(source: str) -> str:
         PythonVersion,
         generate,
     )
+    from datamodel_code_generator.enums import StrictTypes
 
     try:
         with warnings.catch_warnings():
@@ -218,6 +273,13 @@ def _run_codegen(source: str) -> str:
                 use_union_operator=True,
                 disable_timestamp=True,
                 enum_field_as_literal=LiteralType.All,
+                # One strictness everywhere: JSON types, as in the params models and jsonschema.
+                strict_types=[
+                    StrictTypes.str,
+                    StrictTypes.int,
+                    StrictTypes.float,
+                    StrictTypes.bool,
+                ],
                 use_schema_description=True,
                 use_field_description=True,
                 formatters=[],
@@ -228,6 +290,7 @@ def _run_codegen(source: str) -> str:
         raise SpecloomError("datamodel-code-generator returned several modules; expected one")
     body = "\n".join(ln for ln in out.splitlines() if not ln.startswith("#   filename:"))
     body = body.replace("# generated by datamodel-codegen:", "")
+    body = re.sub(r"^from [A-Za-z0-9_]+\.formats import", "from .formats import", body, flags=re.M)
     header = (
         '"""Shared types of the system, generated from specs/types by specloom '
         '(via datamodel-code-generator)."""\n'

@@ -14,6 +14,7 @@ from ..errors import Diagnostic, Severity, UsageError
 from ..load import load_specs
 from ..model.spec import SpecSet, build_specset
 from .examples import check_examples
+from .honoured import check_honoured
 from .http import check_http_routes
 from .known import KnownValid
 from .schema import check_schema, schema_for
@@ -40,6 +41,23 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         return self.spec is not None and not self.errors
+
+
+def _check_buildable(spec: SpecSet) -> list[Diagnostic]:
+    """What generate would refuse, found now: the model step itself runs on the spec set (type
+    hints of every schema, a synthesized answer for every result), so a spec set that passes
+    validate never fails in generate (e.g. an unsatisfiable pattern such as ``^(?=a)b$``)."""
+    from ..diff.adapters import served_versions
+    from ..errors import SpecloomError
+    from ..model.view import build_view
+
+    if spec.system is None:
+        return []
+    try:
+        build_view(spec, served_versions(spec))
+    except SpecloomError as exc:
+        return list(exc.diagnostics)
+    return []
 
 
 def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
@@ -78,10 +96,13 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
             check_identifiers,
             check_references,
             check_schemas_in_use,
+            check_honoured,
             check_graph,
             check_examples,
             check_http_routes,
         ):
             diags.extend(check(spec))
+        if not any(d.severity is Severity.ERROR for d in diags):
+            diags.extend(_check_buildable(spec))
     unique = sorted(set(diags), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
     return ValidationResult(spec if valid or not docs else None, unique)

@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
 from ..errors import Diagnostic, did_you_mean
+from ..model.checker import value_validator
 from ..model.spec import MISSING, Contract, Method, SpecSet, Step
+from ..patterns import PatternError
 from .matchers import concrete, matcher_problems, parse_path
 
 
@@ -50,14 +51,14 @@ class SchemaChecker:
         var_paths = [p for _, p in find_vars(value)]
         out = []
         try:
-            for err in Draft202012Validator(root).iter_errors(value):
+            for err in value_validator(root).iter_errors(value):
                 if not _relevant(err, var_paths, subset):
                     continue
                 if err.validator == "required" and tuple(err.absolute_path) in partial:
                     continue
                 where = "".join(f"[{p!r}]" for p in err.absolute_path)
                 out.append(f"{where + ': ' if where else ''}{err.message}")
-        except (re.error, Unresolvable):
+        except (re.error, PatternError, Unresolvable):
             # A bad pattern or an unknown type: check_schemas_in_use reports it at the schema.
             return []
         return out

@@ -1,6 +1,6 @@
 """The example matchers and dotted ``$var`` paths as ``specloom validate`` checks them.
 
-The grammar is the runtime's (``runtime/matchers.py`` in the generated package, which the mocks
+The grammar is the runtime's (``specloom_runtime/matchers.py``, which the mocks
 and contract tests use); ``tests/validate/test_matchers.py`` proves both read it alike.
 """
 
@@ -10,11 +10,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..patterns import pattern_problem, search
+
 _ROWS = [
     ("`{$like: VALUE}`", "any value of VALUE's JSON type (an integer VALUE: integers); objects "
      "need VALUE's keys (more are allowed), each matched by type; arrays element-wise", "VALUE"),
-    ("`{$regex: PATTERN, example: TEXT}`", "a string PATTERN matches in full (Python "
-     "`re.fullmatch`)", "TEXT (it must match)"),
+    ("`{$regex: PATTERN, example: TEXT}`", "a string PATTERN matches in full (on the "
+     "linear-time engine of `pattern`)", "TEXT (it must match)"),
     ("`{$eachLike: VALUE, min: N}`", "an array of at least N items (default 1), each like VALUE",
      "N copies of VALUE (at least one)"),
     ("`{$partial: OBJECT}`", "an object with at least OBJECT's keys, each matched as written",
@@ -141,14 +143,13 @@ def matcher_problems(value: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
             if not isinstance(pattern, str):
                 yield path, "$regex needs a string pattern"
                 return
-            try:
-                compiled = re.compile(pattern)
-            except re.error as exc:
-                yield path, f"$regex {pattern!r} is not a regular expression ({exc})"
+            problem = pattern_problem(pattern) or pattern_problem(f"^(?:{pattern})$")
+            if problem is not None:
+                yield path, f"$regex {pattern!r} cannot be used: {problem.reason}"
                 return
             if not isinstance(example, str):
                 yield path, "$regex needs an example: a string the pattern matches"
-            elif compiled.fullmatch(example) is None:
+            elif not search(f"^(?:{pattern})$", example):
                 yield path, f"the example {example!r} does not match $regex {pattern!r}"
             return
         if kind == "$eachLike":

@@ -165,15 +165,61 @@ def check_schema(doc: SpecDocument) -> list[Diagnostic]:
     return [d for e in errors if id(e) not in drop for d in _diagnostics(doc, e)]
 
 
-def schema_document(kind: str | None = None) -> dict[str, Any]:
-    """What ``specloom schema [KIND]`` prints: one kind's schema, or every kind as one bundle
-    (for editors' yaml-language-server)."""
-    if kind:
-        return schema_for(kind)
+_SUBSET_REF = "jsonschema-subset.json#/$defs/"
+# The key that tells each kind of spec file apart (generator.load.files.KINDS), for editors.
+_MARKERS = {"system": "specloom", "module": "module", "contract": "contract", "types": "types"}
+
+
+def standalone_schema(kind: str) -> dict[str, Any]:
+    """The schema of one kind with everything it refers to inside (``$defs``), so that it
+    resolves on its own: saved to a file, pasted into an editor, or fetched by URL."""
+
+    def local(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: (
+                    "#/$defs/" + v.removeprefix(_SUBSET_REF)
+                    if k == "$ref" and isinstance(v, str) and v.startswith(_SUBSET_REF)
+                    else local(v)
+                )
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [local(v) for v in node]
+        return node
+
+    out = cast(dict[str, Any], local(schema_for(kind)))
+    if kind != "jsonschema-subset":
+        out["$defs"] = {**schema_for("jsonschema-subset")["$defs"], **out.get("$defs", {})}
+    return out
+
+
+def bundle_schema() -> dict[str, Any]:
+    """Every kind in one schema. The kind is chosen by the file's marker key (``if``/``then``),
+    not by an ``anyOf`` of all kinds, so an editor reports the one kind's precise errors."""
+    branches: list[dict[str, Any]] = []
+    for kind, marker in _MARKERS.items():
+        branches.append({"if": {"required": [marker]}, "then": {"$ref": f"#/$defs/{kind}"}})
+    defs: dict[str, Any] = dict(schema_for("jsonschema-subset")["$defs"])
+    for kind in _MARKERS:
+        one = standalone_schema(kind)
+        for key in ("$defs", "$schema", "$id"):  # refs inside resolve against the bundle
+            one.pop(key, None)
+        defs[kind] = one
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://specloom.dev/schema/1/spec.json",
         "title": "any specloom spec file",
-        "anyOf": [{"$ref": schema_for(k)["$id"]} for k in SCHEMA_FILES[:4]],
-        "$defs": {k: schema_for(k) for k in SCHEMA_FILES},
+        "description": "A spec file, told by its first key: "
+        + ", ".join(f"{m!r} ({k})" for k, m in _MARKERS.items()),
+        "type": "object",
+        "anyOf": [{"required": [m]} for m in _MARKERS.values()],
+        "allOf": branches,
+        "$defs": defs,
     }
+
+
+def schema_document(kind: str | None = None) -> dict[str, Any]:
+    """What ``specloom schema [KIND]`` prints: one kind's schema, or every kind as one bundle
+    (for editors' yaml-language-server); each resolves on its own."""
+    return standalone_schema(kind) if kind else bundle_schema()

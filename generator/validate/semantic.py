@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from ..errors import Diagnostic, Severity, did_you_mean
+from ..model.checker import value_validator
 from ..model.graph import dependencies, edges, find_cycle
 from ..model.spec import TYPE_REF, Origin, SpecSet, System
 from ..names import contract_generated_names, identifier_problem, module_class_names, pascal
+from ..patterns import pattern_problem
 
 
 def walk_schema(
@@ -77,14 +76,14 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
                     )
             pattern = sub.get("pattern")
             if isinstance(pattern, str):
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
+                problem = pattern_problem(pattern)
+                if problem is not None:
                     diags.append(
                         Diagnostic(
                             *origin.at(*base, *path, "pattern"),
                             "E_PATTERN",
-                            f"pattern {pattern!r} is not a valid regular expression: {exc}",
+                            f"pattern {pattern!r} cannot be used: {problem.reason}",
+                            problem.hint,
                         )
                     )
             diags.extend(_unsatisfiable_required(sub, origin, (*base, *path)))
@@ -102,7 +101,7 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
             if "default" in sub and not any(d.code == "E_UNKNOWN_TYPE" for d in diags[-1:]):
                 root = {**sub, "types": types}
                 try:
-                    errs = list(Draft202012Validator(root).iter_errors(sub["default"]))
+                    errs = list(value_validator(root).iter_errors(sub["default"]))
                 except Exception:  # noqa: BLE001 - an unresolvable $ref is reported above
                     errs = []
                 if errs:
@@ -150,7 +149,7 @@ def check_identifiers(spec: SpecSet) -> list[Diagnostic]:
     for mod in spec.modules:
         check(mod.name, "module", mod.origin.at("module"))
         for s in mod.config.get("properties") or {}:
-            check(s, "param", mod.origin.at("config", "properties", s, key=True))
+            check(s, "setting", mod.origin.at("config", "properties", s, key=True))
     for c in spec.contracts:
         check(c.name, "contract", c.origin.at("contract"))
         for m in c.methods:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SpecloomError
+from .extras import extra_files, remove_extra
 from .manifest import MANIFEST, Manifest, sha256
 from .safe_io import atomic_write, read_bytes, remove, sweep_temporaries
 
@@ -26,6 +27,7 @@ class ChangeSet:
     changes: list[Change] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     manifest: Manifest = field(default_factory=Manifest)
+    extra: list[str] = field(default_factory=list)  # files specloom did not write (drift)
 
     @property
     def conflicts(self) -> list[Change]:
@@ -62,6 +64,7 @@ def plan_changes(out: Path, files: dict[str, str]) -> ChangeSet:
             continue
         edited = not manifest.ours(rel, sha256(old))
         result.changes.append(Change(rel, "remove", old, None, edited))
+    result.extra = extra_files(out, set(files) | set(manifest.files) | set(manifest.pending))
     return result
 
 
@@ -100,6 +103,9 @@ def apply_changes(
             remove(out, c.path)
         else:
             atomic_write(out, c.path, c.new)
+    if force:
+        for rel in plan.extra:
+            remove_extra(out, rel)
     if before_manifest is not None:
         before_manifest()
     manifest = Manifest(

@@ -19,6 +19,7 @@ import fcntl
 import logging
 import os
 import re
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -28,19 +29,34 @@ from ..errors import SpecloomError
 logger = logging.getLogger("specloom")
 
 
+# Folders already found to be real folders (no symlink), remembered only while this process
+# holds an output lock (it is reset when the lock is taken and released): a run of 7,000 files
+# checks each folder once instead of every component of every path, twice.
+_checked: set[Path] | None = None
+
+
 def safe_target(root: Path, rel: str) -> Path:
     """``root / rel`` after checking that it stays inside ``root`` and crosses no symlink."""
     pure = PurePosixPath(rel)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
         raise SpecloomError(f"refusing to write outside the output folder: {rel!r}")
     path = root
-    for part in pure.parts:
+    last = len(pure.parts) - 1
+    for i, part in enumerate(pure.parts):
         path = path / part
-        if path.is_symlink():
+        if _checked is not None and i < last and path in _checked:
+            continue
+        try:
+            mode = os.lstat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        if stat.S_ISLNK(mode):
             raise SpecloomError(
                 f"refusing to write through a symbolic link: {path} "
                 "(specloom never follows links out of its output folder)"
             )
+        if _checked is not None and i < last and stat.S_ISDIR(mode):
+            _checked.add(path)
     return path
 
 
@@ -169,6 +185,11 @@ def output_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
                         f"another specloom is writing {root} (waited {timeout:.0f}s for its lock)"
                     ) from exc
                 time.sleep(0.05)
-        yield
+        global _checked
+        _checked = set()
+        try:
+            yield
+        finally:
+            _checked = None
     finally:
         os.close(fd)

@@ -12,7 +12,7 @@ import ast
 import re
 import sys
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from ..render.outputs import ScaffoldSpec
 from .safe_io import atomic_write, read_bytes
 
 # Hooks of the generated module base an implementation may override (never "removed").
-KEEP = frozenset({"on_start", "on_event", "__init__"})
+KEEP = frozenset({"on_start", "on_stop", "on_event", "__init__"})
 # The accessor of an older contract version a module serves itself (generator.model.versions).
 _ACCESSOR = re.compile(r"serve_[a-z0-9_]+_v[0-9]+")
 
@@ -95,6 +95,19 @@ def _sort_key(module: str, first_party: str) -> tuple[int, str]:
     return (3 if top == first_party else 2), module
 
 
+def _first_party(modules: Iterable[str]) -> str:
+    """The generated package among a fresh scaffold's imports (the runtime library and pydantic
+    are third-party)."""
+    for module in modules:
+        top = module.split(".")[0]
+        if top not in sys.stdlib_module_names and top not in _THIRD_PARTY and top != "__future__":
+            return top
+    return ""
+
+
+_THIRD_PARTY = frozenset({"specloom_runtime", "pydantic", "pydantic_core"})
+
+
 def _add_imports(lines: list[str], tree: ast.Module, new: dict[str, list[str]], first: str) -> None:
     """Insert ``from module import names`` lines in isort order among the existing imports."""
     existing = [
@@ -110,7 +123,11 @@ def _add_imports(lines: list[str], tree: ast.Module, new: dict[str, list[str]], 
         key = _sort_key(module, first)
         after = next((node for node, k in existing if k > key), None)
         at = after.lineno - 1 if after is not None else last
-        lines.insert(at, f"from {module} import {', '.join(sorted(new[module]))}\n")
+        line = f"from {module} import {', '.join(sorted(new[module]))}\n"
+        if not any(k[0] == key[0] for _, k in existing):  # a new section: blank lines around
+            line = line + "\n" if after is not None else "\n" + line
+            existing.append((ast.ImportFrom(module, [], 0, lineno=at + 1), key))
+        lines.insert(at, line)
 
 
 def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None:
@@ -154,7 +171,7 @@ def _extend(spec: ScaffoldSpec, text: str, report: ScaffoldReport) -> str | None
         if name in fresh:
             new.setdefault(fresh[name], []).append(name)
     if new:
-        _add_imports(lines, tree, new, fresh.get("stub", "").split(".")[0])
+        _add_imports(lines, tree, new, _first_party(fresh.values()))
     report.appended[spec.rel] = missing
     return "".join(lines)
 

@@ -25,10 +25,13 @@ from .errors import (
     ContractViolation,
     DeclaredError,
     InternalError,
+    InvalidEnvelope,
     InvalidParams,
     NotImplementedYet,
     RequestTimeout,
+    ServiceUnavailable,
     SpecloomError,
+    Unauthorized,
     UnknownMethod,
     UnknownTarget,
     error_from_payload,
@@ -38,6 +41,7 @@ from .mock import Call, Mock
 from .replay import ExampleFailed, replay
 from .service import Client, ContractSpec, MethodSpec, ServiceHost, pending_stubs, stub
 from .system import Dependency, ModuleDef, ModuleRuntime, RunningModule, System
+from .transport import Transport, connect
 
 __all__ = [
     "CRUD_ACTIONS",
@@ -55,6 +59,7 @@ __all__ = [
     "ExampleFailed",
     "Handler",
     "InternalError",
+    "InvalidEnvelope",
     "InvalidParams",
     "MessageType",
     "MethodSpec",
@@ -68,12 +73,16 @@ __all__ = [
     "RequestTimeout",
     "RunningModule",
     "ServiceHost",
+    "ServiceUnavailable",
     "SpecloomError",
     "Subscriber",
     "System",
+    "Transport",
+    "Unauthorized",
     "UnknownMethod",
     "UnknownTarget",
     "action_for",
+    "connect",
     "error_from_payload",
     "error_reply",
     "new_correlation_id",

@@ -1,5 +1,7 @@
 """In-process asyncio message bus: request/response routed by ``target_agent``, and events.
 
+The in-process :class:`~specloom_runtime.transport.Transport` (the default; no server).
+
 Each registered agent has a mailbox: a priority queue (critical > high > medium > low, FIFO
 within a priority) and a concurrency limit. A request starts at once while the agent has a free
 slot; otherwise it waits in the queue and is dispatched as slots free up, so a handler that calls
@@ -13,19 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from .envelope import PRIORITY_RANK, Envelope
 from .errors import SpecloomError
+from .transport.base import Handler, Observer, Route, Subscriber
 
 __all__ = ["Bus", "Handler", "Observer", "Subscriber", "error_reply"]
-
-Handler = Callable[[Envelope], Awaitable[Envelope]]
-Subscriber = Callable[[Envelope], Awaitable[None]]
-Observer = Callable[[Envelope], None]
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def error_reply(request: Envelope, exc: BaseException) -> Envelope:
 
 
 class _Job:
-    __slots__ = ("deadline", "envelope", "future", "task")
+    __slots__ = ("__weakref__", "deadline", "envelope", "future", "task")
 
     def __init__(
         self, envelope: Envelope, future: asyncio.Future[Envelope], deadline: float
@@ -50,6 +49,16 @@ class _Job:
         self.future = future
         self.deadline = deadline
         self.task: asyncio.Task[None] | None = None
+
+
+class _Done:
+    """Stands for the future of an inline job (it has none: the caller awaits the handler)."""
+
+    def done(self) -> bool:
+        return True
+
+
+_DONE: Any = _Done()
 
 
 def _expire(job: _Job) -> None:
@@ -67,7 +76,17 @@ def _expire(job: _Job) -> None:
 class _Mailbox:
     """Priority queue, concurrency limit and running handler tasks of one agent."""
 
-    __slots__ = ("agent_id", "handler", "limit", "queue", "running", "seq", "tasks")
+    __slots__ = (
+        "agent_id",
+        "closing",
+        "handler",
+        "inline",
+        "limit",
+        "queue",
+        "running",
+        "seq",
+        "tasks",
+    )
 
     def __init__(self, agent_id: str, handler: Handler, limit: int) -> None:
         self.agent_id = agent_id
@@ -77,6 +96,8 @@ class _Mailbox:
         self.seq = 0
         self.queue: list[tuple[int, int, _Job]] = []
         self.tasks: set[asyncio.Task[None]] = set()
+        self.inline: set[asyncio.Task[Any]] = set()  # callers' tasks running a handler inline
+        self.closing: set[_Job] = set()  # inline jobs that close() cancels
 
     def submit(self, job: _Job, loop: asyncio.AbstractEventLoop) -> None:
         if self.running < self.limit and not self.queue:
@@ -151,6 +172,8 @@ class Bus:
     ``concurrency`` is the default number of requests an agent serves at the same time.
     """
 
+    name = "in-process"
+
     def __init__(self, *, concurrency: int = 16) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be >= 1")
@@ -167,19 +190,34 @@ class Bus:
         """Open the bus (it is open after construction; this re-opens a closed bus)."""
         self._closed = False
 
+    async def ready(self) -> None:
+        """Registrations take effect at once in-process: nothing to wait for."""
+
     async def close(self) -> None:
         """Fail waiting requests, cancel running handlers and wait for them to finish."""
         self._closed = True
         for mailbox in self._mailboxes.values():
             mailbox.drain("bus closed")
         for job in list(self._inflight.values()):
-            if not job.future.done():
+            if job.future is not _DONE and not job.future.done():
                 job.future.set_result(job.envelope.make_error("internal_error", "bus closed", {}))
+        for job in list(self._inflight.values()):
+            if job.future is _DONE and job.task is not None:  # inline: the caller's own task
+                for mailbox in self._mailboxes.values():
+                    if job.task in mailbox.inline:
+                        mailbox.closing.add(job)
+                job.task.cancel()
         tasks = [task for mailbox in self._mailboxes.values() for task in mailbox.tasks]
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        # Inline handlers run in their callers' tasks: wait (bounded) until they have left.
+        me = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 5.0
+        while loop.time() < end and any(m.inline - {me} for m in self._mailboxes.values()):
+            await asyncio.sleep(0.001)
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -199,8 +237,16 @@ class Bus:
 
     # -- agents ----------------------------------------------------------------------------
 
-    def register(self, agent_id: str, handler: Handler, *, concurrency: int | None = None) -> None:
-        """Route requests whose ``target_agent`` is ``agent_id`` to ``handler``."""
+    def register(
+        self,
+        agent_id: str,
+        handler: Handler,
+        *,
+        concurrency: int | None = None,
+        routes: Sequence[Route] = (),
+    ) -> None:
+        """Route requests whose ``target_agent`` is ``agent_id`` to ``handler`` (``routes``
+        matter to a broker; in-process the agent id routes)."""
         if not agent_id or agent_id == "*":
             raise ValueError(f"invalid agent id {agent_id!r}")
         if agent_id in self._mailboxes:
@@ -252,6 +298,8 @@ class Bus:
         inflight = self._inflight
         if correlation_id in inflight:
             raise ValueError(f"correlation id {correlation_id!r} is already in flight")
+        if mailbox.running < mailbox.limit and not mailbox.queue:
+            return await self._inline(envelope, mailbox)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Envelope] = loop.create_future()
         deadline = loop.time() + envelope.timeout_ms / 1000
@@ -269,10 +317,74 @@ class Bus:
             timer.cancel()
             del inflight[correlation_id]
 
+    async def _inline(self, envelope: Envelope, mailbox: _Mailbox) -> Envelope:
+        """The fast path: a free slot, so the handler runs in the caller's task, under one
+        deadline (no task, future or second timer). Same replies as the queued path: the
+        timeout envelope at the deadline, an error envelope for a failure, ``bus closed`` when
+        :meth:`close` cancels it."""
+        task = asyncio.current_task()
+        assert task is not None
+        correlation_id = envelope.correlation_id
+        job = _Job(envelope, _DONE, 0.0)
+        job.task = task
+        self._inflight[correlation_id] = job
+        mailbox.running += 1
+        mailbox.inline.add(task)
+        cancelling = task.cancelling()
+        expired: list[bool] = []
+
+        def expire() -> None:
+            expired.append(True)
+            task.cancel()
+
+        timer = asyncio.get_running_loop().call_later(envelope.timeout_ms / 1000, expire)
+        try:
+            reply = await mailbox.handler(envelope)
+            if (
+                not isinstance(reply, Envelope)
+                or reply.correlation_id != correlation_id
+                or reply.message_type not in ("response", "error")
+            ):
+                reply = envelope.make_error(
+                    "internal_error",
+                    f"handler of {mailbox.agent_id!r} returned an invalid reply",
+                    {"reply_type": type(reply).__name__},
+                )
+        except asyncio.CancelledError:
+            if task.cancelling() <= cancelling:
+                raise
+            if expired:  # our deadline, not the caller's cancellation
+                task.uncancel()
+                timeout_ms = envelope.timeout_ms
+                reply = envelope.make_error(
+                    "timeout", f"no reply within {timeout_ms} ms", {"timeout_ms": timeout_ms}
+                )
+            elif self._closed and job in mailbox.closing:
+                task.uncancel()  # cancelled by close(), not by the caller: answer it
+                reply = envelope.make_error("internal_error", "bus closed", {})
+            else:
+                raise
+        except Exception as exc:
+            if not isinstance(exc, SpecloomError | NotImplementedError):
+                logger.exception("handler of %r failed", mailbox.agent_id)
+            reply = error_reply(envelope, exc)
+        finally:
+            timer.cancel()
+            mailbox.inline.discard(task)
+            mailbox.closing.discard(job)
+            mailbox.running -= 1
+            del self._inflight[correlation_id]
+            if mailbox.queue:
+                mailbox._pump(asyncio.get_running_loop())
+        return reply
+
     # -- events ----------------------------------------------------------------------------
 
-    def subscribe(self, topic: str, callback: Subscriber) -> Callable[[], None]:
-        """Deliver events of ``topic`` (``"*"``: every event) to ``callback``.
+    def subscribe(
+        self, topic: str, callback: Subscriber, *, group: str | None = None
+    ) -> Callable[[], None]:
+        """Deliver events of ``topic`` (``"*"``: every event) to ``callback`` (``group``
+        matters to a broker, where replicas share one subscription).
 
         Returns a function that removes the subscription.
         """

@@ -1,10 +1,14 @@
-"""``python -m <package> run|list|call|health|metrics``: the generated system's command line."""
+"""``python -m <package> run|serve|list|call|health|metrics``: the generated system's command
+line. In-process by default; ``--nats URL`` (or ``SPECLOOM_NATS_URL``) talks to a distributed
+system on NATS, ``serve`` hosts one module there and ``run --transport nats`` supervises every
+module as its own process (:mod:`specloom_runtime.services_cli`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -36,9 +40,28 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         metavar="MODULE",
         help="serve MODULE with its mock even if an implementation is complete (repeatable)",
     )
+    p.add_argument(
+        "--nats",
+        metavar="URL",
+        default=os.environ.get("SPECLOOM_NATS_URL") or None,
+        help="NATS server of a distributed system, e.g. nats://TOKEN@127.0.0.1:4222 "
+        "[env SPECLOOM_NATS_URL]",
+    )
+    p.add_argument("--token", default=None, help="NATS token [env SPECLOOM_NATS_TOKEN]")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start every module and serve until interrupted")
     run.add_argument("--seconds", type=float, default=None, help="stop after this long")
+    run.add_argument(
+        "--transport",
+        choices=("in-process", "nats"),
+        default="in-process",
+        help="nats: every module its own process (a local nats-server unless --nats URL)",
+    )
+    run.add_argument("--drain-seconds", type=float, default=10.0, metavar="S")
+    serve = sub.add_parser("serve", help="serve one module on NATS (--nats URL) until stopped")
+    serve.add_argument("module")
+    serve.add_argument("--replicas", type=int, default=1, help="processes (one queue group)")
+    serve.add_argument("--drain-seconds", type=float, default=10.0, metavar="S")
     sub.add_parser("list", help="list modules, agents, contracts and modes")
     sub.add_parser("health", help="print the health of every module")
     metrics = sub.add_parser(
@@ -94,12 +117,70 @@ async def _metrics(
     return 1 if args.strict and done < len(results) else 0
 
 
+MAX_DEPTH = 100  # nesting of call parameters (deeper JSON is refused, not a RecursionError)
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _params(text: str) -> dict[str, Any] | str:
+    """The parameters of ``call``, or the error message."""
+    try:
+        params = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"params are not JSON: {exc}"
+    except RecursionError:
+        return f"params are nested too deeply (more than {MAX_DEPTH} levels)"
+    if not isinstance(params, dict):
+        return "params must be a JSON object"
+    if _too_deep(params):
+        return f"params are nested too deeply (more than {MAX_DEPTH} levels)"
+    return params
+
+
 async def _amain(
     args: argparse.Namespace, modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]]
 ) -> int:
+    from . import services_cli
+
+    package = args.package
+    if args.command == "serve":
+        return await services_cli.serve(args, modules, clients, package)
+    if args.command == "run" and args.transport == "nats":
+        return await services_cli.run_nats(args, modules, package, args.project)
+    if args.nats and args.command in ("health", "list"):
+        rows, code = await services_cli.remote_health(args, modules, package)
+        shown = ("module", "agent", "contracts", "transport", "processes", "pids", "mode")
+        print(_table(rows, (*shown, "status") if args.command == "health" else shown))
+        return code if args.command == "health" else 0
     if args.command == "metrics":
         return await _metrics(args, modules, clients)
-    async with System(modules, clients=clients, force_mock=args.mock) as system:
+    params: dict[str, Any] = {}
+    if args.command == "call":
+        parsed = _params(args.params)
+        if isinstance(parsed, str):
+            print(f"error: {parsed}", file=sys.stderr)
+            return 2
+        params = parsed
+    bus = services_cli.transport_for(args, package)
+    only: list[str] | None = [] if args.nats else None  # with --nats the modules run elsewhere
+    try:
+        system = System(modules, clients=clients, force_mock=args.mock, bus=bus, only=only)
+        await system.start()
+    except ConnectionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
         if args.command in ("list", "health", "run"):
             rows = system.health()
             columns = (
@@ -117,14 +198,6 @@ async def _amain(
                 await asyncio.sleep(args.seconds)
             return 0
         key, _, method = args.target.rpartition(".")
-        try:
-            params = json.loads(args.params)
-        except json.JSONDecodeError as exc:
-            print(f"error: params are not JSON: {exc}", file=sys.stderr)
-            return 2
-        if not isinstance(params, dict):
-            print("error: params must be a JSON object", file=sys.stderr)
-            return 2
         try:
             client = system.client(key, timeout_ms=args.timeout_ms)
         except KeyError as exc:
@@ -147,6 +220,8 @@ async def _amain(
             return 2
         print(json.dumps(to_jsonable_python(result), indent=2, sort_keys=True))
         return 0
+    finally:
+        await system.stop()
 
 
 def main(
@@ -156,9 +231,15 @@ def main(
     argv: Sequence[str] | None = None,
     *,
     docs: Path | None = None,
+    package: str | None = None,
+    project: Path | None = None,
 ) -> int:
     """Run the command line of a generated system. ``docs``: its generated docs/ folder (what
-    ``metrics`` checks for each module's documents)."""
+    ``metrics`` checks for each module's documents); ``package``: the generated package (the
+    NATS subject prefix, and what ``run --transport nats`` starts with ``python -m``);
+    ``project``: the project root (``run --transport nats`` keeps nats-server data under
+    ``.specloom/nats`` there)."""
+
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] and argv[0] in ("gateway", "mock", "token"):  # the HTTP edge (extra [http])
         from .http.cli import main as http_main
@@ -166,7 +247,16 @@ def main(
         return http_main(modules, clients, prog, argv)
     args = _parser(prog).parse_args(argv)
     args.docs = docs if docs is not None else Path("docs")
+    args.package = package or prog.rsplit(" ", 1)[-1]
+    args.project = project if project is not None else Path.cwd()
+    if docs is not None:
+        args.package_root = str(docs.parent)
     try:
+        env = os.environ
+        if env.get("SPECLOOM_METRICS_PORT") or env.get("SPECLOOM_LOG_FORMAT") == "json":
+            from . import metrics_prometheus  # optional: needs prometheus-client
+
+            metrics_prometheus.from_env()
         return asyncio.run(_amain(args, modules, clients))
     except KeyboardInterrupt:
         return 130

@@ -17,10 +17,13 @@ __all__ = [
     "ContractViolation",
     "DeclaredError",
     "InternalError",
+    "InvalidEnvelope",
     "InvalidParams",
     "NotImplementedYet",
     "RequestTimeout",
+    "ServiceUnavailable",
     "SpecloomError",
+    "Unauthorized",
     "UnknownMethod",
     "UnknownTarget",
     "error_from_payload",
@@ -88,6 +91,24 @@ class InternalError(SpecloomError):
     code = "internal_error"
 
 
+class ServiceUnavailable(SpecloomError):
+    """No process serves the target right now (over a broker: no responder on its subject)."""
+
+    code = "service_unavailable"
+
+
+class InvalidEnvelope(SpecloomError):
+    """A message that is not a valid envelope (malformed JSON, wrong fields, too large)."""
+
+    code = "invalid_envelope"
+
+
+class Unauthorized(SpecloomError):
+    """An envelope whose signature is missing, unknown, wrong or replayed."""
+
+    code = "unauthorized"
+
+
 class DeclaredError(SpecloomError):
     """Base of the errors declared in contracts; subclasses set ``code``."""
 
@@ -104,6 +125,9 @@ STANDARD_ERRORS: Final[Mapping[str, type[SpecloomError]]] = {
         UnknownTarget,
         UnknownMethod,
         InternalError,
+        ServiceUnavailable,
+        InvalidEnvelope,
+        Unauthorized,
     )
 }
 

@@ -16,15 +16,33 @@ the ``$eachLike`` value, the ``$partial`` object.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
+
+from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 __all__ = ["MATCHERS", "example_value", "is_matcher", "lookup", "match", "parse_path"]
 
 MATCHERS = {"$like": (), "$regex": ("example",), "$eachLike": ("min",), "$partial": ()}
 _PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@functools.lru_cache(maxsize=1024)
+def _full(pattern: str) -> SchemaValidator | None:
+    """A validator of strings ``pattern`` matches in full, on pydantic's linear-time Rust regex
+    engine (as the contract models), or None for a pattern it cannot run (validate refuses it)."""
+    try:
+        return SchemaValidator(core_schema.str_schema(pattern=f"^(?:{pattern})$"))
+    except SchemaError:
+        return None
+
+
+def _fullmatch(pattern: str, text: str) -> bool:
+    full = _full(pattern) if isinstance(pattern, str) else None
+    return full is not None and bool(full.isinstance_python(text))
 
 
 def is_matcher(value: Any) -> str | None:
@@ -55,13 +73,16 @@ def parse_path(expr: str) -> tuple[str, list[str | int]] | None:
 def lookup(value: Any, parts: list[str | int]) -> Any:
     """``value`` followed along ``parts``; KeyError when a part is not there."""
     for part in parts:
-        if isinstance(part, int) and isinstance(value, list) and 0 <= part < len(value):
-            value = value[part]
-        elif isinstance(part, str) and isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
-            raise KeyError(part)
+        value = _child(value, part)
     return value
+
+
+def _child(value: Any, part: str | int) -> Any:
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    if isinstance(value, dict) and isinstance(part, str) and part in value:
+        return value[part]
+    raise KeyError(part)
 
 
 def example_value(value: Any) -> Any:
@@ -119,7 +140,7 @@ def match(
     if kind == "$like":
         return _like(actual, expected["$like"], equal)
     if kind == "$regex":
-        return isinstance(actual, str) and re.fullmatch(expected["$regex"], actual) is not None
+        return isinstance(actual, str) and _fullmatch(expected["$regex"], actual)
     if kind == "$eachLike":
         least = int(expected.get("min", 1))
         return (

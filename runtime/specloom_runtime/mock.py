@@ -1,17 +1,25 @@
 """Mocks built from contract examples: stateful scenarios, stubs, recorded calls.
 
 A generated mock subclasses :class:`Mock` with the contract's examples and one default answer
-per method. A call is answered by, in order:
+per method. Its examples are generalised (:mod:`.scenarios`): a value a later step repeats from
+an earlier step's arguments is a key or a stored value, so a mock behaves like a store. A call
+is answered by, in order:
 
 1. a stub set by a test (``mock.stub("read", when={...}, returns=... or raises=...)``);
-2. the next step of an example scenario in progress whose method and arguments match; values the
-   mock itself returned earlier and bound (``bind``) resolve, so ``create`` then ``read`` of the
-   returned id works like the example says;
-3. the first step of a scenario, or any example step, whose method and literal arguments match
-   (arguments that use a still-unbound variable match anything);
-4. a deterministic, schema-valid default computed from the return schema at generation time.
+2. a scenario instance of this caller that the call continues: its next step (or a later one,
+   skipping steps, or a read it already answered) whose method matches, whose arguments equal
+   the keys the instance was started with, and whose matchers hold; the answer uses what the
+   caller passed (``put(A, X)`` then ``get(A)`` answers ``X``) and what the mock answered
+   (``bind``). Ranked: a step whose literal arguments the call matches exactly; an instance in
+   progress over a new one; the fewest skipped steps; the furthest step; the first example;
+3. a new instance: the first step of an example (any values where later steps use them);
+4. a miss, for a call that reads a key nothing wrote (``get(B)`` after ``put(A)``): answered
+   as the examples answer one (a step raising, or returning null), else null when allowed;
+5. a deterministic, schema-valid default computed from the return schema at generation time.
 
-Every call is recorded in ``mock.calls``. Answers are deterministic: no clocks, no randomness.
+State is kept per caller (the agent whose request is served, ``current_caller``; direct calls
+share one state): interleaved callers never see each other's progress or writes. Every call is
+recorded in ``mock.calls``. Answers are deterministic: no clocks, no randomness.
 """
 
 from __future__ import annotations
@@ -19,14 +27,15 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic_core import to_jsonable_python
 
 from .errors import DeclaredError, InvalidParams
 from .matchers import example_value, is_matcher, lookup, match, parse_path
-from .service import ContractSpec
+from .scenarios import Instance, Pattern, generalise, implicit_bindings, role
+from .service import ContractSpec, current_caller
 
 __all__ = ["Call", "Mock", "json_equal", "json_subset", "resolve_vars"]
 
@@ -37,14 +46,23 @@ class _Unbound(Exception):
     pass
 
 
-def resolve_vars(value: Any, bindings: Mapping[str, Any], *, strict: bool = True) -> Any:
+def resolve_vars(
+    value: Any, bindings: Mapping[str, Any], *, strict: bool = True, roles: bool = False
+) -> Any:
     """Replace ``{"$var": name}`` placeholders (``name``, ``name.key``, ``name[0].key``) with
     bound values.
 
-    With ``strict=False`` an unbound placeholder becomes a wildcard (:data:`ANY`).
+    With ``strict=False`` an unbound placeholder becomes a wildcard (:data:`ANY`). With
+    ``roles`` a mock's unbound ``@step:method/path`` stands for the latest value its caller
+    passed as that argument of that method (the argument of a step the caller skipped).
     """
     if isinstance(value, dict):
         if len(value) == 1 and isinstance(value.get("$var"), str):
+            name = value["$var"]
+            if name in bindings:  # a whole value, or a mock's implicit "@step:method/path"
+                return copy.deepcopy(bindings[name])
+            if roles and role(name) in bindings:  # a skipped step's argument: the latest passed
+                return copy.deepcopy(bindings[role(name)])
             parsed = parse_path(value["$var"])
             if parsed is not None and parsed[0] in bindings:
                 try:
@@ -54,9 +72,9 @@ def resolve_vars(value: Any, bindings: Mapping[str, Any], *, strict: bool = True
             if strict:
                 raise _Unbound(value["$var"])
             return ANY
-        return {k: resolve_vars(v, bindings, strict=strict) for k, v in value.items()}
+        return {k: resolve_vars(v, bindings, strict=strict, roles=roles) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve_vars(v, bindings, strict=strict) for v in value]
+        return [resolve_vars(v, bindings, strict=strict, roles=roles) for v in value]
     return value
 
 
@@ -119,6 +137,14 @@ def _has_any(value: Any) -> bool:
     return False
 
 
+def _uses_vars(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "$var" in value or any(_uses_vars(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_uses_vars(v) for v in value)
+    return False
+
+
 def _merge(base: Any, over: Any) -> Any:
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
@@ -148,10 +174,7 @@ class _Stub:
     times: int | None
 
 
-@dataclass
-class _Progress:
-    position: int = 0
-    bindings: dict[str, Any] = field(default_factory=dict)
+_MAX_INSTANCES = 256  # per caller: the oldest scenario instances are forgotten beyond this
 
 
 class Mock:
@@ -160,11 +183,21 @@ class Mock:
     SPEC: ClassVar[ContractSpec]
     EXAMPLES: ClassVar[list[dict[str, Any]]] = []
     DEFAULTS: ClassVar[dict[str, Any]] = {}
+    _PATTERNS: ClassVar[dict[type, list[list[Pattern]]]] = {}
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._stubs: list[_Stub] = []
-        self._progress: dict[int, _Progress] = {}
+        self._state: dict[str | None, list[Instance]] = {}  # per caller
+        self._serial = 0
+
+    @property
+    def patterns(self) -> list[list[Pattern]]:
+        """The examples generalised (:mod:`.scenarios`), computed once per mock class."""
+        cls = type(self)
+        if cls not in Mock._PATTERNS:
+            Mock._PATTERNS[cls] = [generalise(ex["steps"]) for ex in self.EXAMPLES]
+        return Mock._PATTERNS[cls]
 
     def stub(
         self,
@@ -192,7 +225,7 @@ class Mock:
         """Forget calls, stubs and scenario progress."""
         self.calls.clear()
         self._stubs.clear()
-        self._progress.clear()
+        self._state.clear()
 
     async def _answer(self, method: str, args: dict[str, Any]) -> Any:
         call = Call(method, to_jsonable_python(args))
@@ -214,21 +247,27 @@ class Mock:
                 raise stub.raises
             if stub.returns is not _MISSING:
                 return self._typed(method, to_jsonable_python(stub.returns))
-        candidates = self._candidates(method, args)
+        live = self._state.setdefault(current_caller.get(), [])
+        candidates = self._candidates(method, args, live)
+        instance: Instance | None = None
         if candidates:
-            position, index, progress = max(candidates, key=lambda c: (c[0], -c[1]))
+            position, _, _, instance = max(candidates, key=lambda c: self._rank(c, method, args))
+            pattern = self.patterns[instance.index][position]
+            step = pattern.step
+            bindings = {**instance.bindings, **implicit_bindings(pattern, args)}
+            name = self.EXAMPLES[instance.index]["name"]
         else:
-            found = self._anywhere(method, args)
+            found = self._fallback(method, args)
             if found is None:
                 return self._typed(method, copy.deepcopy(self.DEFAULTS.get(method)))
+            if found == (-1, -1):
+                return self._miss(method)
             index, position = found
-            progress = _Progress(position)
-            candidates = [(position, index, progress)]
-        example = self.EXAMPLES[index]
-        step = example["steps"][position]
-        error = self._error(method, step["raises"], example["name"]) if "raises" in step else None
-        typed = None if error else self._typed(method, self._value(step, progress.bindings))
-        self._advance(candidates, step, typed)
+            step, bindings = self.EXAMPLES[index]["steps"][position], {}
+            name = self.EXAMPLES[index]["name"]
+        error = self._error(method, step["raises"], name) if "raises" in step else None
+        typed = None if error else self._typed(method, self._value(step, bindings))
+        self._advance(candidates, args, step, typed, live, instance)
         if error is not None:
             raise error
         return typed
@@ -236,7 +275,7 @@ class Mock:
     def _value(self, step: Mapping[str, Any], bindings: Mapping[str, Any]) -> Any:
         if "returns" not in step:
             return copy.deepcopy(step.get("default"))
-        expected = resolve_vars(step["returns"], bindings, strict=False)
+        expected = resolve_vars(step["returns"], bindings, strict=False, roles=True)
         partial = is_matcher(expected) == "$partial"
         expected = example_value(expected)
         if step.get("match") == "subset" or partial:
@@ -247,50 +286,112 @@ class Mock:
             return copy.deepcopy(step.get("default"))
         return expected
 
-    def _candidates(self, method: str, args: dict[str, Any]) -> list[tuple[int, int, _Progress]]:
-        """Scenarios this call continues (their next step matches) or starts (first step).
-
-        The scenario that has come furthest answers: it knows the most about the caller's
-        situation. Ties go to the example written first.
-        """
+    def _candidates(
+        self, method: str, args: dict[str, Any], live: list[Instance]
+    ) -> list[tuple[int, int, int, Instance]]:
+        """(step, example, serial, instance) of every scenario this call continues: the first
+        step at or after an instance's position that matches (steps in between are skipped),
+        else a step it already passed that reads with the same keys again, else the first step
+        of a new instance. :meth:`_rank` chooses."""
         out = []
-        for index, example in enumerate(self.EXAMPLES):
-            steps = example["steps"]
-            live = self._progress.get(index)
-            if live is not None and self._matches(
-                steps[live.position], method, args, live.bindings
-            ):
-                out.append((live.position, index, live))
-            elif self._matches(steps[0], method, args, {}):
-                out.append((0, index, _Progress()))
+        for inst in live:
+            patterns = self.patterns[inst.index]
+            ahead = range(inst.position, len(patterns))
+            behind = range(min(inst.position, len(patterns)) - 1, 0, -1)
+            for position in [*ahead, *behind]:
+                pattern = patterns[position]
+                if position < inst.position and not pattern.dependent:
+                    continue
+                if self._matches(pattern.step, method, args, inst.bindings):
+                    out.append((position, inst.index, inst.serial, inst))
+                    break
+        for index, patterns in enumerate(self.patterns):
+            if patterns and self._matches(patterns[0].step, method, args, {}):
+                out.append((0, index, self._serial + 1, Instance(index)))
         return out
 
-    def _advance(
-        self, candidates: list[tuple[int, int, _Progress]], chosen: Mapping[str, Any], typed: Any
-    ) -> None:
-        """Move every scenario the call matched one step on, if the answer agrees with it."""
-        answer = to_jsonable_python(typed)
-        for position, index, progress in candidates:
-            steps = self.EXAMPLES[index]["steps"]
-            step = steps[position]
-            if step.get("raises") != chosen.get("raises"):
-                self._progress.pop(index, None)  # what happened contradicts this scenario
-                continue
-            if "bind" in step:
-                progress.bindings[step["bind"]] = answer
-            progress.position = position + 1
-            if progress.position >= len(steps):
-                self._progress.pop(index, None)
-            else:
-                self._progress[index] = progress
+    def _rank(
+        self, candidate: tuple[int, int, int, Instance], method: str, args: dict[str, Any]
+    ) -> tuple[bool, bool, int, int, int, int]:
+        """A step whose own literal arguments the call matches first (the example exactly);
+        then an instance in progress (what this caller did before) over a new one; then the
+        fewest steps skipped (so far and now), the furthest step, the example written first,
+        the newest."""
+        position, index, serial, inst = candidate
+        literal = self.EXAMPLES[index]["steps"][position]
+        exact = self._matches(literal, method, args, {}) and not _uses_vars(literal.get("with"))
+        live = inst.serial <= self._serial and inst.position > 0
+        skipped = max(position - inst.position, 0)  # a repeated read skips nothing
+        return exact, live, -(inst.skipped + skipped), position, -index, serial
 
-    def _anywhere(self, method: str, args: dict[str, Any]) -> tuple[int, int] | None:
-        """The first example step anywhere whose method and literal arguments match."""
-        for index, example in enumerate(self.EXAMPLES):
+    def _advance(
+        self,
+        candidates: list[tuple[int, int, int, Instance]],
+        args: dict[str, Any],
+        chosen: Mapping[str, Any],
+        typed: Any,
+        live: list[Instance],
+        answered: Instance | None,
+    ) -> None:
+        """Move on every instance the call continued, if the answer agrees with it: the one
+        that answered past the step it matched, the others only when it was their next step
+        (an instance does not jump ahead for another's answer); start the new ones. An
+        instance whose next step the answer contradicts is dropped."""
+        answer = to_jsonable_python(typed)
+        for position, index, _, inst in candidates:
+            pattern = self.patterns[index][position]
+            step = pattern.step
+            if inst is not answered and position != inst.position:
+                continue
+            if step.get("raises") != chosen.get("raises"):
+                if inst in live:
+                    live.remove(inst)  # what happened contradicts this scenario
+                continue
+            if position < inst.position:
+                continue  # a repeated read: nothing new is known
+            inst.skipped += position - inst.position
+            inst.bindings.update(implicit_bindings(pattern, args))
+            if "bind" in step:
+                inst.bindings[step["bind"]] = answer
+            inst.position = position + 1
+            if inst not in live:
+                self._serial += 1
+                inst.serial = self._serial
+                live.append(inst)
+        if len(live) > _MAX_INSTANCES:
+            del live[: len(live) - _MAX_INSTANCES]
+
+    def _fallback(self, method: str, args: dict[str, Any]) -> tuple[int, int] | None:
+        """A call no scenario continues. A step that reads what an earlier step wrote (its
+        arguments use an earlier step's values) cannot answer it: that is a miss, answered
+        like the examples answer a miss (a step of the method whose arguments no earlier step
+        gave, e.g. ``get {key: nope}`` raising NotFound or returning null; else a step where
+        the method raises, e.g. a get after a delete), else by null when the result may be
+        null, else by the default. Otherwise the first example step anywhere
+        whose literal arguments match answers."""
+        independent = [
+            (index, position)
+            for index, patterns in enumerate(self.patterns)
+            for position, pattern in enumerate(patterns)
+            if pattern.step["call"] == method and not pattern.dependent
+        ]
+        for index, position in independent:
+            if self._matches(self.EXAMPLES[index]["steps"][position], method, args, {}):
+                return index, position
+        reads = any(
+            p.dependent and p.step["call"] == method for patterns in self.patterns for p in patterns
+        )
+        if not reads:
+            return None
+        for index, position in independent:
+            step = self.EXAMPLES[index]["steps"][position]
+            if "raises" in step or step.get("returns", _MISSING) is None:
+                return index, position
+        for index, example in enumerate(self.EXAMPLES):  # a read that fails somewhere
             for position, step in enumerate(example["steps"]):
-                if self._matches(step, method, args, {}):
+                if step["call"] == method and "raises" in step:
                     return index, position
-        return None
+        return -1, -1  # a miss no example shows
 
     def _find_stub(self, method: str, args: dict[str, Any]) -> _Stub | None:
         for stub in self._stubs:
@@ -313,6 +414,13 @@ class Mock:
         expected = resolve_vars(step.get("with", {}), b, strict=False)
         # Arguments the example leaves out, and fields filled by defaults, match anything.
         return all(k in args and json_subset(args[k], v) for k, v in expected.items())
+
+    def _miss(self, method: str) -> Any:
+        """null when the result may be null, else the method's default."""
+        try:
+            return self.SPEC.methods[method].result.validate_python(None)
+        except Exception:  # noqa: BLE001 - the result cannot be null
+            return self._typed(method, copy.deepcopy(self.DEFAULTS.get(method)))
 
     def _typed(self, method: str, value: Any) -> Any:
         spec = self.SPEC.methods[method]

@@ -14,13 +14,14 @@ import copy
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Self, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
-from .bus import Bus
+from .drift import method_drift
 from .envelope import PRIORITY_RANK, Envelope, Priority
 from .errors import (
     ContractViolation,
@@ -31,12 +32,14 @@ from .errors import (
     error_from_payload,
     validation_details,
 )
+from .transport.base import Transport
 
 __all__ = [
     "Client",
     "ContractSpec",
     "MethodSpec",
     "ServiceHost",
+    "current_caller",
     "pending_stubs",
     "stub",
 ]
@@ -119,9 +122,41 @@ class ContractSpec:
 
 _Route = tuple[MethodSpec, Callable[..., Awaitable[Any]]]
 
+current_caller: ContextVar[str | None] = ContextVar("specloom_current_caller", default=None)
+"""The agent whose request is being served (set by :class:`ServiceHost` around each call): a
+mock keeps scenario state per caller. None outside a served request."""
+
+
+CallObserver = Callable[[str, str, str, str, str], Callable[[str], None]]
+"""``observer(side, agent, contract, method, correlation_id)`` is called when a call starts
+(side ``"server"`` in the host serving it, ``"client"`` in the caller; contract ``Name@major``,
+``"unknown"`` for a route the host does not serve) and returns a function called with the
+outcome (``"ok"``, or the error code of the reply) when it ends. None are installed by default:
+:func:`specloom_runtime.metrics_prometheus.enable` installs one."""
+CALL_OBSERVERS: list[CallObserver] = []
+
+
+async def _observed(
+    side: str,
+    agent: str,
+    contract: str,
+    method: str,
+    request: Envelope,
+    call: Callable[[Envelope], Awaitable[Envelope]],
+) -> Envelope:
+    finish = [o(side, agent, contract, method, request.correlation_id) for o in CALL_OBSERVERS]
+    outcome = "exception"
+    try:
+        reply = await call(request)
+        outcome = "ok" if reply.message_type != "error" else str(reply.payload.data.get("code"))
+        return reply
+    finally:
+        for done in finish:
+            done(outcome)
+
 
 class ServiceHost:
-    """Serves implementations of contracts as one agent on the bus.
+    """Serves implementations of contracts as one agent on a transport (``bus``).
 
     Registers ``self.handle`` for ``agent_id`` at construction. Exceptions other than declared
     errors propagate out of ``handle``; the bus turns them into error envelopes.
@@ -130,7 +165,7 @@ class ServiceHost:
     def __init__(
         self,
         agent_id: str,
-        bus: Bus,
+        bus: Transport,
         provides: Sequence[tuple[ContractSpec, object]],
         *,
         concurrency: int | None = None,
@@ -139,6 +174,9 @@ class ServiceHost:
         self.bus = bus
         self.provides = tuple(provides)
         self._routes: dict[tuple[str, int, str], _Route] = {}
+        self.drift: list[
+            str
+        ] = []  # methods whose signature no longer fits (specloom_runtime.drift)
         for contract, impl in self.provides:
             if any(key[:2] == (contract.name, contract.version) for key in self._routes):
                 raise ValueError(f"{agent_id!r} provides {contract.key} twice")
@@ -149,7 +187,9 @@ class ServiceHost:
                         f"{type(impl).__name__} lacks method {name!r} of {contract.key}"
                     )
                 self._routes[(contract.name, contract.version, name)] = (spec, method)
-        bus.register(agent_id, self.handle, concurrency=concurrency)
+                if problem := method_drift(contract.key, name, spec.params, method):
+                    self.drift.append(problem)
+        bus.register(agent_id, self.handle, concurrency=concurrency, routes=list(self._routes))
 
     @property
     def contracts(self) -> list[str]:
@@ -158,6 +198,17 @@ class ServiceHost:
 
     async def handle(self, request: Envelope) -> Envelope:
         """Serve one request envelope and return its response or error envelope."""
+        if CALL_OBSERVERS:
+            m = request.payload.metadata
+            route = (m.get("contract"), m.get("version"), m.get("method"))
+            known = all(type(part) in (str, int) for part in route) and route in self._routes
+            contract, method = "unknown", "unknown"
+            if known:
+                contract, method = f"{route[0]}@{route[1]}", str(route[2])
+            return await _observed("server", self.agent_id, contract, method, request, self._serve)
+        return await self._serve(request)
+
+    async def _serve(self, request: Envelope) -> Envelope:
         metadata = request.payload.metadata
         contract = metadata.get("contract")
         version = metadata.get("version")
@@ -187,6 +238,7 @@ class ServiceHost:
                 f"invalid parameters for {contract}@{version}.{method}",
                 validation_details(exc),
             )
+        token = current_caller.set(request.source_agent)
         try:
             result = await implementation(**params.__dict__)
         except DeclaredError as exc:
@@ -197,6 +249,8 @@ class ServiceHost:
                 f"{contract}@{version}.{method} raised undeclared error {exc.code!r}",
                 {"error": exc.to_payload()},
             )
+        finally:
+            current_caller.reset(token)
         try:
             # Fields the implementation left unset stay off the wire (an optional property
             # that is not nullable must be absent, not null); the caller refills defaults.
@@ -210,19 +264,35 @@ class ServiceHost:
         return request.make_response(value)
 
     def health(self) -> dict[str, Any]:
-        """``{"agent", "contracts", "pending_stubs", "status": "ok" | "pending"}``."""
+        """``{"agent", "contracts", "pending_stubs", "status": "ok" | "pending" | "drift"}``,
+        plus ``"drift"`` (what no longer fits) when a method's signature drifted."""
         implementations = {id(impl): impl for _, impl in self.provides}.values()
         pending = sum(len(pending_stubs(impl)) for impl in implementations)
-        return {
+        data: dict[str, Any] = {
             "agent": self.agent_id,
             "contracts": self.contracts,
             "pending_stubs": pending,
-            "status": "ok" if pending == 0 else "pending",
+            "status": "drift" if self.drift else "ok" if pending == 0 else "pending",
         }
+        if self.drift:
+            data["drift"] = list(self.drift)
+        return data
 
     def close(self) -> None:
         """Leave the bus."""
         self.bus.unregister(self.agent_id)
+
+
+def wire_json(value: Any) -> Any:
+    """JSON of call parameters as sent: a model's unset optional fields stay off the wire
+    (absent, not null, as the schema says), aliases are the JSON property names."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, dict):
+        return {key: wire_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [wire_json(item) for item in value]
+    return to_jsonable_python(value)
 
 
 class Client:
@@ -233,7 +303,7 @@ class Client:
 
     def __init__(
         self,
-        bus: Bus,
+        bus: Transport,
         source_agent: str,
         target_agent: str,
         *,
@@ -277,7 +347,7 @@ class Client:
         if spec is None:
             raise UnknownMethod(f"{contract.key} has no method {method!r}", {"method": method})
         try:
-            data = to_jsonable_python(params)
+            data = wire_json(params)
         except PydanticSerializationError as exc:
             raise InvalidParams(
                 f"parameters of {contract.key}.{method} are not JSON", {"error": str(exc)}
@@ -292,7 +362,12 @@ class Client:
             priority=self._priority,
             timeout_ms=self._timeout_ms,
         )
-        reply = await self._bus.request(request)
+        if CALL_OBSERVERS:
+            reply = await _observed(
+                "client", self._source_agent, contract.key, method, request, self._bus.request
+            )
+        else:
+            reply = await self._bus.request(request)
         payload = reply.payload.data
         if reply.message_type == "error":
             raise error_from_payload(payload, spec.declared)

@@ -19,6 +19,7 @@ from .bus import Bus
 from .envelope import Envelope
 from .errors import ContractViolation, NotImplementedYet, validation_details
 from .service import Client, ContractSpec, ServiceHost, pending_stubs
+from .transport.base import Transport
 
 __all__ = ["Dependency", "ModuleDef", "ModuleRuntime", "RunningModule", "System"]
 
@@ -31,7 +32,7 @@ class ModuleRuntime:
 
     EVENTS: ClassVar[Mapping[str, ContractSpec]] = {}  # event name -> providing contract
     SUBSCRIBES: ClassVar[tuple[str, ...]] = ()  # topics of consumed contracts
-    _bus: Bus | None = None
+    _bus: Transport | None = None
     _agent: str = ""
 
     async def emit(self, event: str, data: Mapping[str, Any]) -> int:
@@ -100,7 +101,8 @@ class RunningModule:
 
     def health(self) -> dict[str, Any]:
         data = self.host.health()
-        data.update(module=self.definition.name, mode=self.mode, reason=self.reason)
+        reason = self.reason or "; ".join(data.get("drift", []))  # signature drift, if any
+        data.update(module=self.definition.name, mode=self.mode, reason=reason)
         if self.mode == "mock":
             data.update(status="mock", pending_stubs=self.pending)
         return data
@@ -146,18 +148,24 @@ class System:
         modules: Sequence[ModuleDef],
         *,
         clients: Mapping[str, type[Client]] | None = None,
-        bus: Bus | None = None,
+        bus: Transport | None = None,
         force_mock: Iterable[str] = (),
         allow_pending: Iterable[str] = (),
         package: str | None = None,
         environ: Mapping[str, str] | None = None,
+        only: Iterable[str] | None = None,
     ) -> None:
+        """``only``: the modules this process hosts (default: all); the others are reached
+        through the transport, served by other processes (``serve``)."""
         self.definitions = tuple(modules)
         self.clients = dict(clients or {})
-        self.bus = bus or Bus()
+        self.bus: Transport = bus or Bus()
         self.force_mock = set(force_mock)
         self.allow_pending = set(allow_pending)
-        unknown = (self.force_mock | self.allow_pending) - {d.name for d in self.definitions}
+        self.only = None if only is None else set(only)
+        unknown = (self.force_mock | self.allow_pending | (self.only or set())) - {
+            d.name for d in self.definitions
+        }
         if unknown:
             raise ValueError(f"unknown module(s): {', '.join(sorted(unknown))}")
         self.package = package or impl_package()
@@ -198,12 +206,14 @@ class System:
             await obj.on_event(envelope.topic or "", dict(envelope.payload.data))
 
         for topic in type(obj).SUBSCRIBES:
-            self.bus.subscribe(topic, deliver)
+            self.bus.subscribe(topic, deliver, group=d.agent)
 
     async def start(self) -> System:
         await self.bus.start()
         for d in self.definitions:
-            self.modules[d.name] = self._start_module(d)
+            if self.only is None or d.name in self.only:
+                self.modules[d.name] = self._start_module(d)
+        await self.bus.ready()
         for running in self.modules.values():
             for obj in running.objects:
                 hook = getattr(obj, "on_start", None)
@@ -212,9 +222,16 @@ class System:
         return self
 
     async def stop(self) -> None:
+        """Close the transport (on NATS: stop taking requests, drain in-flight ones), then
+        leave it."""
+        await self.bus.close()
         for running in self.modules.values():
             running.host.close()
-        await self.bus.close()
+        for running in self.modules.values():  # release what on_start opened
+            for obj in running.objects:
+                hook = getattr(obj, "on_stop", None)
+                if hook is not None:
+                    await hook()
 
     async def __aenter__(self) -> Self:
         await self.start()

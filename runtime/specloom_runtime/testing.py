@@ -15,10 +15,12 @@ from typing import Any
 
 from .envelope import Envelope
 from .errors import DeclaredError, InvalidParams, RequestTimeout
+from .matchers import example_value
 from .mock import Mock
 from .replay import replay
 from .service import Client, pending_stubs
 from .system import ModuleDef, System, impl_package
+from .transport.base import Transport
 
 __all__ = ["check_edge", "check_example", "check_interface_only", "check_system"]
 
@@ -37,8 +39,12 @@ async def check_example(
     example: Mapping[str, Any],
     *,
     implementation: bool,
+    bus: Transport | None = None,
 ) -> str | None:
     """Replay ``example`` of contract ``key`` through the bus against its provider.
+
+    ``bus``: the transport to run the system on (a new in-process Bus by default); the check
+    starts and closes it.
 
     The provider is its mock, or (``implementation=True``) its implementation, with the other
     modules served as the system would serve them (implementations where complete, mocks
@@ -51,7 +57,8 @@ async def check_example(
         force, allow = [], [provider.name]
     else:
         force, allow = [d.name for d in modules], []
-    async with System(modules, clients=clients, force_mock=force, allow_pending=allow) as system:
+    system = System(modules, clients=clients, force_mock=force, allow_pending=allow, bus=bus)
+    async with system:
         running = system.modules[provider.name]
         if implementation and running.mode != "impl":
             return f"{provider.name}: {running.reason}"
@@ -77,7 +84,7 @@ def _first_call(mock: Mock) -> tuple[str, dict[str, Any]]:
     for example in mock.EXAMPLES:
         step = example["steps"][0]
         if not any("$var" in repr(v) for v in step.get("with", {}).values()):
-            return step["call"], dict(step.get("with", {}))
+            return step["call"], dict(example_value(step.get("with", {})))
     name = next(iter(mock.SPEC.methods))
     return name, {}
 
@@ -87,18 +94,20 @@ async def check_edge(
     clients: Mapping[str, type[Client]],
     consumer: str,
     key: str,
+    *,
+    bus: Transport | None = None,
 ) -> None:
     """The integration point ``consumer -> provider of key``, through the bus.
 
     Checks a round trip from the consumer's own client (envelopes valid, addressed agent to agent,
     correlated), that a slow provider times out at the caller, and that invalid parameters and a
-    declared error come back as typed exceptions.
+    declared error come back as typed exceptions. ``bus``: as in :func:`check_example`.
     """
     provider = _provider(modules, key)
     consumer_def = next(d for d in modules if d.name == consumer)
     dep = next(d for d in consumer_def.consumes if d.contract.key == key)
     force = [provider.name]  # the provider's mock makes slowness and errors controllable
-    async with System(modules, clients=clients, force_mock=force) as system:
+    async with System(modules, clients=clients, force_mock=force, bus=bus) as system:
         seen: list[Envelope] = []
         system.bus.on_envelope(seen.append)
         client = getattr(system.deps_for(consumer_def), dep.attr)
@@ -165,7 +174,7 @@ def _any_args(mock: Mock, method: str) -> dict[str, Any]:
     for example in mock.EXAMPLES:
         for step in example["steps"]:
             if step["call"] == method and "$var" not in repr(step.get("with", {})):
-                return dict(step.get("with", {}))
+                return dict(example_value(step.get("with", {})))
     return {}
 
 

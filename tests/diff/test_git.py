@@ -143,3 +143,26 @@ def test_against_head_in_the_project_repository() -> None:
     assert proc.returncode in (0, 1), proc.stderr
     assert proc.stdout.splitlines()[-1].startswith("HEAD:specs -> specs: ")
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("/etc/passwd", "a symbolic link to an absolute path (/etc/passwd)"),
+        ("../../../outside.yaml", "a link pointing out of the repository"),
+    ],
+    ids=["absolute", "escaping"],
+)
+def test_a_committed_symlink_out_of_the_specs_is_a_clean_located_error(
+    repo: Path, target: str, reason: str
+) -> None:
+    link = repo / "specs" / "types" / "linked.yaml"
+    os.symlink(target, link)
+    _git(repo, "add", "specs")
+    _git(repo, "commit", "-q", "-m", "a link")
+    done = _diff(repo, "--against", "HEAD")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[-1].startswith(
+        f"error: HEAD:specs/types/linked.yaml: {reason}"
+    ), done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr

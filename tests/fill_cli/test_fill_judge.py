@@ -94,3 +94,26 @@ def test_inline_types_and_example_data() -> None:
         "name": "n",
         "steps": [{"call": "get", "with": {"k": 1}, "returns": 2}],
     }
+
+
+def test_the_judge_compares_json_like_the_contract_tests() -> None:
+    from generator.fill.judge import json_equal, json_subset, resolve_vars
+
+    assert json_equal(1, 1.0) and not json_equal(True, 1) and not json_equal(1, True)
+    assert not json_equal({"a": 1}, {"a": 1, "b": 2}) and json_subset({"a": 1, "b": 2}, {"a": 1})
+    assert not json_equal([1, 2], [2, 1]) and not json_equal("1", 1)
+    assert resolve_vars({"id": {"$var": "n"}, "l": [{"$var": "n"}]}, {"n": "x"}) == {
+        "id": "x",
+        "l": ["x"],
+    }
+
+
+def test_result_patterns_run_in_linear_time() -> None:
+    from generator.fill.judge import ResultChecker
+
+    checker = ResultChecker({"Id": {"type": "string", "pattern": "^(a|a)+$"}})
+    # 2**60 steps for a backtracking engine: this returns at once only with a linear one
+    assert checker.problem("a" * 60 + "b", {"$ref": "#/types/Id"}) is not None
+    assert checker.problem("a" * 60, {"$ref": "#/types/Id"}) is None
+    assert checker.problem("b", {"type": "string", "pattern": "(?<!x)b"}) is None  # falls back
+    assert checker.problem(None, None) is None and checker.problem(1, None) is not None

@@ -97,6 +97,7 @@ def test_removing_a_contract_removes_its_files_and_empty_folders(notes) -> None:
     proc = ok(specloom("generate", "specs", cwd=notes.root))
     gone = sorted(set(before) - set(files(notes.out)))
     assert gone == [
+        "deploy/kubernetes/modules/agent-02-notes.yaml",
         "docs/modules/02-notes/AGENT-BRIEF.md",
         "docs/modules/02-notes/IMPLEMENTATION-GUIDE.md",
         "docs/modules/02-notes/INTERFACES.md",

@@ -6,11 +6,13 @@ case set; every message asserted here must say what really happened.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
-from genkit import ROOT, edit, ok, specloom
+from genkit import ROOT, edit, env, ok, specloom
 
 VERSIONS = ROOT / "examples" / "versions"
 V2 = "specs/contracts/key_value.v2.yaml"
@@ -133,7 +135,7 @@ def test_every_unknown_key_is_reported_and_json_schema_keywords_get_no_wrong_hin
     edit(
         path,
         "sku: {type: string, minLength: 1}",
-        "sku: {type: string, minLength: 1, allOf: [{type: string}], Title: x, tpye: string}",
+        "sku: {type: string, minLength: 1, propertyNames: {}, Title: x, tpye: string}",
     )
     edit(path, "description:", "descripton:")
     proc = specloom("validate", "specs", cwd=tmp_path)
@@ -144,7 +146,7 @@ def test_every_unknown_key_is_reported_and_json_schema_keywords_get_no_wrong_hin
     assert any("'descripton'" in u and "did you mean 'description'?" in u for u in unknown)
     assert any("'Title'" in u and "did you mean 'title'?" in u for u in unknown)
     assert any("'tpye'" in u and "did you mean 'type'?" in u for u in unknown)
-    (all_of,) = [u for u in unknown if "'allOf'" in u]
+    (all_of,) = [u for u in unknown if "'propertyNames'" in u]  # allOf is supported now
     assert "a JSON Schema keyword specloom does not support" in all_of
     assert "anyOf'?" not in all_of
 
@@ -170,3 +172,33 @@ def test_the_project_template_ignores_every_output_lock(tmp_path: Path) -> None:
         ["git", "check-ignore", "-q", "generated/.specloom/manifest.json"], cwd=tmp_path
     )
     assert keep.returncode == 1  # the manifest is committed
+
+
+def test_health_reports_an_implementation_whose_signature_drifted(tmp_path: Path) -> None:
+    root = _versions(tmp_path)
+    ok(specloom("generate", "specs", cwd=root))
+
+    def health() -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "shelf", "health"],
+            cwd=root,
+            env={**env(), "PYTHONPATH": f"{root / 'generated'}{os.pathsep}{root}"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return next(line for line in proc.stdout.splitlines() if line.startswith("store "))
+
+    assert " impl  ok " in health()
+    edit(
+        root / "impl" / "store.py",
+        "async def put(self, key: str, value: dict[str, Any], overwrite: bool = True)",
+        "async def put(self, key: str, value: dict[str, Any], *, ttl: int)",
+    )
+    row = health()
+    assert " impl  drift " in row
+    assert (
+        "KeyValue@2.put: StoreImpl.put does not accept 'overwrite'; requires 'ttl', which the "
+        "contract lacks"
+    ) in row

@@ -64,7 +64,7 @@ print(len(names))
 
 def test_every_module_of_the_package_imports(project) -> None:
     proc = ok(run([sys.executable, "-c", IMPORT_ALL, project.package], project.out))
-    assert int(proc.stdout) >= 15  # runtime, contracts, mocks, modules, system, types, ...
+    assert int(proc.stdout) >= 10  # contracts, mocks, modules, system, types (runtime: a library)
 
 
 def _cli(project, *args: str):

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from genkit import ROOT, copy_notes, ok, run, specloom, tool
+from specloom_runtime.natsserver import find_nats_server
 
 RUNTIME_SRC = ROOT / "runtime" / "specloom_runtime"
 
@@ -100,6 +101,7 @@ def test_vendor_runtime_writes_a_copy_that_the_system_runs_on(tmp_path: Path) ->
     python = _python_without_the_runtime(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "SPECLOOM_"))}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["NATS_SERVER_BIN"] = find_nats_server()  # the bare venv has no scripts of its own
     missing = subprocess.run(
         [python, "-c", "import pydantic, pytest; import specloom_runtime"],
         cwd=tmp_path,

@@ -6,7 +6,10 @@ is the spec schema with the documented disagreements (``KNOWN_DISAGREEMENTS``) a
 
 - optional, non-nullable properties also accept ``null`` (they default to ``None``);
 - ``oneOf`` is checked as ``anyOf`` (a value matching several branches is accepted);
-- ``uniqueItems`` and ``format`` are not enforced.
+- ``uniqueItems`` is not enforced.
+
+``format`` is asserted on both sides with the same checks (generator/model/formats.py), and a
+value the model accepts dumps back to exactly the JSON it came from (the wire string is kept).
 
 Values avoid the other documented gaps: no integral floats for integers (strict ``int`` rejects
 ``1.0``), no int/bool enum members (``Literal[1]`` accepts ``True``), no ``multipleOf`` on
@@ -29,9 +32,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # noqa: F401
 from pydantic import BaseModel, ValidationError
 
+from generator.model.checker import value_validator
+from generator.model.formats import CHECKS
 from generator.model.synth import SynthError, synthesize
 from generator.model.typehints import (
     KNOWN_DISAGREEMENTS,
@@ -44,6 +49,8 @@ from generator.model.typehints import (
     render_model,
     to_annotation,
 )
+
+FORMATS_MODULE = "generator.model.formats"
 
 TYPES: dict[str, Any] = {
     "Task": {
@@ -83,6 +90,7 @@ NASTY = [
 ALLOWED_NAMES = {
     "Annotated", "Any", "Literal", "Field", "BaseModel", "ConfigDict",
     "str", "int", "float", "bool", "list", "dict", "types_",
+    *(f"Fmt_{name.replace('-', '_')}" for name in CHECKS),
 }  # fmt: skip
 
 
@@ -95,18 +103,16 @@ def source_for(expr: TypeExpr) -> str:
     imports = set(expr.imports) | {("pydantic", "BaseModel"), ("pydantic", "ConfigDict")}
     parts = [render_imports(imports)]
     parts += [render_model(model) for model in expr.models]
-    parts.append(
-        "class M(BaseModel):\n"
-        "    model_config = ConfigDict(regex_engine='python-re')\n"
-        f"    x: {expr.hint}\n"
-    )
+    parts.append(f"class M(BaseModel):\n    x: {expr.hint}\n")
     return "\n\n".join(parts)
 
 
 def _types_namespace() -> SimpleNamespace:
     namespace = SimpleNamespace()
     for name, schema in TYPES.items():
-        expr = to_annotation(schema, name_hint=name, ref_to_hint=ref_to_hint)
+        expr = to_annotation(
+            schema, name_hint=name, ref_to_hint=ref_to_hint, formats_module=FORMATS_MODULE
+        )
         module: dict[str, Any] = {"types_": namespace, "__name__": f"types_{name}"}
         exec(compile(source_for(expr), f"<types.{name}>", "exec", dont_inherit=True), module)
         setattr(namespace, name, eval(expr.hint, module))
@@ -121,7 +127,9 @@ def build(
     schema: Any, name_hint: str = "Root", *, future: bool = False
 ) -> tuple[Any, TypeExpr, str]:
     """Exec the generated source as a real module (optionally with postponed annotations)."""
-    expr = to_annotation(schema, name_hint=name_hint, ref_to_hint=ref_to_hint)
+    expr = to_annotation(
+        schema, name_hint=name_hint, ref_to_hint=ref_to_hint, formats_module=FORMATS_MODULE
+    )
     source = source_for(expr)
     if future:
         source = "from __future__ import annotations\n\n" + source
@@ -152,7 +160,7 @@ def oracle_schema(schema: Any) -> Any:
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key in ("uniqueItems", "format"):
+        if key == "uniqueItems":
             continue
         if key in ("enum", "const", "default"):
             out[key] = value
@@ -171,9 +179,25 @@ def oracle_schema(schema: Any) -> Any:
     return out
 
 
-def validator(schema: Any) -> Draft202012Validator:
+def validator(schema: Any) -> Any:
     root = {**schema, "types": TYPES} if isinstance(schema, Mapping) else schema
-    return Draft202012Validator(root)
+    return value_validator(root)
+
+
+def _as_sent(value: Any) -> Any:
+    """The JSON a value is on the wire; a number schema turns ints into floats (equal)."""
+    return json.loads(json.dumps(value))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality: 1 == 1.0 (a number), but a string or a bool must be exactly the same."""
+    if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, str) or isinstance(b, str):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def assert_agrees(schema: Any, model: type[BaseModel], values: list[Any]) -> None:
@@ -181,6 +205,11 @@ def assert_agrees(schema: Any, model: type[BaseModel], values: list[Any]) -> Non
     for value in values:
         expected = check.is_valid(value)
         assert accepts(model, value) == expected, (schema, value, expected)
+        if expected:  # the wire keeps exactly what was sent (formats, extra properties)
+            sent = model.model_validate({"x": value}).model_dump(
+                mode="json", by_alias=True, exclude_unset=True
+            )
+            assert _same(sent["x"], _as_sent(value)), (schema, value, sent)
 
 
 def assert_safe_source(source: str, model_names: set[str]) -> None:
@@ -196,7 +225,7 @@ def assert_safe_source(source: str, model_names: set[str]) -> None:
         elif isinstance(node, ast.Expr):  # only docstrings
             assert isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
         elif isinstance(node, ast.ImportFrom):
-            assert node.module in ("typing", "pydantic")
+            assert node.module in ("typing", "pydantic", FORMATS_MODULE)
         elif isinstance(node, ast.Assign):
             assert [ast.unparse(t) for t in node.targets] == ["model_config"]
         elif isinstance(node, ast.AnnAssign):
@@ -217,7 +246,9 @@ def assert_safe_source(source: str, model_names: set[str]) -> None:
             {"type": "string", "pattern": "^[a-z]+$", "minLength": 1},
             "Annotated[str, Field(strict=True, min_length=1, pattern='^[a-z]+$')]",
         ),
-        ({"type": "string", "format": "uuid"}, "Annotated[str, Field(strict=True)]"),
+        ({"type": "string", "format": "uuid"}, "Fmt_uuid"),
+        ({"type": "string", "format": "uri", "maxLength": 9},
+         "Annotated[Fmt_uri, Field(max_length=9)]"),
         ({"type": ["string", "null"]}, "Annotated[str, Field(strict=True)] | None"),
         ({"type": ["null", "boolean"]}, "Annotated[bool, Field(strict=True)] | None"),
         ({"type": "integer"}, "Annotated[int, Field(strict=True)]"),
@@ -442,7 +473,7 @@ def test_schema_strings_cannot_inject_code(nasty: str) -> None:
         "description": nasty,
         "properties": {
             nasty: {"type": "string", "description": nasty, "default": nasty},
-            "p": {"type": "string", "pattern": re.escape(nasty) + "|{{ 7*7 }}"},
+            "p": {"type": "string", "pattern": re.escape(nasty) + "|\\{\\{ 7*7 \\}\\}"},
             "e": {"enum": [nasty, "ok"], "description": nasty},
             "c": {"const": nasty},
             "d": {"type": "object", "default": {nasty: [nasty]}},
@@ -494,8 +525,25 @@ HAND_PICKED: list[tuple[dict[str, Any], list[Any]]] = [
     ({"type": "string", "minLength": 2, "maxLength": 3}, ["", "a", "ab", "abc", "abcd", 1, None]),
     ({"type": "string", "pattern": "^[a-z]+$"}, ["abc", "", "aB", "ab\n", b"ab", 3]),
     ({"type": "string", "pattern": "b"}, ["abc", "b", "a", "B"]),
-    ({"type": "string", "pattern": "^(?=a)\\w{2}$"}, ["ab", "ba", "a"]),
-    ({"type": "string", "format": "date-time"}, ["not a date", "2000-01-01T00:00:00Z", 1]),
+    ({"type": "string", "pattern": "^\\w{2}$"}, ["ab", "ab\n", "\u00e91", "a"]),
+    ({"type": "string", "format": "date-time"},
+     ["not a date", "2000-01-01T00:00:00Z", "2000-01-01T00:00:00", "2000-02-30T00:00:00Z",
+      "2000-01-01t10:00:00.123456789+05:30", "2016-12-31T23:59:60Z", "2000-01-01 00:00:00Z", 1]),
+    ({"type": "string", "format": "date"}, ["2000-01-31", "2000-02-30", "2000-1-1", "20000101"]),
+    ({"type": "string", "format": "time"},
+     ["10:00:00Z", "10:00:00", "24:00:00Z", "10:00:00-01:00"]),
+    ({"type": "string", "format": "uuid"},
+     ["6F9619FF-8B86-D011-B42D-00CF4FC964FF", "6f9619ff8b86d011b42d00cf4fc964ff", "x"]),
+    ({"type": "string", "format": "email"}, ["a@b.co", "a@b", "a b@c.d", "@b.c", "a@@b.c"]),
+    ({"type": "string", "format": "uri"},
+     ["http://Example.com", "HTTP://x/a/../b?q#f", "urn:isbn:0451450523", "/relative", "a b:c",
+      "http://x/%zz"]),
+    ({"type": "string", "format": "uri-reference"}, ["/relative?x=1", "#frag", "a b", ""]),
+    ({"type": "string", "format": "hostname"}, ["example.com", "-bad.com", "a" * 64, "x."]),
+    ({"type": "string", "format": "ipv4"}, ["192.0.2.1", "192.0.2.01", "256.0.0.1"]),
+    ({"type": "string", "format": "ipv6"}, ["::1", "2001:db8::", "::g"]),
+    ({"type": ["string", "null"], "format": "uuid", "maxLength": 36},
+     [None, "6f9619ff-8b86-d011-b42d-00cf4fc964ff", "nope"]),
     ({"type": "integer"}, [0, -5, 2**70, 1.5, "1", True, None, [1]]),
     ({"type": "integer", "minimum": 1, "maximum": 3}, [0, 1, 3, 4]),
     ({"type": "integer", "exclusiveMinimum": 1, "exclusiveMaximum": 3}, [1, 2, 3]),
@@ -559,14 +607,14 @@ def test_documented_disagreements() -> None:
         ({"oneOf": [{"type": "integer"}, {"type": "number"}]}, 1),  # both branches match
         ({"const": 1}, True),  # Literal uses ==
         ({"type": "object", "properties": {"a": {"type": "string"}}}, {"a": None}),
-        ({"type": "string", "format": "email"}, "nope"),  # agrees: neither checks format
+        ({"type": "string", "format": "email"}, "nope"),  # agrees: both check the format
     ]
     outcomes = []
     for schema, value in cases:
         model, _, _ = build(schema)
         outcomes.append((accepts(model, value), validator(schema).is_valid(value)))
     assert outcomes == [(False, True), (True, False), (True, False), (True, False),
-                        (True, False), (True, True)]  # fmt: skip
+                        (True, False), (False, False)]  # fmt: skip
 
 
 # Hypothesis: schemas from the subset, values guided by each schema.
@@ -574,7 +622,12 @@ def test_documented_disagreements() -> None:
 PATTERNS = ["^[a-z]+$", "^[A-Z][a-z]*$", "^\\d{2,4}$", "^(foo|bar)-\\d+$", "ab", "^[^x]*$",
             "^.{2,}$", "^\\w+@\\w+\\.com$"]  # fmt: skip
 KEYS = ["a", "b", "x-y", "class", "model_dump", "1st", "Any"]
-STRINGS = st.sampled_from(["", "a", "ab", "abc", "Abc", "12", "foo-1", "x", "é", "a@b.com", *NASTY])
+FORMATTED = ["2000-01-01T00:00:00Z", "2000-01-01T00:00:00", "2000-01-01", "10:00:00+01:00",
+             "6F9619FF-8B86-D011-B42D-00CF4FC964FF", "http://Example.com/A", "/rel", "a.b",
+             "::1", "192.0.2.1"]  # fmt: skip
+STRINGS = st.sampled_from(
+    ["", "a", "ab", "abc", "Abc", "12", "foo-1", "x", "é", "a@b.com", *FORMATTED, *NASTY]
+)
 bounds = st.integers(-5, 5) | st.sampled_from([-2.5, 0.5, 1.5, 3.25])
 
 
@@ -595,6 +648,7 @@ def leaf_schemas(draw: st.DrawFn) -> dict[str, Any]:
         _maybe(draw, "minLength", st.integers(0, 3), out)
         _maybe(draw, "maxLength", st.integers(1, 6), out)
         _maybe(draw, "pattern", st.sampled_from(PATTERNS), out)
+        _maybe(draw, "format", st.sampled_from(sorted(CHECKS)), out)
     elif kind in ("integer", "number"):
         out["type"] = kind
         for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -725,3 +779,11 @@ def test_inline_model_dataclasses_are_frozen_and_hashable() -> None:
     assert hash(model) == hash(InlineModel("A", fields, "forbid", None))
     with pytest.raises(AttributeError):
         model.name = "B"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("pattern", ["^(?=a)\\w{2}$", "(a)\\1", "^a(?<!b)$", "[a-"])
+def test_patterns_the_engine_cannot_run_are_schema_errors(pattern: str) -> None:
+    with pytest.raises(SchemaError, match="cannot be used: "):
+        to_annotation(
+            {"type": "string", "pattern": pattern}, name_hint="M", ref_to_hint=ref_to_hint
+        )

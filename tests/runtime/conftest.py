@@ -15,6 +15,9 @@ from types import ModuleType
 
 import pytest
 
+# A real nats-server per test session (per xdist worker), always stopped: see the runtime's plugin.
+from specloom_runtime.pytest_plugin import nats_server  # noqa: F401
+
 PACKAGE = "sysx"
 
 CONTRACT_SRC = '''\

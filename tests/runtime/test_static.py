@@ -14,7 +14,13 @@ import pytest
 RUNTIME_SRC = Path(__file__).resolve().parents[2] / "runtime" / "specloom_runtime"
 BIN = Path(sys.executable).parent
 ALLOWED_THIRD_PARTY = {"pydantic", "pydantic_core"}
-# A subpackage that is an extra may import that extra's libraries (and only it may).
+# Optional dependencies, each imported by one module only (importing the package never needs them).
+OPTIONAL = {
+    "transport/nats_transport.py": {"nats"},
+    "pytest_plugin.py": {"pytest"},
+    "metrics_prometheus.py": {"prometheus_client"},
+}
+# A subpackage that is an extra may import that extra's libraries (only it; imported lazily).
 EXTRA_PACKAGES = {
     "http": {"starlette", "uvicorn", "jwt", "jsonschema", "prometheus_client", "websockets"},
 }
@@ -26,11 +32,7 @@ def _sources() -> list[Path]:
 
 def test_imports_only_stdlib_pydantic_and_itself() -> None:
     for path in _sources():
-        parts = path.relative_to(RUNTIME_SRC).parts
-        depth = len(parts)  # 1: specloom_runtime/x.py
-        allowed = ALLOWED_THIRD_PARTY | (
-            EXTRA_PACKAGES.get(parts[0], set()) if depth > 1 else set()
-        )
+        depth = len(path.relative_to(RUNTIME_SRC).parts)  # 1: specloom_runtime/x.py
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 roots = [alias.name.split(".")[0] for alias in node.names]
@@ -41,10 +43,29 @@ def test_imports_only_stdlib_pydantic_and_itself() -> None:
                 roots = [(node.module or "").split(".")[0]]
             else:
                 continue
+            rel = path.relative_to(RUNTIME_SRC)
+            allowed = ALLOWED_THIRD_PARTY | OPTIONAL.get(rel.as_posix(), set())
+            if len(rel.parts) > 1:
+                allowed |= EXTRA_PACKAGES.get(rel.parts[0], set())
             for root in roots:
                 assert root in sys.stdlib_module_names or root in allowed, (
                     f"{path.name} imports {root}"
                 )
+
+
+def test_the_package_imports_without_the_optional_dependencies() -> None:
+    blocker = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('nats', 'pytest'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import specloom_runtime, specloom_runtime.cli, specloom_runtime.transport\n"
+        "import specloom_runtime.testing, specloom_runtime.natsserver\n"
+    )
+    done = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def _tool(name: str) -> str:

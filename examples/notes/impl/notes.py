@@ -15,10 +15,11 @@ from notes.types import Note
 class NotesImpl(NotesBase):
     """Notes"""
 
+    _next_number: int | None = None  # the next note number this process will try
+
     async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
         """Create a note and return it with its new id."""
-        existing = await self.deps.key_value.keys(prefix="note:")
-        note_id = f"{self.config.id_prefix}{len(existing) + 1}"
+        note_id = f"{self.config.id_prefix}{await self._new_number()}"
         note = Note(id=note_id, title=title, body=body, tags=list(tags))
         await self.deps.key_value.put(key=f"note:{note_id}", value=note.model_dump())
         return note
@@ -45,3 +46,20 @@ class NotesImpl(NotesBase):
             if tag in note.tags:
                 found.append(note)
         return found
+
+    async def _new_number(self) -> int:
+        """A note number no other create got, even when many run at once.
+
+        ``put`` says whether its key was new, so of all concurrent callers that put the same
+        reservation key ``note-id:<n>`` exactly one learns it is the first: that one owns ``n``
+        (this holds across several notes processes sharing one store). The local counter keeps
+        the callers of this process from all trying the same number.
+        """
+        if self._next_number is None:
+            taken = await self.deps.key_value.keys(prefix="note-id:")
+            self._next_number = max(self._next_number or 1, len(taken) + 1)
+        while True:
+            number = self._next_number
+            self._next_number += 1
+            if await self.deps.key_value.put(key=f"note-id:{number}", value={}):
+                return number

@@ -11,8 +11,10 @@ reachable through communicate (they are reached only through their contracts, se
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Literal, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -50,26 +52,26 @@ class UnknownAgent(DeclaredError):
 
 
 class InitializeParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class ExecuteTaskParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     task: Task
 
 
 class CommunicateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     message: Payload
     target: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]
 
 
 class SelfValidateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class AgentMessageEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     source: Annotated[str, Field(strict=True, min_length=1)]
     target: Annotated[str, Field(strict=True, min_length=1)]
     action: Literal["create", "read", "update", "delete", "query", "custom"]
@@ -120,14 +122,14 @@ class AgentV1(ABC):
     contracts, seed Rule 1).
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def initialize(self) -> bool:
         """Initialize agent
 
         Prepares the agent (idempotent); true when it is ready to execute tasks.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def execute_task(self, task: Task) -> TaskResult:
         """Execute assigned task
 
@@ -135,7 +137,7 @@ class AgentV1(ABC):
         refuses (unknown kind, engine paused) raises TaskRejected.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def communicate(self, message: Payload, target: str) -> Payload:
         """Send message to another agent
 
@@ -144,7 +146,7 @@ class AgentV1(ABC):
         with the same payload (a round-trip check).
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def self_validate(self) -> bool:
         """Validate own functionality
 
@@ -161,7 +163,7 @@ class AgentV1Client(Client, AgentV1):
 
         Prepares the agent (idempotent); true when it is ready to execute tasks.
         """
-        return cast("bool", await self._call(AGENT_V1, "initialize", {}))
+        return _typing.cast("bool", await self._call(AGENT_V1, "initialize", {}))
 
     async def execute_task(self, task: Task) -> TaskResult:
         """Execute assigned task
@@ -169,7 +171,9 @@ class AgentV1Client(Client, AgentV1):
         Executes the task through the core engine and returns its result. A task the engine
         refuses (unknown kind, engine paused) raises TaskRejected.
         """
-        return cast("TaskResult", await self._call(AGENT_V1, "execute_task", {"task": task}))
+        return _typing.cast(
+            "TaskResult", await self._call(AGENT_V1, "execute_task", {"task": task})
+        )
 
     async def communicate(self, message: Payload, target: str) -> Payload:
         """Send message to another agent
@@ -178,7 +182,7 @@ class AgentV1Client(Client, AgentV1):
         its reply. Every hosted agent answers a custom message whose metadata.method is "echo"
         with the same payload (a round-trip check).
         """
-        return cast(
+        return _typing.cast(
             "Payload",
             await self._call(AGENT_V1, "communicate", {"message": message, "target": target}),
         )
@@ -189,4 +193,4 @@ class AgentV1Client(Client, AgentV1):
         True when the agent is initialized and its checks pass (core engine reachable, echo
         round trip works).
         """
-        return cast("bool", await self._call(AGENT_V1, "self_validate", {}))
+        return _typing.cast("bool", await self._call(AGENT_V1, "self_validate", {}))

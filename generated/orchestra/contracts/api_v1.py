@@ -11,8 +11,10 @@ answers with format_response of the result.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, Literal, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -39,7 +41,7 @@ class UnknownRoute(DeclaredError):
 
 
 class RegisterEndpointParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     path: Annotated[
         str,
         Field(
@@ -54,17 +56,17 @@ class RegisterEndpointParams(BaseModel):
 
 
 class ValidateRequestParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     request: Any
 
 
 class FormatResponseParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     data: Any
 
 
 class FormatResponseResult(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     success: Annotated[bool, Field(strict=True)]
     data: Any = Field(description="The data as given.")
 
@@ -104,7 +106,7 @@ class ApiV1(ABC):
     parameters, and answers with format_response of the result.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def register_endpoint(
         self,
         path: str,
@@ -118,7 +120,7 @@ class ApiV1(ABC):
         segments in braces (`/tasks/{id}`) match any single segment.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def validate_request(self, request: Any) -> bool:
         """Validate incoming request
 
@@ -127,7 +129,7 @@ class ApiV1(ABC):
         Never raises for a malformed request: that is what it detects.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def format_response(self, data: Any) -> FormatResponseResult:
         """Format response
 
@@ -150,7 +152,7 @@ class ApiV1Client(Client, ApiV1):
         Registering the same path, handler and methods again is a no-op that returns true. Path
         segments in braces (`/tasks/{id}`) match any single segment.
         """
-        return cast(
+        return _typing.cast(
             "bool",
             await self._call(
                 API_V1, "register_endpoint", {"path": path, "handler": handler, "methods": methods}
@@ -164,13 +166,15 @@ class ApiV1Client(Client, ApiV1):
         and path match a registered endpoint (body, when present, an object); false otherwise.
         Never raises for a malformed request: that is what it detects.
         """
-        return cast("bool", await self._call(API_V1, "validate_request", {"request": request}))
+        return _typing.cast(
+            "bool", await self._call(API_V1, "validate_request", {"request": request})
+        )
 
     async def format_response(self, data: Any) -> FormatResponseResult:
         """Format response
 
         Wraps a result in the API's response body: {"success": true, "data": data}.
         """
-        return cast(
+        return _typing.cast(
             "FormatResponseResult", await self._call(API_V1, "format_response", {"data": data})
         )

@@ -12,8 +12,10 @@ Llm@1) are the engine's own. After each processed task the engine publishes `tas
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, Literal, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -49,16 +51,16 @@ class InvalidConfig(DeclaredError):
 
 
 class ProcessTaskParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     task: Task
 
 
 class GetStatusParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class GetStatusResult(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     state: Literal["running", "paused"] = Field(
         description="paused after configure with paused: true."
     )
@@ -72,7 +74,7 @@ class GetStatusResult(BaseModel):
 
 
 class ConfigureParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     config: dict[str, Any]
 
 
@@ -115,7 +117,7 @@ class CoreEngineV1(ABC):
     (this is how the agent framework learns about results; the engine never calls it).
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def process_task(self, task: Task) -> TaskResult:
         """Process any task, return results
 
@@ -123,11 +125,11 @@ class CoreEngineV1(ABC):
         `failed`; errors are for tasks the engine refuses.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_status(self) -> GetStatusResult:
         """Get engine status"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def configure(self, config: dict[str, Any]) -> bool:
         """Update configuration
 
@@ -146,11 +148,13 @@ class CoreEngineV1Client(Client, CoreEngineV1):
         Runs the task to completion. A task that runs and fails is a TaskResult with status
         `failed`; errors are for tasks the engine refuses.
         """
-        return cast("TaskResult", await self._call(CORE_ENGINE_V1, "process_task", {"task": task}))
+        return _typing.cast(
+            "TaskResult", await self._call(CORE_ENGINE_V1, "process_task", {"task": task})
+        )
 
     async def get_status(self) -> GetStatusResult:
         """Get engine status"""
-        return cast("GetStatusResult", await self._call(CORE_ENGINE_V1, "get_status", {}))
+        return _typing.cast("GetStatusResult", await self._call(CORE_ENGINE_V1, "get_status", {}))
 
     async def configure(self, config: dict[str, Any]) -> bool:
         """Update configuration
@@ -159,4 +163,6 @@ class CoreEngineV1Client(Client, CoreEngineV1):
         max_concurrent_tasks (integer >= 1), task_timeout_ms (integer >= 1). Unknown settings or
         invalid values raise InvalidConfig and change nothing.
         """
-        return cast("bool", await self._call(CORE_ENGINE_V1, "configure", {"config": config}))
+        return _typing.cast(
+            "bool", await self._call(CORE_ENGINE_V1, "configure", {"config": config})
+        )

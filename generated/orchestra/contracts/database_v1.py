@@ -12,8 +12,10 @@ included. Ordering: query returns records in creation order.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -47,32 +49,32 @@ class IdMismatch(DeclaredError):
 
 
 class CreateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     data: dict[str, Any]
 
 
 class ReadParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     id: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class UpdateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     id: Annotated[str, Field(strict=True, min_length=1)]
     data: dict[str, Any]
 
 
 class DeleteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     id: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class QueryParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     filters: dict[
         str,
@@ -131,7 +133,7 @@ class DatabaseV1(ABC):
     `id` key included. Ordering: query returns records in creation order.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def create(self, table: str, data: dict[str, Any]) -> str:
         """Create new record, return ID
 
@@ -139,11 +141,11 @@ class DatabaseV1(ABC):
         record's id.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def read(self, table: str, id: str) -> dict[str, Any] | None:
         """Read record by ID"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def update(self, table: str, id: str, data: dict[str, Any]) -> bool:
         """Update record, return success
 
@@ -151,11 +153,11 @@ class DatabaseV1(ABC):
         when there is no such record.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def delete(self, table: str, id: str) -> bool:
         """Delete record, return success"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def query(
         self, table: str, filters: dict[str, str | float | bool | None]
     ) -> list[dict[str, Any]]:
@@ -175,11 +177,13 @@ class DatabaseV1Client(Client, DatabaseV1):
         Stores `data` as a new record. If `data.id` is given (a non-empty string) it becomes the
         record's id.
         """
-        return cast("str", await self._call(DATABASE_V1, "create", {"table": table, "data": data}))
+        return _typing.cast(
+            "str", await self._call(DATABASE_V1, "create", {"table": table, "data": data})
+        )
 
     async def read(self, table: str, id: str) -> dict[str, Any] | None:
         """Read record by ID"""
-        return cast(
+        return _typing.cast(
             "dict[str, Any] | None",
             await self._call(DATABASE_V1, "read", {"table": table, "id": id}),
         )
@@ -190,14 +194,16 @@ class DatabaseV1Client(Client, DatabaseV1):
         Merges `data` into the record (top-level keys replace, others are kept). Returns false
         when there is no such record.
         """
-        return cast(
+        return _typing.cast(
             "bool",
             await self._call(DATABASE_V1, "update", {"table": table, "id": id, "data": data}),
         )
 
     async def delete(self, table: str, id: str) -> bool:
         """Delete record, return success"""
-        return cast("bool", await self._call(DATABASE_V1, "delete", {"table": table, "id": id}))
+        return _typing.cast(
+            "bool", await self._call(DATABASE_V1, "delete", {"table": table, "id": id})
+        )
 
     async def query(
         self, table: str, filters: dict[str, str | float | bool | None]
@@ -207,7 +213,7 @@ class DatabaseV1Client(Client, DatabaseV1):
         Records whose top-level keys equal every filter value (an empty filter matches all), in
         creation order.
         """
-        return cast(
+        return _typing.cast(
             "list[dict[str, Any]]",
             await self._call(DATABASE_V1, "query", {"table": table, "filters": filters}),
         )

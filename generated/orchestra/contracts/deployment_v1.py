@@ -10,8 +10,10 @@ current deployment per environment.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -47,7 +49,7 @@ class NothingToRollback(DeclaredError):
 
 
 class DeployParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     version: Annotated[
         str, Field(strict=True, pattern="^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$")
     ]
@@ -55,12 +57,12 @@ class DeployParams(BaseModel):
 
 
 class RollbackParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     environment: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]
 
 
 class GetDeploymentStatusParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     environment: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]
 
 
@@ -98,7 +100,7 @@ class DeploymentV1(ABC):
     back. One current deployment per environment.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def deploy(self, version: str, environment: str) -> Deployment:
         """Deploy a version to an environment
 
@@ -106,7 +108,7 @@ class DeploymentV1(ABC):
         one.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def rollback(self, environment: str) -> Deployment:
         """Roll an environment back to its previous version
 
@@ -114,7 +116,7 @@ class DeploymentV1(ABC):
         deployment gets status rolled_back and the new one has rollback_of set to its id.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_deployment_status(self, environment: str) -> Deployment | None:
         """Current deployment of an environment"""
 
@@ -128,7 +130,7 @@ class DeploymentV1Client(Client, DeploymentV1):
         Runs the test gate, then deploys; the new deployment becomes the environment's current
         one.
         """
-        return cast(
+        return _typing.cast(
             "Deployment",
             await self._call(
                 DEPLOYMENT_V1, "deploy", {"version": version, "environment": environment}
@@ -141,13 +143,13 @@ class DeploymentV1Client(Client, DeploymentV1):
         Deploys the version that was current before the current deployment; the replaced
         deployment gets status rolled_back and the new one has rollback_of set to its id.
         """
-        return cast(
+        return _typing.cast(
             "Deployment", await self._call(DEPLOYMENT_V1, "rollback", {"environment": environment})
         )
 
     async def get_deployment_status(self, environment: str) -> Deployment | None:
         """Current deployment of an environment"""
-        return cast(
+        return _typing.cast(
             "Deployment | None",
             await self._call(DEPLOYMENT_V1, "get_deployment_status", {"environment": environment}),
         )

@@ -10,8 +10,10 @@ IMPLEMENTATION-GUIDE, TESTING-CRITERIA). `index.md`, the documentation home, alw
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Literal, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -33,21 +35,21 @@ class DocumentNotFound(DeclaredError):
 
 
 class ListDocumentsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     section: Literal["user", "api", "architecture", "module"] | None = None
 
 
 class GetDocumentParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     path: Annotated[
-        str, Field(strict=True, pattern="^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\\.md$")
+        str, Field(strict=True, pattern="^[A-Za-z0-9_](?:[A-Za-z0-9_/-]|\\.[A-Za-z0-9_/-])*\\.md$")
     ]
 
 
 class RenderParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     path: Annotated[
-        str, Field(strict=True, pattern="^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\\.md$")
+        str, Field(strict=True, pattern="^[A-Za-z0-9_](?:[A-Za-z0-9_/-]|\\.[A-Za-z0-9_/-])*\\.md$")
     ]
     format: Literal["html", "markdown"] = "html"
 
@@ -86,17 +88,17 @@ class DocumentationV1(ABC):
     IMPLEMENTATION-GUIDE, TESTING-CRITERIA). `index.md`, the documentation home, always exists.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def list_documents(
         self, section: Literal["user", "api", "architecture", "module"] | None = None
     ) -> list[DocumentInfo]:
         """List documents, optionally of one section"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_document(self, path: str) -> Document:
         """Get a document's Markdown source"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def render(self, path: str, format: Literal["html", "markdown"] = "html") -> str:
         """Render a document"""
 
@@ -108,17 +110,19 @@ class DocumentationV1Client(Client, DocumentationV1):
         self, section: Literal["user", "api", "architecture", "module"] | None = None
     ) -> list[DocumentInfo]:
         """List documents, optionally of one section"""
-        return cast(
+        return _typing.cast(
             "list[DocumentInfo]",
             await self._call(DOCUMENTATION_V1, "list_documents", {"section": section}),
         )
 
     async def get_document(self, path: str) -> Document:
         """Get a document's Markdown source"""
-        return cast("Document", await self._call(DOCUMENTATION_V1, "get_document", {"path": path}))
+        return _typing.cast(
+            "Document", await self._call(DOCUMENTATION_V1, "get_document", {"path": path})
+        )
 
     async def render(self, path: str, format: Literal["html", "markdown"] = "html") -> str:
         """Render a document"""
-        return cast(
+        return _typing.cast(
             "str", await self._call(DOCUMENTATION_V1, "render", {"path": path, "format": format})
         )

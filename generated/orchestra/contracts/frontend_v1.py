@@ -10,8 +10,10 @@ current state and data fetched through the API layer.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -40,24 +42,24 @@ class UnknownAction(DeclaredError):
 
 
 class RenderViewParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     view: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     page_params: dict[str, Any] = {}
 
 
 class RenderViewResult(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     view: Annotated[str, Field(strict=True)]
     title: Annotated[str, Field(strict=True, min_length=1)]
     html: Annotated[str, Field(strict=True)] = Field(description="Rendered HTML of the page body.")
 
 
 class GetStateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class DispatchActionParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     action: UiAction
 
 
@@ -95,15 +97,15 @@ class FrontendV1(ABC):
     current state and data fetched through the API layer.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def render_view(self, view: str, page_params: dict[str, Any] = {}) -> RenderViewResult:
         """Render a page"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_state(self) -> UiState:
         """Current UI state"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def dispatch_action(self, action: UiAction) -> UiState:
         """Apply an action to the UI state, return the new state"""
 
@@ -113,7 +115,7 @@ class FrontendV1Client(Client, FrontendV1):
 
     async def render_view(self, view: str, page_params: dict[str, Any] = {}) -> RenderViewResult:
         """Render a page"""
-        return cast(
+        return _typing.cast(
             "RenderViewResult",
             await self._call(
                 FRONTEND_V1, "render_view", {"view": view, "page_params": page_params}
@@ -122,8 +124,10 @@ class FrontendV1Client(Client, FrontendV1):
 
     async def get_state(self) -> UiState:
         """Current UI state"""
-        return cast("UiState", await self._call(FRONTEND_V1, "get_state", {}))
+        return _typing.cast("UiState", await self._call(FRONTEND_V1, "get_state", {}))
 
     async def dispatch_action(self, action: UiAction) -> UiState:
         """Apply an action to the UI state, return the new state"""
-        return cast("UiState", await self._call(FRONTEND_V1, "dispatch_action", {"action": action}))
+        return _typing.cast(
+            "UiState", await self._call(FRONTEND_V1, "dispatch_action", {"action": action})
+        )

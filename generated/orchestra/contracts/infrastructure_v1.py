@@ -10,8 +10,10 @@ Resource names are unique across kinds.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, Literal, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -47,24 +49,24 @@ class ProvisioningFailed(DeclaredError):
 
 
 class ProvisionParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     kind: Literal["service", "volume", "network"]
     name: Annotated[str, Field(strict=True, max_length=63, pattern="^[a-z][a-z0-9-]*$")]
     spec: dict[str, Any] = {}
 
 
 class GetResourceParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: Annotated[str, Field(strict=True, max_length=63, pattern="^[a-z][a-z0-9-]*$")]
 
 
 class ReleaseParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: Annotated[str, Field(strict=True, max_length=63, pattern="^[a-z][a-z0-9-]*$")]
 
 
 class GetHealthParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 INFRASTRUCTURE_V1 = ContractSpec(
@@ -107,7 +109,7 @@ class InfrastructureV1(ABC):
     Kubernetes). Resource names are unique across kinds.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def provision(
         self, kind: Literal["service", "volume", "network"], name: str, spec: dict[str, Any] = {}
     ) -> Resource:
@@ -117,15 +119,15 @@ class InfrastructureV1(ABC):
         service {image, ports?, env?}, volume {size_mb}, network {}.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_resource(self, name: str) -> Resource | None:
         """Get a resource by name"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def release(self, name: str) -> bool:
         """Release (remove) a resource"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_health(self) -> Health:
         """Health of the infrastructure and of each resource"""
 
@@ -141,7 +143,7 @@ class InfrastructureV1Client(Client, InfrastructureV1):
         Creates the resource and returns it (status provisioning or ready). Spec by kind:
         service {image, ports?, env?}, volume {size_mb}, network {}.
         """
-        return cast(
+        return _typing.cast(
             "Resource",
             await self._call(
                 INFRASTRUCTURE_V1, "provision", {"kind": kind, "name": name, "spec": spec}
@@ -150,14 +152,14 @@ class InfrastructureV1Client(Client, InfrastructureV1):
 
     async def get_resource(self, name: str) -> Resource | None:
         """Get a resource by name"""
-        return cast(
+        return _typing.cast(
             "Resource | None", await self._call(INFRASTRUCTURE_V1, "get_resource", {"name": name})
         )
 
     async def release(self, name: str) -> bool:
         """Release (remove) a resource"""
-        return cast("bool", await self._call(INFRASTRUCTURE_V1, "release", {"name": name}))
+        return _typing.cast("bool", await self._call(INFRASTRUCTURE_V1, "release", {"name": name}))
 
     async def get_health(self) -> Health:
         """Health of the infrastructure and of each resource"""
-        return cast("Health", await self._call(INFRASTRUCTURE_V1, "get_health", {}))
+        return _typing.cast("Health", await self._call(INFRASTRUCTURE_V1, "get_health", {}))

@@ -10,8 +10,10 @@ and echoed fields.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -40,7 +42,7 @@ class LlmUnavailable(DeclaredError):
 
 
 class GenerateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prompt: Annotated[str, Field(strict=True, min_length=1)]
     model: (
         Annotated[str, Field(strict=True, pattern="^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$")]
@@ -50,7 +52,7 @@ class GenerateParams(BaseModel):
 
 
 class GenerateResult(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     model: Annotated[str, Field(strict=True)] = Field(description="Model that answered.")
     response: Annotated[str, Field(strict=True)] = Field(description="Generated text.")
     done: Annotated[bool, Field(strict=True)] = Field(
@@ -59,7 +61,7 @@ class GenerateResult(BaseModel):
 
 
 class ChatParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     messages: Annotated[list[ChatMessage], Field(min_length=1)]
     model: (
         Annotated[str, Field(strict=True, pattern="^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$")]
@@ -69,18 +71,18 @@ class ChatParams(BaseModel):
 
 
 class ChatResult(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     model: Annotated[str, Field(strict=True)]
     message: ChatMessage
     done: Annotated[bool, Field(strict=True)]
 
 
 class ListModelsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class ListModelsResultItem(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     name: Annotated[str, Field(strict=True)]
     size: Annotated[int, Field(strict=True, ge=0)] | None = Field(
         default=None, description="Size in bytes."
@@ -88,7 +90,7 @@ class ListModelsResultItem(BaseModel):
 
 
 class PullModelParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: Annotated[str, Field(strict=True, pattern="^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$")]
 
 
@@ -132,23 +134,23 @@ class LlmV1(ABC):
     shape and echoed fields.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def generate(
         self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
     ) -> GenerateResult:
         """Generate a completion for a prompt"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def chat(
         self, messages: list[ChatMessage], model: str | None = None, options: dict[str, Any] = {}
     ) -> ChatResult:
         """Answer a chat conversation"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def list_models(self) -> list[ListModelsResultItem]:
         """List the models available locally"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def pull_model(self, name: str) -> bool:
         """Download a model into the local Ollama"""
 
@@ -160,7 +162,7 @@ class LlmV1Client(Client, LlmV1):
         self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
     ) -> GenerateResult:
         """Generate a completion for a prompt"""
-        return cast(
+        return _typing.cast(
             "GenerateResult",
             await self._call(
                 LLM_V1, "generate", {"prompt": prompt, "model": model, "options": options}
@@ -171,7 +173,7 @@ class LlmV1Client(Client, LlmV1):
         self, messages: list[ChatMessage], model: str | None = None, options: dict[str, Any] = {}
     ) -> ChatResult:
         """Answer a chat conversation"""
-        return cast(
+        return _typing.cast(
             "ChatResult",
             await self._call(
                 LLM_V1, "chat", {"messages": messages, "model": model, "options": options}
@@ -180,8 +182,10 @@ class LlmV1Client(Client, LlmV1):
 
     async def list_models(self) -> list[ListModelsResultItem]:
         """List the models available locally"""
-        return cast("list[ListModelsResultItem]", await self._call(LLM_V1, "list_models", {}))
+        return _typing.cast(
+            "list[ListModelsResultItem]", await self._call(LLM_V1, "list_models", {})
+        )
 
     async def pull_model(self, name: str) -> bool:
         """Download a model into the local Ollama"""
-        return cast("bool", await self._call(LLM_V1, "pull_model", {"name": name}))
+        return _typing.cast("bool", await self._call(LLM_V1, "pull_model", {"name": name}))

@@ -10,8 +10,10 @@ status is the worst one, healthy when nothing was reported). Monitoring publishe
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, Literal, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -33,14 +35,14 @@ class InvalidEvent(DeclaredError):
 
 
 class LogMetricParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_.]*$")]
     value: Annotated[float, Field(strict=True)]
     tags: dict[str, Annotated[str, Field(strict=True)]]
 
 
 class LogEventParamsEvent(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
     name: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_.]*$")] = Field(
         description="Event name."
     )
@@ -53,12 +55,12 @@ class LogEventParamsEvent(BaseModel):
 
 
 class LogEventParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     event: LogEventParamsEvent
 
 
 class GetHealthParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 MONITORING_V1 = ContractSpec(
@@ -95,11 +97,11 @@ class MonitoringV1(ABC):
     status is the worst one, healthy when nothing was reported). Monitoring publishes no events.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def log_metric(self, name: str, value: float, tags: dict[str, str]) -> bool:
         """Log a metric"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def log_event(self, event: LogEventParamsEvent) -> bool:
         """Log an event
 
@@ -107,7 +109,7 @@ class MonitoringV1(ABC):
         source; its data must be {status: healthy|degraded|unhealthy}.
         """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_health(self) -> Health:
         """Get system health"""
 
@@ -117,7 +119,7 @@ class MonitoringV1Client(Client, MonitoringV1):
 
     async def log_metric(self, name: str, value: float, tags: dict[str, str]) -> bool:
         """Log a metric"""
-        return cast(
+        return _typing.cast(
             "bool",
             await self._call(
                 MONITORING_V1, "log_metric", {"name": name, "value": value, "tags": tags}
@@ -130,8 +132,8 @@ class MonitoringV1Client(Client, MonitoringV1):
         Records a structured log event. An event named component_health sets the health of its
         source; its data must be {status: healthy|degraded|unhealthy}.
         """
-        return cast("bool", await self._call(MONITORING_V1, "log_event", {"event": event}))
+        return _typing.cast("bool", await self._call(MONITORING_V1, "log_event", {"event": event}))
 
     async def get_health(self) -> Health:
         """Get system health"""
-        return cast("Health", await self._call(MONITORING_V1, "get_health", {}))
+        return _typing.cast("Health", await self._call(MONITORING_V1, "get_health", {}))

@@ -11,11 +11,15 @@ strings; binary data is passed base64-encoded.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+
+from ..formats import Fmt_date_time
 
 __all__ = [
     "SECURITY_V1",
@@ -46,38 +50,38 @@ class DecryptionFailed(DeclaredError):
 
 
 class IssueTokenParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     subject: Annotated[str, Field(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
     roles: list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]]
     ttl_s: Annotated[int, Field(strict=True, ge=1)] | None = None
 
 
 class VerifyTokenParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     token: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class VerifyTokenResult(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     subject: Annotated[str, Field(strict=True)]
     roles: list[Annotated[str, Field(strict=True)]]
-    expires_at: Annotated[str, Field(strict=True)]
+    expires_at: Fmt_date_time
 
 
 class AuthorizeParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     token: Annotated[str, Field(strict=True, min_length=1)]
     action: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]
     resource: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class EncryptParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     plaintext: Annotated[str, Field(strict=True)]
 
 
 class DecryptParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     ciphertext: Annotated[str, Field(strict=True, min_length=1)]
 
 
@@ -128,23 +132,23 @@ class SecurityV1(ABC):
     are opaque ASCII strings; binary data is passed base64-encoded.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def issue_token(self, subject: str, roles: list[str], ttl_s: int | None = None) -> str:
         """Issue an access token for a subject with roles"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def verify_token(self, token: str) -> VerifyTokenResult:
         """Verify a token and return its claims"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def authorize(self, token: str, action: str, resource: str) -> bool:
         """Decide whether a token's roles allow an action on a resource"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def encrypt(self, plaintext: str) -> str:
         """Encrypt a text"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def decrypt(self, ciphertext: str) -> str:
         """Decrypt a ciphertext made by encrypt"""
 
@@ -154,7 +158,7 @@ class SecurityV1Client(Client, SecurityV1):
 
     async def issue_token(self, subject: str, roles: list[str], ttl_s: int | None = None) -> str:
         """Issue an access token for a subject with roles"""
-        return cast(
+        return _typing.cast(
             "str",
             await self._call(
                 SECURITY_V1, "issue_token", {"subject": subject, "roles": roles, "ttl_s": ttl_s}
@@ -163,13 +167,13 @@ class SecurityV1Client(Client, SecurityV1):
 
     async def verify_token(self, token: str) -> VerifyTokenResult:
         """Verify a token and return its claims"""
-        return cast(
+        return _typing.cast(
             "VerifyTokenResult", await self._call(SECURITY_V1, "verify_token", {"token": token})
         )
 
     async def authorize(self, token: str, action: str, resource: str) -> bool:
         """Decide whether a token's roles allow an action on a resource"""
-        return cast(
+        return _typing.cast(
             "bool",
             await self._call(
                 SECURITY_V1, "authorize", {"token": token, "action": action, "resource": resource}
@@ -178,8 +182,12 @@ class SecurityV1Client(Client, SecurityV1):
 
     async def encrypt(self, plaintext: str) -> str:
         """Encrypt a text"""
-        return cast("str", await self._call(SECURITY_V1, "encrypt", {"plaintext": plaintext}))
+        return _typing.cast(
+            "str", await self._call(SECURITY_V1, "encrypt", {"plaintext": plaintext})
+        )
 
     async def decrypt(self, ciphertext: str) -> str:
         """Decrypt a ciphertext made by encrypt"""
-        return cast("str", await self._call(SECURITY_V1, "decrypt", {"ciphertext": ciphertext}))
+        return _typing.cast(
+            "str", await self._call(SECURITY_V1, "decrypt", {"ciphertext": ciphertext})
+        )

@@ -10,8 +10,10 @@ final counts. The deployment pipeline (Deployment@1) gates on it.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Literal, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -33,13 +35,13 @@ class UnknownModule(DeclaredError):
 
 
 class RunSuiteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     suite: Literal["unit", "contract", "integration", "e2e", "smoke"]
     modules: list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]] = []
 
 
 class GetReportParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     run_id: Annotated[str, Field(strict=True, min_length=1)]
 
 
@@ -71,7 +73,7 @@ class TestingV1(ABC):
     progress and the final counts. The deployment pipeline (Deployment@1) gates on it.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def run_suite(
         self,
         suite: Literal["unit", "contract", "integration", "e2e", "smoke"],
@@ -79,7 +81,7 @@ class TestingV1(ABC):
     ) -> str:
         """Start a test run of a suite"""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_report(self, run_id: str) -> TestReport | None:
         """Report of a test run"""
 
@@ -93,12 +95,12 @@ class TestingV1Client(Client, TestingV1):
         modules: list[str] = [],
     ) -> str:
         """Start a test run of a suite"""
-        return cast(
+        return _typing.cast(
             "str", await self._call(TESTING_V1, "run_suite", {"suite": suite, "modules": modules})
         )
 
     async def get_report(self, run_id: str) -> TestReport | None:
         """Report of a test run"""
-        return cast(
+        return _typing.cast(
             "TestReport | None", await self._call(TESTING_V1, "get_report", {"run_id": run_id})
         )

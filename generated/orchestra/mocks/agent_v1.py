@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -65,10 +66,10 @@ class AgentV1Mock(Mock, AgentV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
             ],
@@ -114,10 +115,10 @@ class AgentV1Mock(Mock, AgentV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
                 {
@@ -168,12 +169,7 @@ class AgentV1Mock(Mock, AgentV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "initialize": True,
-        "execute_task": {
-            "task_id": "task_id",
-            "status": "completed",
-            "output": {},
-            "error": "error",
-        },
+        "execute_task": {"task_id": "task-1", "status": "completed", "output": {}, "error": "boom"},
         "communicate": {"action": "create"},
         "self_validate": True,
     }
@@ -183,7 +179,7 @@ class AgentV1Mock(Mock, AgentV1):
 
         Prepares the agent (idempotent); true when it is ready to execute tasks.
         """
-        return cast("bool", await self._answer("initialize", {}))
+        return _typing.cast("bool", await self._answer("initialize", {}))
 
     async def execute_task(self, task: Task) -> TaskResult:
         """Execute assigned task
@@ -191,7 +187,7 @@ class AgentV1Mock(Mock, AgentV1):
         Executes the task through the core engine and returns its result. A task the engine
         refuses (unknown kind, engine paused) raises TaskRejected.
         """
-        return cast("TaskResult", await self._answer("execute_task", {"task": task}))
+        return _typing.cast("TaskResult", await self._answer("execute_task", {"task": task}))
 
     async def communicate(self, message: Payload, target: str) -> Payload:
         """Send message to another agent
@@ -200,7 +196,7 @@ class AgentV1Mock(Mock, AgentV1):
         its reply. Every hosted agent answers a custom message whose metadata.method is "echo"
         with the same payload (a round-trip check).
         """
-        return cast(
+        return _typing.cast(
             "Payload", await self._answer("communicate", {"message": message, "target": target})
         )
 
@@ -210,4 +206,4 @@ class AgentV1Mock(Mock, AgentV1):
         True when the agent is initialized and its checks pass (core engine reachable, echo
         round trip works).
         """
-        return cast("bool", await self._answer("self_validate", {}))
+        return _typing.cast("bool", await self._answer("self_validate", {}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, cast
+import typing as _typing
+from typing import Any, ClassVar, Literal
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -227,7 +228,7 @@ class ApiV1Mock(Mock, ApiV1):
         Registering the same path, handler and methods again is a no-op that returns true. Path
         segments in braces (`/tasks/{id}`) match any single segment.
         """
-        return cast(
+        return _typing.cast(
             "bool",
             await self._answer(
                 "register_endpoint", {"path": path, "handler": handler, "methods": methods}
@@ -241,11 +242,13 @@ class ApiV1Mock(Mock, ApiV1):
         and path match a registered endpoint (body, when present, an object); false otherwise.
         Never raises for a malformed request: that is what it detects.
         """
-        return cast("bool", await self._answer("validate_request", {"request": request}))
+        return _typing.cast("bool", await self._answer("validate_request", {"request": request}))
 
     async def format_response(self, data: Any) -> FormatResponseResult:
         """Format response
 
         Wraps a result in the API's response body: {"success": true, "data": data}.
         """
-        return cast("FormatResponseResult", await self._answer("format_response", {"data": data}))
+        return _typing.cast(
+            "FormatResponseResult", await self._answer("format_response", {"data": data})
+        )

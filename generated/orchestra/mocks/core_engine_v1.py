@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -38,10 +39,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 }
             ],
@@ -62,10 +63,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 }
             ],
@@ -101,10 +102,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
                 {
@@ -156,10 +157,10 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
                     },
                     "match": "exact",
                     "default": {
-                        "task_id": "task_id",
+                        "task_id": "task-1",
                         "status": "completed",
                         "output": {},
-                        "error": "error",
+                        "error": "boom",
                     },
                 },
             ],
@@ -195,12 +196,7 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
         },
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
-        "process_task": {
-            "task_id": "task_id",
-            "status": "completed",
-            "output": {},
-            "error": "error",
-        },
+        "process_task": {"task_id": "task-1", "status": "completed", "output": {}, "error": "boom"},
         "get_status": {"state": "running", "tasks_processed": 0, "config": {}},
         "configure": True,
     }
@@ -211,11 +207,11 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
         Runs the task to completion. A task that runs and fails is a TaskResult with status
         `failed`; errors are for tasks the engine refuses.
         """
-        return cast("TaskResult", await self._answer("process_task", {"task": task}))
+        return _typing.cast("TaskResult", await self._answer("process_task", {"task": task}))
 
     async def get_status(self) -> GetStatusResult:
         """Get engine status"""
-        return cast("GetStatusResult", await self._answer("get_status", {}))
+        return _typing.cast("GetStatusResult", await self._answer("get_status", {}))
 
     async def configure(self, config: dict[str, Any]) -> bool:
         """Update configuration
@@ -224,4 +220,4 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
         max_concurrent_tasks (integer >= 1), task_timeout_ms (integer >= 1). Unknown settings or
         invalid values raise InvalidConfig and change nothing.
         """
-        return cast("bool", await self._answer("configure", {"config": config}))
+        return _typing.cast("bool", await self._answer("configure", {"config": config}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -236,11 +237,13 @@ class DatabaseV1Mock(Mock, DatabaseV1):
         Stores `data` as a new record. If `data.id` is given (a non-empty string) it becomes the
         record's id.
         """
-        return cast("str", await self._answer("create", {"table": table, "data": data}))
+        return _typing.cast("str", await self._answer("create", {"table": table, "data": data}))
 
     async def read(self, table: str, id: str) -> dict[str, Any] | None:
         """Read record by ID"""
-        return cast("dict[str, Any] | None", await self._answer("read", {"table": table, "id": id}))
+        return _typing.cast(
+            "dict[str, Any] | None", await self._answer("read", {"table": table, "id": id})
+        )
 
     async def update(self, table: str, id: str, data: dict[str, Any]) -> bool:
         """Update record, return success
@@ -248,11 +251,13 @@ class DatabaseV1Mock(Mock, DatabaseV1):
         Merges `data` into the record (top-level keys replace, others are kept). Returns false
         when there is no such record.
         """
-        return cast("bool", await self._answer("update", {"table": table, "id": id, "data": data}))
+        return _typing.cast(
+            "bool", await self._answer("update", {"table": table, "id": id, "data": data})
+        )
 
     async def delete(self, table: str, id: str) -> bool:
         """Delete record, return success"""
-        return cast("bool", await self._answer("delete", {"table": table, "id": id}))
+        return _typing.cast("bool", await self._answer("delete", {"table": table, "id": id}))
 
     async def query(
         self, table: str, filters: dict[str, str | float | bool | None]
@@ -262,7 +267,7 @@ class DatabaseV1Mock(Mock, DatabaseV1):
         Records whose top-level keys equal every filter value (an empty filter matches all), in
         creation order.
         """
-        return cast(
+        return _typing.cast(
             "list[dict[str, Any]]",
             await self._answer("query", {"table": table, "filters": filters}),
         )

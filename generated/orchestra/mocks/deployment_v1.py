@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -32,11 +33,11 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "id": "id",
-                        "version": "0.0.0",
-                        "environment": "environment",
+                        "id": "id-1",
+                        "version": "1.0.0",
+                        "environment": "staging",
                         "status": "pending",
-                        "rollback_of": "rollback_of",
+                        "rollback_of": None,
                     },
                 },
                 {
@@ -45,11 +46,11 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "returns": {"version": "1.0.0", "environment": "staging", "rollback_of": None},
                     "match": "subset",
                     "default": {
-                        "id": "id",
-                        "version": "0.0.0",
-                        "environment": "environment",
+                        "id": "id-1",
+                        "version": "1.0.0",
+                        "environment": "staging",
                         "status": "pending",
-                        "rollback_of": "rollback_of",
+                        "rollback_of": None,
                     },
                 },
                 {
@@ -58,11 +59,11 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "returns": {"version": "1.0.0", "environment": "staging"},
                     "match": "subset",
                     "default": {
-                        "id": "id",
-                        "version": "0.0.0",
-                        "environment": "environment",
+                        "id": "id-1",
+                        "version": "1.0.0",
+                        "environment": "staging",
                         "status": "pending",
-                        "rollback_of": "rollback_of",
+                        "rollback_of": None,
                     },
                 },
                 {
@@ -71,11 +72,11 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "returns": {"version": "1.1.0", "environment": "staging"},
                     "match": "subset",
                     "default": {
-                        "id": "id",
-                        "version": "0.0.0",
-                        "environment": "environment",
+                        "id": "id-1",
+                        "version": "1.0.0",
+                        "environment": "staging",
                         "status": "pending",
-                        "rollback_of": "rollback_of",
+                        "rollback_of": None,
                     },
                 },
                 {
@@ -84,11 +85,11 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "returns": {"version": "1.1.0"},
                     "match": "subset",
                     "default": {
-                        "id": "id",
-                        "version": "0.0.0",
-                        "environment": "environment",
+                        "id": "id-1",
+                        "version": "1.0.0",
+                        "environment": "staging",
                         "status": "pending",
-                        "rollback_of": "rollback_of",
+                        "rollback_of": None,
                     },
                 },
                 {
@@ -97,11 +98,11 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "returns": {"version": "1.0.0", "environment": "staging"},
                     "match": "subset",
                     "default": {
-                        "id": "id",
-                        "version": "0.0.0",
-                        "environment": "environment",
+                        "id": "id-1",
+                        "version": "1.0.0",
+                        "environment": "staging",
                         "status": "pending",
-                        "rollback_of": "rollback_of",
+                        "rollback_of": None,
                     },
                 },
                 {
@@ -110,11 +111,11 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "returns": {"version": "1.0.0"},
                     "match": "subset",
                     "default": {
-                        "id": "id",
-                        "version": "0.0.0",
-                        "environment": "environment",
+                        "id": "id-1",
+                        "version": "1.0.0",
+                        "environment": "staging",
                         "status": "pending",
-                        "rollback_of": "rollback_of",
+                        "rollback_of": None,
                     },
                 },
             ],
@@ -133,11 +134,11 @@ class DeploymentV1Mock(Mock, DeploymentV1):
                     "returns": {"version": "1.0.0", "environment": "production"},
                     "match": "subset",
                     "default": {
-                        "id": "id",
-                        "version": "0.0.0",
-                        "environment": "environment",
+                        "id": "id-1",
+                        "version": "1.0.0",
+                        "environment": "staging",
                         "status": "pending",
-                        "rollback_of": "rollback_of",
+                        "rollback_of": None,
                     },
                 },
                 {
@@ -166,25 +167,25 @@ class DeploymentV1Mock(Mock, DeploymentV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "deploy": {
-            "id": "id",
-            "version": "0.0.0",
-            "environment": "environment",
+            "id": "id-1",
+            "version": "1.0.0",
+            "environment": "staging",
             "status": "pending",
-            "rollback_of": "rollback_of",
+            "rollback_of": None,
         },
         "rollback": {
-            "id": "id",
-            "version": "0.0.0",
-            "environment": "environment",
+            "id": "id-1",
+            "version": "1.0.0",
+            "environment": "staging",
             "status": "pending",
-            "rollback_of": "rollback_of",
+            "rollback_of": None,
         },
         "get_deployment_status": {
-            "id": "id",
-            "version": "0.0.0",
-            "environment": "environment",
+            "id": "id-1",
+            "version": "1.0.0",
+            "environment": "staging",
             "status": "pending",
-            "rollback_of": "rollback_of",
+            "rollback_of": None,
         },
     }
 
@@ -194,7 +195,7 @@ class DeploymentV1Mock(Mock, DeploymentV1):
         Runs the test gate, then deploys; the new deployment becomes the environment's current
         one.
         """
-        return cast(
+        return _typing.cast(
             "Deployment",
             await self._answer("deploy", {"version": version, "environment": environment}),
         )
@@ -205,11 +206,13 @@ class DeploymentV1Mock(Mock, DeploymentV1):
         Deploys the version that was current before the current deployment; the replaced
         deployment gets status rolled_back and the new one has rollback_of set to its id.
         """
-        return cast("Deployment", await self._answer("rollback", {"environment": environment}))
+        return _typing.cast(
+            "Deployment", await self._answer("rollback", {"environment": environment})
+        )
 
     async def get_deployment_status(self, environment: str) -> Deployment | None:
         """Current deployment of an environment"""
-        return cast(
+        return _typing.cast(
             "Deployment | None",
             await self._answer("get_deployment_status", {"environment": environment}),
         )

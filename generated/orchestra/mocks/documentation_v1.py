@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, cast
+import typing as _typing
+from typing import Any, ClassVar, Literal
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -39,10 +40,10 @@ class DocumentationV1Mock(Mock, DocumentationV1):
                     "returns": {"path": "index.md"},
                     "match": "subset",
                     "default": {
-                        "path": "p.md",
-                        "title": "title",
+                        "path": "index.md",
+                        "title": "First draft",
                         "section": "user",
-                        "content": "content",
+                        "content": "Some text.",
                     },
                 },
                 {
@@ -77,7 +78,12 @@ class DocumentationV1Mock(Mock, DocumentationV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "list_documents": [],
-        "get_document": {"path": "p.md", "title": "title", "section": "user", "content": "content"},
+        "get_document": {
+            "path": "index.md",
+            "title": "First draft",
+            "section": "user",
+            "content": "Some text.",
+        },
         "render": "Documentation@1.render",
     }
 
@@ -85,14 +91,14 @@ class DocumentationV1Mock(Mock, DocumentationV1):
         self, section: Literal["user", "api", "architecture", "module"] | None = None
     ) -> list[DocumentInfo]:
         """List documents, optionally of one section"""
-        return cast(
+        return _typing.cast(
             "list[DocumentInfo]", await self._answer("list_documents", {"section": section})
         )
 
     async def get_document(self, path: str) -> Document:
         """Get a document's Markdown source"""
-        return cast("Document", await self._answer("get_document", {"path": path}))
+        return _typing.cast("Document", await self._answer("get_document", {"path": path}))
 
     async def render(self, path: str, format: Literal["html", "markdown"] = "html") -> str:
         """Render a document"""
-        return cast("str", await self._answer("render", {"path": path, "format": format}))
+        return _typing.cast("str", await self._answer("render", {"path": path, "format": format}))

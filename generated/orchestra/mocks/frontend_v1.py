@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -32,14 +33,14 @@ class FrontendV1Mock(Mock, FrontendV1):
                     "with": {},
                     "returns": {"view": "dashboard", "data": {}},
                     "match": "exact",
-                    "default": {"view": "view", "data": {}},
+                    "default": {"view": "dashboard", "data": {}},
                 },
                 {
                     "call": "dispatch_action",
                     "with": {"action": {"kind": "navigate", "payload": {"view": "tasks"}}},
                     "returns": {"view": "tasks", "data": {}},
                     "match": "exact",
-                    "default": {"view": "view", "data": {}},
+                    "default": {"view": "dashboard", "data": {}},
                 },
                 {
                     "call": "dispatch_action",
@@ -51,21 +52,21 @@ class FrontendV1Mock(Mock, FrontendV1):
                     },
                     "returns": {"view": "tasks", "data": {"status_filter": "failed"}},
                     "match": "exact",
-                    "default": {"view": "view", "data": {}},
+                    "default": {"view": "dashboard", "data": {}},
                 },
                 {
                     "call": "get_state",
                     "with": {},
                     "returns": {"view": "tasks", "data": {"status_filter": "failed"}},
                     "match": "exact",
-                    "default": {"view": "view", "data": {}},
+                    "default": {"view": "dashboard", "data": {}},
                 },
                 {
                     "call": "dispatch_action",
                     "with": {"action": {"kind": "reset"}},
                     "returns": {"view": "dashboard", "data": {}},
                     "match": "exact",
-                    "default": {"view": "view", "data": {}},
+                    "default": {"view": "dashboard", "data": {}},
                 },
             ],
         },
@@ -92,7 +93,7 @@ class FrontendV1Mock(Mock, FrontendV1):
                     "with": {},
                     "returns": {"view": "dashboard", "data": {}},
                     "match": "exact",
-                    "default": {"view": "view", "data": {}},
+                    "default": {"view": "dashboard", "data": {}},
                 },
             ],
         },
@@ -104,36 +105,36 @@ class FrontendV1Mock(Mock, FrontendV1):
                     "with": {"view": "dashboard"},
                     "returns": {"view": "dashboard"},
                     "match": "subset",
-                    "default": {"view": "view", "title": "title", "html": "html"},
+                    "default": {"view": "dashboard", "title": "First draft", "html": "html 1"},
                 },
                 {
                     "call": "render_view",
                     "with": {"view": "tasks", "page_params": {"task_id": "task-1"}},
                     "returns": {"view": "tasks"},
                     "match": "subset",
-                    "default": {"view": "view", "title": "title", "html": "html"},
+                    "default": {"view": "dashboard", "title": "First draft", "html": "html 1"},
                 },
                 {"call": "render_view", "with": {"view": "nowhere"}, "raises": "UnknownView"},
             ],
         },
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
-        "render_view": {"view": "view", "title": "title", "html": "html"},
-        "get_state": {"view": "view", "data": {}},
-        "dispatch_action": {"view": "view", "data": {}},
+        "render_view": {"view": "dashboard", "title": "First draft", "html": "html 1"},
+        "get_state": {"view": "dashboard", "data": {}},
+        "dispatch_action": {"view": "dashboard", "data": {}},
     }
 
     async def render_view(self, view: str, page_params: dict[str, Any] = {}) -> RenderViewResult:
         """Render a page"""
-        return cast(
+        return _typing.cast(
             "RenderViewResult",
             await self._answer("render_view", {"view": view, "page_params": page_params}),
         )
 
     async def get_state(self) -> UiState:
         """Current UI state"""
-        return cast("UiState", await self._answer("get_state", {}))
+        return _typing.cast("UiState", await self._answer("get_state", {}))
 
     async def dispatch_action(self, action: UiAction) -> UiState:
         """Apply an action to the UI state, return the new state"""
-        return cast("UiState", await self._answer("dispatch_action", {"action": action}))
+        return _typing.cast("UiState", await self._answer("dispatch_action", {"action": action}))

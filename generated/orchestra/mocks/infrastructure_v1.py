@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, cast
+import typing as _typing
+from typing import Any, ClassVar, Literal
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -32,11 +33,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -49,11 +50,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     },
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -62,11 +63,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "database-data", "kind": "volume"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -87,11 +88,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -112,11 +113,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "orchestra-net", "kind": "network", "spec": {}},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -129,11 +130,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "ollama", "kind": "service"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
                 {
@@ -142,11 +143,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": {"name": "ollama", "kind": "service"},
                     "match": "subset",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
             ],
@@ -165,11 +166,11 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "name": "name",
+                        "name": "database-data",
                         "kind": "service",
                         "status": "provisioning",
                         "spec": {},
-                        "endpoint": "endpoint",
+                        "endpoint": None,
                     },
                 },
             ],
@@ -188,18 +189,18 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "provision": {
-            "name": "name",
+            "name": "database-data",
             "kind": "service",
             "status": "provisioning",
             "spec": {},
-            "endpoint": "endpoint",
+            "endpoint": None,
         },
         "get_resource": {
-            "name": "name",
+            "name": "database-data",
             "kind": "service",
             "status": "provisioning",
             "spec": {},
-            "endpoint": "endpoint",
+            "endpoint": None,
         },
         "release": True,
         "get_health": {"status": "healthy", "components": {}},
@@ -213,18 +214,18 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
         Creates the resource and returns it (status provisioning or ready). Spec by kind:
         service {image, ports?, env?}, volume {size_mb}, network {}.
         """
-        return cast(
+        return _typing.cast(
             "Resource", await self._answer("provision", {"kind": kind, "name": name, "spec": spec})
         )
 
     async def get_resource(self, name: str) -> Resource | None:
         """Get a resource by name"""
-        return cast("Resource | None", await self._answer("get_resource", {"name": name}))
+        return _typing.cast("Resource | None", await self._answer("get_resource", {"name": name}))
 
     async def release(self, name: str) -> bool:
         """Release (remove) a resource"""
-        return cast("bool", await self._answer("release", {"name": name}))
+        return _typing.cast("bool", await self._answer("release", {"name": name}))
 
     async def get_health(self) -> Health:
         """Health of the infrastructure and of each resource"""
-        return cast("Health", await self._answer("get_health", {}))
+        return _typing.cast("Health", await self._answer("get_health", {}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -46,7 +47,11 @@ class LlmV1Mock(Mock, LlmV1):
                     },
                     "returns": {"model": "qwen2.5-coder:7b", "done": True},
                     "match": "subset",
-                    "default": {"model": "model", "response": "response", "done": True},
+                    "default": {
+                        "model": "qwen2.5-coder:7b",
+                        "response": "response 1",
+                        "done": True,
+                    },
                 },
             ],
         },
@@ -64,8 +69,8 @@ class LlmV1Mock(Mock, LlmV1):
                     "returns": {"done": True},
                     "match": "subset",
                     "default": {
-                        "model": "model",
-                        "message": {"role": "system", "content": "content"},
+                        "model": "qwen2.5-coder:7b",
+                        "message": {"role": "system", "content": "You are terse."},
                         "done": True,
                     },
                 }
@@ -96,10 +101,10 @@ class LlmV1Mock(Mock, LlmV1):
         },
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
-        "generate": {"model": "model", "response": "response", "done": True},
+        "generate": {"model": "qwen2.5-coder:7b", "response": "response 1", "done": True},
         "chat": {
-            "model": "model",
-            "message": {"role": "system", "content": "content"},
+            "model": "qwen2.5-coder:7b",
+            "message": {"role": "system", "content": "You are terse."},
             "done": True,
         },
         "list_models": [],
@@ -110,7 +115,7 @@ class LlmV1Mock(Mock, LlmV1):
         self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
     ) -> GenerateResult:
         """Generate a completion for a prompt"""
-        return cast(
+        return _typing.cast(
             "GenerateResult",
             await self._answer("generate", {"prompt": prompt, "model": model, "options": options}),
         )
@@ -119,15 +124,15 @@ class LlmV1Mock(Mock, LlmV1):
         self, messages: list[ChatMessage], model: str | None = None, options: dict[str, Any] = {}
     ) -> ChatResult:
         """Answer a chat conversation"""
-        return cast(
+        return _typing.cast(
             "ChatResult",
             await self._answer("chat", {"messages": messages, "model": model, "options": options}),
         )
 
     async def list_models(self) -> list[ListModelsResultItem]:
         """List the models available locally"""
-        return cast("list[ListModelsResultItem]", await self._answer("list_models", {}))
+        return _typing.cast("list[ListModelsResultItem]", await self._answer("list_models", {}))
 
     async def pull_model(self, name: str) -> bool:
         """Download a model into the local Ollama"""
-        return cast("bool", await self._answer("pull_model", {"name": name}))
+        return _typing.cast("bool", await self._answer("pull_model", {"name": name}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -158,7 +159,7 @@ class MonitoringV1Mock(Mock, MonitoringV1):
 
     async def log_metric(self, name: str, value: float, tags: dict[str, str]) -> bool:
         """Log a metric"""
-        return cast(
+        return _typing.cast(
             "bool", await self._answer("log_metric", {"name": name, "value": value, "tags": tags})
         )
 
@@ -168,8 +169,8 @@ class MonitoringV1Mock(Mock, MonitoringV1):
         Records a structured log event. An event named component_health sets the health of its
         source; its data must be {status: healthy|degraded|unhealthy}.
         """
-        return cast("bool", await self._answer("log_event", {"event": event}))
+        return _typing.cast("bool", await self._answer("log_event", {"event": event}))
 
     async def get_health(self) -> Health:
         """Get system health"""
-        return cast("Health", await self._answer("get_health", {}))
+        return _typing.cast("Health", await self._answer("get_health", {}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -38,7 +39,7 @@ class SecurityV1Mock(Mock, SecurityV1):
                     "returns": {"subject": "ada", "roles": ["admin"]},
                     "match": "subset",
                     "default": {
-                        "subject": "subject",
+                        "subject": "ada",
                         "roles": [],
                         "expires_at": "2000-01-01T00:00:00Z",
                     },
@@ -158,7 +159,7 @@ class SecurityV1Mock(Mock, SecurityV1):
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "issue_token": "Security@1.issue_token",
-        "verify_token": {"subject": "subject", "roles": [], "expires_at": "2000-01-01T00:00:00Z"},
+        "verify_token": {"subject": "ada", "roles": [], "expires_at": "2000-01-01T00:00:00Z"},
         "authorize": True,
         "encrypt": "Security@1.encrypt",
         "decrypt": "Security@1.decrypt",
@@ -166,18 +167,20 @@ class SecurityV1Mock(Mock, SecurityV1):
 
     async def issue_token(self, subject: str, roles: list[str], ttl_s: int | None = None) -> str:
         """Issue an access token for a subject with roles"""
-        return cast(
+        return _typing.cast(
             "str",
             await self._answer("issue_token", {"subject": subject, "roles": roles, "ttl_s": ttl_s}),
         )
 
     async def verify_token(self, token: str) -> VerifyTokenResult:
         """Verify a token and return its claims"""
-        return cast("VerifyTokenResult", await self._answer("verify_token", {"token": token}))
+        return _typing.cast(
+            "VerifyTokenResult", await self._answer("verify_token", {"token": token})
+        )
 
     async def authorize(self, token: str, action: str, resource: str) -> bool:
         """Decide whether a token's roles allow an action on a resource"""
-        return cast(
+        return _typing.cast(
             "bool",
             await self._answer(
                 "authorize", {"token": token, "action": action, "resource": resource}
@@ -186,8 +189,8 @@ class SecurityV1Mock(Mock, SecurityV1):
 
     async def encrypt(self, plaintext: str) -> str:
         """Encrypt a text"""
-        return cast("str", await self._answer("encrypt", {"plaintext": plaintext}))
+        return _typing.cast("str", await self._answer("encrypt", {"plaintext": plaintext}))
 
     async def decrypt(self, ciphertext: str) -> str:
         """Decrypt a ciphertext made by encrypt"""
-        return cast("str", await self._answer("decrypt", {"ciphertext": ciphertext}))
+        return _typing.cast("str", await self._answer("decrypt", {"ciphertext": ciphertext}))

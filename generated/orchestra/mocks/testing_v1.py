@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, cast
+import typing as _typing
+from typing import Any, ClassVar, Literal
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -39,7 +40,7 @@ class TestingV1Mock(Mock, TestingV1):
                     },
                     "match": "subset",
                     "default": {
-                        "run_id": "run_id",
+                        "run_id": "no-such-run",
                         "suite": "unit",
                         "modules": [],
                         "status": "running",
@@ -67,7 +68,7 @@ class TestingV1Mock(Mock, TestingV1):
                     "returns": {"run_id": {"$var": "smoke"}, "suite": "smoke", "modules": []},
                     "match": "subset",
                     "default": {
-                        "run_id": "run_id",
+                        "run_id": "no-such-run",
                         "suite": "unit",
                         "modules": [],
                         "status": "running",
@@ -89,7 +90,7 @@ class TestingV1Mock(Mock, TestingV1):
                     "returns": None,
                     "match": "exact",
                     "default": {
-                        "run_id": "run_id",
+                        "run_id": "no-such-run",
                         "suite": "unit",
                         "modules": [],
                         "status": "running",
@@ -111,7 +112,7 @@ class TestingV1Mock(Mock, TestingV1):
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "run_suite": "Testing@1.run_suite",
         "get_report": {
-            "run_id": "run_id",
+            "run_id": "no-such-run",
             "suite": "unit",
             "modules": [],
             "status": "running",
@@ -129,8 +130,12 @@ class TestingV1Mock(Mock, TestingV1):
         modules: list[str] = [],
     ) -> str:
         """Start a test run of a suite"""
-        return cast("str", await self._answer("run_suite", {"suite": suite, "modules": modules}))
+        return _typing.cast(
+            "str", await self._answer("run_suite", {"suite": suite, "modules": modules})
+        )
 
     async def get_report(self, run_id: str) -> TestReport | None:
         """Report of a test run"""
-        return cast("TestReport | None", await self._answer("get_report", {"run_id": run_id}))
+        return _typing.cast(
+            "TestReport | None", await self._answer("get_report", {"run_id": run_id})
+        )

@@ -30,7 +30,7 @@ __all__ = ["AgentFrameworkBase", "AgentFrameworkConfig", "AgentFrameworkDeps"]
 class AgentFrameworkConfig(BaseModel):
     """Settings of agent_framework; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     max_agents: Annotated[int, Field(strict=True, ge=1)] = 12
     """Agents hosted at most. (env: ORCHESTRA_AGENT_FRAMEWORK_MAX_AGENTS)"""
     heartbeat_ms: Annotated[int, Field(strict=True, ge=100)] = 5000

@@ -28,7 +28,7 @@ __all__ = ["ApiBase", "ApiConfig", "ApiDeps"]
 class ApiConfig(BaseModel):
     """Settings of api; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     host: Annotated[str, Field(strict=True)] = "127.0.0.1"
     """Interface the HTTP server listens on. (env: ORCHESTRA_API_HOST)"""
     port: Annotated[int, Field(strict=True, ge=1, le=65535)] = 8000

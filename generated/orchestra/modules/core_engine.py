@@ -29,13 +29,22 @@ __all__ = ["CoreEngineBase", "CoreEngineConfig", "CoreEngineDeps"]
 class CoreEngineConfig(BaseModel):
     """Settings of core_engine; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     max_concurrent_tasks: Annotated[int, Field(strict=True, ge=1)] = 4
     """Tasks processed at the same time (also settable through configure). (env:
     ORCHESTRA_CORE_ENGINE_MAX_CONCURRENT_TASKS)
     """
     task_timeout_ms: Annotated[int, Field(strict=True, ge=1)] = 30000
     """Longest a single task may run before it fails. (env: ORCHESTRA_CORE_ENGINE_TASK_TIMEOUT_MS)"""
+    max_attempts: Annotated[int, Field(strict=True, ge=1)] = 3
+    """Attempts of a task whose run failed for a transient reason (a dependency unavailable or
+    timing out, e.g. LlmUnavailable); a task that fails on its own is not retried. (env:
+    ORCHESTRA_CORE_ENGINE_MAX_ATTEMPTS)
+    """
+    retry_backoff_ms: Annotated[int, Field(strict=True, ge=0)] = 200
+    """Wait before the second attempt; doubled for each further one. (env:
+    ORCHESTRA_CORE_ENGINE_RETRY_BACKOFF_MS)
+    """
     tasks_table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")] = "tasks"
     """Database table where tasks and their results are recorded. (env:
     ORCHESTRA_CORE_ENGINE_TASKS_TABLE)
@@ -44,6 +53,8 @@ class CoreEngineConfig(BaseModel):
     ENV: ClassVar[dict[str, str]] = {
         "max_concurrent_tasks": "ORCHESTRA_CORE_ENGINE_MAX_CONCURRENT_TASKS",
         "task_timeout_ms": "ORCHESTRA_CORE_ENGINE_TASK_TIMEOUT_MS",
+        "max_attempts": "ORCHESTRA_CORE_ENGINE_MAX_ATTEMPTS",
+        "retry_backoff_ms": "ORCHESTRA_CORE_ENGINE_RETRY_BACKOFF_MS",
         "tasks_table": "ORCHESTRA_CORE_ENGINE_TASKS_TABLE",
     }
     TEXT: ClassVar[frozenset[str]] = frozenset({"tasks_table"})

@@ -28,9 +28,11 @@ __all__ = ["DatabaseBase", "DatabaseConfig", "DatabaseDeps"]
 class DatabaseConfig(BaseModel):
     """Settings of database; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
-    url: Annotated[str, Field(strict=True)] = "sqlite:///orchestra.db"
-    """Database URL: sqlite:///path, sqlite:///:memory: or postgresql://... (env:
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    url: Annotated[str, Field(strict=True)] = ""
+    """SQLAlchemy URL of the database: sqlite:///path, sqlite:///:memory:, or
+    postgresql://user:password@host/db (asyncpg). Empty: the SQLite file database.sqlite3 in the
+    system's data dir ($SPECLOOM_DATA_DIR, else .orchestra/ in the project root). (env:
     ORCHESTRA_DATABASE_URL)
     """
     volume: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")] = "database-data"

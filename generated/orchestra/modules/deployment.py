@@ -29,7 +29,7 @@ __all__ = ["DeploymentBase", "DeploymentConfig", "DeploymentDeps"]
 class DeploymentConfig(BaseModel):
     """Settings of deployment; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     environments: Annotated[
         list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]], Field(min_length=1)
     ] = ["staging", "production"]

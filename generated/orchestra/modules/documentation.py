@@ -27,10 +27,10 @@ __all__ = ["DocumentationBase", "DocumentationConfig", "DocumentationDeps"]
 class DocumentationConfig(BaseModel):
     """Settings of documentation; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     docs_dir: Annotated[str, Field(strict=True)] = "generated/docs"
-    """Root folder of the Markdown documents (generated docs plus hand-written ones). (env:
-    ORCHESTRA_DOCUMENTATION_DOCS_DIR)
+    """Root folder of the Markdown documents (generated docs plus hand-written ones); relative to
+    the project root. (env: ORCHESTRA_DOCUMENTATION_DOCS_DIR)
     """
     extra_dirs: list[Annotated[str, Field(strict=True)]] = []
     """More folders of hand-written Markdown, merged under the same paths. (env:

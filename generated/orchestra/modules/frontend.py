@@ -21,6 +21,7 @@ from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.api_v1 import ApiV1
 from ..contracts.frontend_v1 import FRONTEND_V1, FrontendV1
+from ..formats import Fmt_uri
 
 __all__ = ["FrontendBase", "FrontendConfig", "FrontendDeps"]
 
@@ -28,8 +29,8 @@ __all__ = ["FrontendBase", "FrontendConfig", "FrontendDeps"]
 class FrontendConfig(BaseModel):
     """Settings of frontend; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
-    api_base_url: Annotated[str, Field(strict=True)] = "http://127.0.0.1:8000"
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    api_base_url: Fmt_uri = "http://127.0.0.1:8000"
     """Where the browser reaches the API layer. (env: ORCHESTRA_FRONTEND_API_BASE_URL)"""
     default_view: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")] = "dashboard"
     """Environment variable: ORCHESTRA_FRONTEND_DEFAULT_VIEW."""

@@ -27,7 +27,7 @@ __all__ = ["InfrastructureBase", "InfrastructureConfig", "InfrastructureDeps"]
 class InfrastructureConfig(BaseModel):
     """Settings of infrastructure; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     runtime: Literal["local", "docker", "kubernetes"] = "local"
     """Where resources are created; local runs services as processes and volumes as folders. (env:
     ORCHESTRA_INFRASTRUCTURE_RUNTIME)
@@ -36,8 +36,11 @@ class InfrastructureConfig(BaseModel):
     """Docker network/project name or Kubernetes namespace holding every resource. (env:
     ORCHESTRA_INFRASTRUCTURE_NAMESPACE)
     """
-    data_dir: Annotated[str, Field(strict=True)] = ".orchestra/volumes"
-    """Root folder of volumes with the local runtime. (env: ORCHESTRA_INFRASTRUCTURE_DATA_DIR)"""
+    data_dir: Annotated[str, Field(strict=True)] = ""
+    """Root folder of volumes with the local runtime; empty: volumes/ in the system's data dir
+    ($SPECLOOM_DATA_DIR, else .orchestra/), where the resource registry is kept too. (env:
+    ORCHESTRA_INFRASTRUCTURE_DATA_DIR)
+    """
 
     ENV: ClassVar[dict[str, str]] = {
         "runtime": "ORCHESTRA_INFRASTRUCTURE_RUNTIME",

@@ -21,6 +21,7 @@ from specloom_runtime import ContractSpec, ModuleRuntime
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.llm_v1 import LLM_V1, LlmV1
+from ..formats import Fmt_uri
 
 __all__ = ["LlmBase", "LlmConfig", "LlmDeps"]
 
@@ -28,8 +29,8 @@ __all__ = ["LlmBase", "LlmConfig", "LlmDeps"]
 class LlmConfig(BaseModel):
     """Settings of llm; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
-    host: Annotated[str, Field(strict=True)] = "http://127.0.0.1:11434"
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    host: Fmt_uri = "http://127.0.0.1:11434"
     """Ollama server URL (OLLAMA_HOST-style). (env: ORCHESTRA_LLM_HOST)"""
     model: Annotated[str, Field(strict=True, min_length=1)] = "qwen2.5-coder:7b"
     """Default model when a call passes model null. (env: ORCHESTRA_LLM_MODEL)"""

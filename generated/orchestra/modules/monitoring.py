@@ -28,7 +28,7 @@ __all__ = ["MonitoringBase", "MonitoringConfig", "MonitoringDeps"]
 class MonitoringConfig(BaseModel):
     """Settings of monitoring; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     retention_days: Annotated[int, Field(strict=True, ge=1)] = 14
     """How long metrics and events are kept. (env: ORCHESTRA_MONITORING_RETENTION_DAYS)"""
     volume: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")] = "monitoring-data"

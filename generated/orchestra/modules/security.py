@@ -28,10 +28,17 @@ __all__ = ["SecurityBase", "SecurityConfig", "SecurityDeps"]
 class SecurityConfig(BaseModel):
     """Settings of security; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     secret_key: Annotated[str, Field(strict=True, min_length=32)] | None = None
-    """Signing and encryption key; null = a random key per start (tokens and ciphertexts do not
-    survive a restart). (env: ORCHESTRA_SECURITY_SECRET_KEY)
+    """Master key (env ORCHESTRA_SECURITY_SECRET_KEY; never in the specs or the repo) from which
+    the token signing and encryption keys are derived. Null: the keys of key_file. (env:
+    ORCHESTRA_SECURITY_SECRET_KEY)
+    """
+    key_file: Annotated[str, Field(strict=True)] | None = None
+    """File of keys, one "KID SECRET" per line, newest first: the first signs and encrypts, all
+    verify and decrypt (rotation: add a line on top, drop old lines once their tokens and
+    ciphertexts are gone); reread when it changes. Null: security.keys in the system's data dir,
+    created with one random key on first start. (env: ORCHESTRA_SECURITY_KEY_FILE)
     """
     token_ttl_s: Annotated[int, Field(strict=True, ge=1)] = 3600
     """Default token lifetime in seconds. (env: ORCHESTRA_SECURITY_TOKEN_TTL_S)"""
@@ -43,6 +50,7 @@ class SecurityConfig(BaseModel):
 
     ENV: ClassVar[dict[str, str]] = {
         "secret_key": "ORCHESTRA_SECURITY_SECRET_KEY",
+        "key_file": "ORCHESTRA_SECURITY_KEY_FILE",
         "token_ttl_s": "ORCHESTRA_SECURITY_TOKEN_TTL_S",
         "policy": "ORCHESTRA_SECURITY_POLICY",
     }

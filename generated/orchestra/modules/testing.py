@@ -36,7 +36,7 @@ __all__ = ["TestingBase", "TestingConfig", "TestingDeps"]
 class TestingConfig(BaseModel):
     """Settings of testing; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     coverage_threshold: Annotated[float, Field(strict=True, ge=0, le=100)] = 90
     """Minimum line coverage in percent (the seed's ">90% coverage"). (env:
     ORCHESTRA_TESTING_COVERAGE_THRESHOLD)
@@ -45,15 +45,24 @@ class TestingConfig(BaseModel):
     """Longest a run may take before it ends with status error. (env:
     ORCHESTRA_TESTING_RUN_TIMEOUT_S)
     """
-    reports_dir: Annotated[str, Field(strict=True)] = ".orchestra/test-reports"
-    """Environment variable: ORCHESTRA_TESTING_REPORTS_DIR."""
+    reports_dir: Annotated[str, Field(strict=True)] = "test-reports"
+    """Folder of the reports (one JSON file per run, kept across restarts); a relative path is
+    inside the system's data dir ($SPECLOOM_DATA_DIR, else .orchestra/). (env:
+    ORCHESTRA_TESTING_REPORTS_DIR)
+    """
+    tests_dir: Annotated[str, Field(strict=True)] = ""
+    """Folder of the generated tests that the unit suite runs (each module's generated contract
+    tests against its implementation, with pytest); empty: tests/ beside the generated package.
+    (env: ORCHESTRA_TESTING_TESTS_DIR)
+    """
 
     ENV: ClassVar[dict[str, str]] = {
         "coverage_threshold": "ORCHESTRA_TESTING_COVERAGE_THRESHOLD",
         "run_timeout_s": "ORCHESTRA_TESTING_RUN_TIMEOUT_S",
         "reports_dir": "ORCHESTRA_TESTING_REPORTS_DIR",
+        "tests_dir": "ORCHESTRA_TESTING_TESTS_DIR",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"reports_dir"})
+    TEXT: ClassVar[frozenset[str]] = frozenset({"reports_dir", "tests_dir"})
     """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
 
     @classmethod

@@ -13,8 +13,12 @@ from specloom_runtime.cli import main
 from .system import CLIENTS, MODULES
 
 if __name__ == "__main__":
-    _root = Path(__file__).resolve().parent.parent / ".."
-    sys.path.insert(0, str(Path(os.environ.get("SPECLOOM_IMPL_ROOT", _root)).resolve()))
+    _root = Path(
+        os.environ.get("SPECLOOM_IMPL_ROOT", Path(__file__).resolve().parent.parent / "..")
+    ).resolve()
+    sys.path.insert(0, str(_root))
     os.environ.setdefault("SPECLOOM_IMPL_PACKAGE", "impl")
     _docs = Path(__file__).resolve().parent.parent / "docs"
-    sys.exit(main(MODULES, CLIENTS, prog="python -m notes", docs=_docs))
+    sys.exit(
+        main(MODULES, CLIENTS, prog="python -m notes", docs=_docs, package="notes", project=_root)
+    )

@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).resolve().parent
 GENERATED = HERE.parent
 IMPL_ROOT = Path(os.environ.get("SPECLOOM_IMPL_ROOT", GENERATED / "..")).resolve()
@@ -17,3 +19,14 @@ for path in (str(IMPL_ROOT), str(GENERATED)):
     if path not in sys.path:
         sys.path.insert(0, path)
 os.environ.setdefault("SPECLOOM_IMPL_PACKAGE", "impl")
+
+# `transport`: each contract and integration test runs in-process and over a real nats-server
+# (`nats_server`, started once per session on a free port of 127.0.0.1, always stopped).
+from specloom_runtime.pytest_plugin import nats_server, transport  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts from empty state: implementations keep their files (databases, keys)
+    in SPECLOOM_DATA_DIR, a new folder per test."""
+    monkeypatch.setenv("SPECLOOM_DATA_DIR", str(tmp_path / "data"))

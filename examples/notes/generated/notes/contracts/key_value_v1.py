@@ -8,8 +8,10 @@ A namespaced key-value store.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -29,23 +31,23 @@ class KeyMissing(DeclaredError):
 
 
 class PutParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1, pattern="^[a-z0-9:_-]+$")]
     value: dict[str, Any]
 
 
 class GetParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class DeleteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class KeysParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prefix: Annotated[str, Field(strict=True)] = ""
 
 
@@ -87,19 +89,19 @@ class KeyValueV1(ABC):
     A namespaced key-value store.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def put(self, key: str, value: dict[str, Any]) -> bool:
         """Store a value under a key; return true when the key was new."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get(self, key: str) -> dict[str, Any]:
         """Read the value stored under a key."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def delete(self, key: str) -> bool:
         """Remove a key; return whether it existed."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def keys(self, prefix: str = "") -> list[str]:
         """List the keys that start with a prefix, sorted."""
 
@@ -109,16 +111,18 @@ class KeyValueV1Client(Client, KeyValueV1):
 
     async def put(self, key: str, value: dict[str, Any]) -> bool:
         """Store a value under a key; return true when the key was new."""
-        return cast("bool", await self._call(KEY_VALUE_V1, "put", {"key": key, "value": value}))
+        return _typing.cast(
+            "bool", await self._call(KEY_VALUE_V1, "put", {"key": key, "value": value})
+        )
 
     async def get(self, key: str) -> dict[str, Any]:
         """Read the value stored under a key."""
-        return cast("dict[str, Any]", await self._call(KEY_VALUE_V1, "get", {"key": key}))
+        return _typing.cast("dict[str, Any]", await self._call(KEY_VALUE_V1, "get", {"key": key}))
 
     async def delete(self, key: str) -> bool:
         """Remove a key; return whether it existed."""
-        return cast("bool", await self._call(KEY_VALUE_V1, "delete", {"key": key}))
+        return _typing.cast("bool", await self._call(KEY_VALUE_V1, "delete", {"key": key}))
 
     async def keys(self, prefix: str = "") -> list[str]:
         """List the keys that start with a prefix, sorted."""
-        return cast("list[str]", await self._call(KEY_VALUE_V1, "keys", {"prefix": prefix}))
+        return _typing.cast("list[str]", await self._call(KEY_VALUE_V1, "keys", {"prefix": prefix}))

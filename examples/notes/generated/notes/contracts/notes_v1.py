@@ -8,8 +8,10 @@ Create, read and search notes.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -31,19 +33,19 @@ class NoteNotFound(DeclaredError):
 
 
 class CreateNoteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     title: Annotated[str, Field(strict=True, min_length=1, max_length=120)]
     body: Annotated[str, Field(strict=True)] = ""
     tags: list[Annotated[str, Field(strict=True)]] = []
 
 
 class GetNoteParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     note_id: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class FindByTagParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     tag: Annotated[str, Field(strict=True, min_length=1)]
 
 
@@ -79,15 +81,15 @@ class NotesV1(ABC):
     Create, read and search notes.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
         """Create a note and return it with its new id."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get_note(self, note_id: str) -> Note:
         """Read a note by id."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def find_by_tag(self, tag: str) -> list[Note]:
         """Notes carrying a tag, by id order."""
 
@@ -97,15 +99,15 @@ class NotesV1Client(Client, NotesV1):
 
     async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
         """Create a note and return it with its new id."""
-        return cast(
+        return _typing.cast(
             "Note",
             await self._call(NOTES_V1, "create_note", {"title": title, "body": body, "tags": tags}),
         )
 
     async def get_note(self, note_id: str) -> Note:
         """Read a note by id."""
-        return cast("Note", await self._call(NOTES_V1, "get_note", {"note_id": note_id}))
+        return _typing.cast("Note", await self._call(NOTES_V1, "get_note", {"note_id": note_id}))
 
     async def find_by_tag(self, tag: str) -> list[Note]:
         """Notes carrying a tag, by id order."""
-        return cast("list[Note]", await self._call(NOTES_V1, "find_by_tag", {"tag": tag}))
+        return _typing.cast("list[Note]", await self._call(NOTES_V1, "find_by_tag", {"tag": tag}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -92,16 +93,16 @@ class KeyValueV1Mock(Mock, KeyValueV1):
 
     async def put(self, key: str, value: dict[str, Any]) -> bool:
         """Store a value under a key; return true when the key was new."""
-        return cast("bool", await self._answer("put", {"key": key, "value": value}))
+        return _typing.cast("bool", await self._answer("put", {"key": key, "value": value}))
 
     async def get(self, key: str) -> dict[str, Any]:
         """Read the value stored under a key."""
-        return cast("dict[str, Any]", await self._answer("get", {"key": key}))
+        return _typing.cast("dict[str, Any]", await self._answer("get", {"key": key}))
 
     async def delete(self, key: str) -> bool:
         """Remove a key; return whether it existed."""
-        return cast("bool", await self._answer("delete", {"key": key}))
+        return _typing.cast("bool", await self._answer("delete", {"key": key}))
 
     async def keys(self, prefix: str = "") -> list[str]:
         """List the keys that start with a prefix, sorted."""
-        return cast("list[str]", await self._answer("keys", {"prefix": prefix}))
+        return _typing.cast("list[str]", await self._answer("keys", {"prefix": prefix}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -29,7 +30,7 @@ class NotesV1Mock(Mock, NotesV1):
                     "bind": "note",
                     "returns": {"title": "Shopping", "body": "milk", "tags": ["home"]},
                     "match": "subset",
-                    "default": {"id": "id", "title": "title", "body": "body", "tags": []},
+                    "default": {"id": "id-1", "title": "Shopping", "body": "milk", "tags": []},
                 },
                 {
                     "call": "find_by_tag",
@@ -46,21 +47,21 @@ class NotesV1Mock(Mock, NotesV1):
         },
     ]
     DEFAULTS: ClassVar[dict[str, Any]] = {
-        "create_note": {"id": "id", "title": "title", "body": "body", "tags": []},
-        "get_note": {"id": "id", "title": "title", "body": "body", "tags": []},
+        "create_note": {"id": "id-1", "title": "Shopping", "body": "milk", "tags": []},
+        "get_note": {"id": "id-1", "title": "Shopping", "body": "milk", "tags": []},
         "find_by_tag": [],
     }
 
     async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
         """Create a note and return it with its new id."""
-        return cast(
+        return _typing.cast(
             "Note", await self._answer("create_note", {"title": title, "body": body, "tags": tags})
         )
 
     async def get_note(self, note_id: str) -> Note:
         """Read a note by id."""
-        return cast("Note", await self._answer("get_note", {"note_id": note_id}))
+        return _typing.cast("Note", await self._answer("get_note", {"note_id": note_id}))
 
     async def find_by_tag(self, tag: str) -> list[Note]:
         """Notes carrying a tag, by id order."""
-        return cast("list[Note]", await self._answer("find_by_tag", {"tag": tag}))
+        return _typing.cast("list[Note]", await self._answer("find_by_tag", {"tag": tag}))

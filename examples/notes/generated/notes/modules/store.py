@@ -27,7 +27,7 @@ __all__ = ["StoreBase", "StoreConfig", "StoreDeps"]
 class StoreConfig(BaseModel):
     """Settings of store; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     ENV: ClassVar[dict[str, str]] = {}
     TEXT: ClassVar[frozenset[str]] = frozenset()

@@ -8,8 +8,10 @@ A key-value store of JSON objects.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, Any, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -29,24 +31,24 @@ class KeyMissing(DeclaredError):
 
 
 class PutParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1, pattern="^[a-z0-9:_-]+$")]
     value: dict[str, Any]
     overwrite: Annotated[bool, Field(strict=True)] = True
 
 
 class GetParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     key: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class KeysParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prefix: Annotated[str, Field(strict=True)]
 
 
 class CountParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prefix: Annotated[str, Field(strict=True)] = ""
 
 
@@ -88,19 +90,19 @@ class KeyValueV2(ABC):
     A key-value store of JSON objects.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def put(self, key: str, value: dict[str, Any], overwrite: bool = True) -> bool:
         """Store a value under a key; return true when the key was new."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def get(self, key: str) -> dict[str, Any]:
         """Read the value stored under a key."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def keys(self, prefix: str) -> list[str]:
         """List the keys that start with a prefix, sorted."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def count(self, prefix: str = "") -> int:
         """Count the keys that start with a prefix."""
 
@@ -110,7 +112,7 @@ class KeyValueV2Client(Client, KeyValueV2):
 
     async def put(self, key: str, value: dict[str, Any], overwrite: bool = True) -> bool:
         """Store a value under a key; return true when the key was new."""
-        return cast(
+        return _typing.cast(
             "bool",
             await self._call(
                 KEY_VALUE_V2, "put", {"key": key, "value": value, "overwrite": overwrite}
@@ -119,12 +121,12 @@ class KeyValueV2Client(Client, KeyValueV2):
 
     async def get(self, key: str) -> dict[str, Any]:
         """Read the value stored under a key."""
-        return cast("dict[str, Any]", await self._call(KEY_VALUE_V2, "get", {"key": key}))
+        return _typing.cast("dict[str, Any]", await self._call(KEY_VALUE_V2, "get", {"key": key}))
 
     async def keys(self, prefix: str) -> list[str]:
         """List the keys that start with a prefix, sorted."""
-        return cast("list[str]", await self._call(KEY_VALUE_V2, "keys", {"prefix": prefix}))
+        return _typing.cast("list[str]", await self._call(KEY_VALUE_V2, "keys", {"prefix": prefix}))
 
     async def count(self, prefix: str = "") -> int:
         """Count the keys that start with a prefix."""
-        return cast("int", await self._call(KEY_VALUE_V2, "count", {"prefix": prefix}))
+        return _typing.cast("int", await self._call(KEY_VALUE_V2, "count", {"prefix": prefix}))

@@ -8,8 +8,10 @@ Short text notes.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
@@ -29,12 +31,12 @@ class NoteNotFound(DeclaredError):
 
 
 class AddParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     text: Annotated[str, Field(strict=True, min_length=1)]
 
 
 class ReadParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     note_id: Annotated[str, Field(strict=True, min_length=1)]
 
 
@@ -64,11 +66,11 @@ class NotesV1(ABC):
     Short text notes.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def add(self, text: str) -> str:
         """Add a note; return its id."""
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def read(self, note_id: str) -> str:
         """Read a note by id."""
 
@@ -78,8 +80,8 @@ class NotesV1Client(Client, NotesV1):
 
     async def add(self, text: str) -> str:
         """Add a note; return its id."""
-        return cast("str", await self._call(NOTES_V1, "add", {"text": text}))
+        return _typing.cast("str", await self._call(NOTES_V1, "add", {"text": text}))
 
     async def read(self, note_id: str) -> str:
         """Read a note by id."""
-        return cast("str", await self._call(NOTES_V1, "read", {"note_id": note_id}))
+        return _typing.cast("str", await self._call(NOTES_V1, "read", {"note_id": note_id}))

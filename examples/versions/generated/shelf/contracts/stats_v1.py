@@ -8,8 +8,10 @@ Figures about what is stored.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Annotated, cast
+import abc as _abc
+import typing as _typing
+from abc import ABC
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, MethodSpec
@@ -22,7 +24,7 @@ __all__ = [
 
 
 class StoredParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     prefix: Annotated[str, Field(strict=True)] = ""
 
 
@@ -46,7 +48,7 @@ class StatsV1(ABC):
     Figures about what is stored.
     """
 
-    @abstractmethod
+    @_abc.abstractmethod
     async def stored(self, prefix: str = "") -> int:
         """How many values are stored under a prefix."""
 
@@ -56,4 +58,4 @@ class StatsV1Client(Client, StatsV1):
 
     async def stored(self, prefix: str = "") -> int:
         """How many values are stored under a prefix."""
-        return cast("int", await self._call(STATS_V1, "stored", {"prefix": prefix}))
+        return _typing.cast("int", await self._call(STATS_V1, "stored", {"prefix": prefix}))

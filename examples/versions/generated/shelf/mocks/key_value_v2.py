@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -76,18 +77,18 @@ class KeyValueV2Mock(Mock, KeyValueV2):
 
     async def put(self, key: str, value: dict[str, Any], overwrite: bool = True) -> bool:
         """Store a value under a key; return true when the key was new."""
-        return cast(
+        return _typing.cast(
             "bool", await self._answer("put", {"key": key, "value": value, "overwrite": overwrite})
         )
 
     async def get(self, key: str) -> dict[str, Any]:
         """Read the value stored under a key."""
-        return cast("dict[str, Any]", await self._answer("get", {"key": key}))
+        return _typing.cast("dict[str, Any]", await self._answer("get", {"key": key}))
 
     async def keys(self, prefix: str) -> list[str]:
         """List the keys that start with a prefix, sorted."""
-        return cast("list[str]", await self._answer("keys", {"prefix": prefix}))
+        return _typing.cast("list[str]", await self._answer("keys", {"prefix": prefix}))
 
     async def count(self, prefix: str = "") -> int:
         """Count the keys that start with a prefix."""
-        return cast("int", await self._answer("count", {"prefix": prefix}))
+        return _typing.cast("int", await self._answer("count", {"prefix": prefix}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -49,8 +50,8 @@ class NotesV1Mock(Mock, NotesV1):
 
     async def add(self, text: str) -> str:
         """Add a note; return its id."""
-        return cast("str", await self._answer("add", {"text": text}))
+        return _typing.cast("str", await self._answer("add", {"text": text}))
 
     async def read(self, note_id: str) -> str:
         """Read a note by id."""
-        return cast("str", await self._answer("read", {"note_id": note_id}))
+        return _typing.cast("str", await self._answer("read", {"note_id": note_id}))

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+import typing as _typing
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
 
@@ -38,4 +39,4 @@ class StatsV1Mock(Mock, StatsV1):
 
     async def stored(self, prefix: str = "") -> int:
         """How many values are stored under a prefix."""
-        return cast("int", await self._answer("stored", {"prefix": prefix}))
+        return _typing.cast("int", await self._answer("stored", {"prefix": prefix}))

@@ -28,7 +28,7 @@ __all__ = ["NotesBase", "NotesConfig", "NotesDeps"]
 class NotesConfig(BaseModel):
     """Settings of notes; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     ENV: ClassVar[dict[str, str]] = {}
     TEXT: ClassVar[frozenset[str]] = frozenset()

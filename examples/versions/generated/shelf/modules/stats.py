@@ -28,7 +28,7 @@ __all__ = ["StatsBase", "StatsConfig", "StatsDeps"]
 class StatsConfig(BaseModel):
     """Settings of stats; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     ENV: ClassVar[dict[str, str]] = {}
     TEXT: ClassVar[frozenset[str]] = frozenset()

@@ -1,0 +1,71 @@
+"""Render ``deploy/``: the Dockerfile, the Compose file and the Kubernetes kustomize base.
+
+The documents are built as data by :mod:`generator.model.deploy`; the templates under
+``templates/deploy/`` lay them out, and YAML goes through :func:`to_yaml` (``yaml.safe_dump``),
+so a spec string is always a quoted YAML scalar, never YAML syntax.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..model.deploy import build_deploy
+from ..model.view import SystemView
+from .environment import environment
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, keys in the order built, long strings unwrapped, no anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def to_yaml(value: Any) -> str:
+    text = yaml.dump(
+        value,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=2**16,
+    )
+    return text.rstrip("\n")
+
+
+def render_deploy(view: SystemView, user_templates: str | None, render: Any) -> dict[str, str]:
+    """``{path under the output folder: text}`` of every deployment file."""
+    environment(user_templates).filters.setdefault("to_yaml", to_yaml)
+    d = build_deploy(view)
+    out = {
+        "deploy/README.md": render("deploy/README.md.jinja", d=d),
+        "deploy/Dockerfile": render("deploy/Dockerfile.jinja", d=d),
+        "deploy/Dockerfile.dockerignore": render("deploy/Dockerfile.dockerignore.jinja", d=d),
+        "deploy/compose.yaml": render("deploy/compose.yaml.jinja", d=d),
+        "deploy/kubernetes/kustomization.yaml": render(
+            "deploy/kubernetes/kustomization.yaml.jinja", d=d
+        ),
+    }
+    documents = {
+        "nats.yaml": ("NATS with JetStream (one server, its store on a volume).", d.nats),
+        "gateway.yaml": ("The HTTP gateway: a caller of the bus like any other.", d.gateway),
+    }
+    for agent, docs in d.modules.items():
+        documents[f"modules/{agent}.yaml"] = (
+            f"Module {agent}: its settings, data volume, Deployment and metrics Service.",
+            docs,
+        )
+    for rel, (what, docs) in documents.items():
+        out[f"deploy/kubernetes/{rel}"] = render(
+            "deploy/kubernetes/documents.yaml.jinja", d=d, what=what, docs=docs
+        )
+    return out

@@ -1,0 +1,619 @@
+"""The NATS transport: envelopes as JSON messages on a NATS server (``pip install
+'specloom-runtime[nats]'``).
+
+Subjects are in :mod:`specloom_runtime.transport.subjects`. A request is a NATS request/reply
+whose body is the envelope's JSON (the same bytes as ``Envelope.model_dump_json()``); the reply
+body is the response or error envelope. What each case becomes:
+
+- no process subscribed to the subject: the server's no-responders status, turned at once into a
+  ``service_unavailable`` error envelope (not a timeout);
+- no reply within ``timeout_ms``: a ``timeout`` error envelope, on the caller's clock;
+- a message over ``max_bytes`` or not a valid envelope: the host answers ``invalid_envelope``
+  (when the message has a reply subject) and keeps serving;
+- replicas of a module subscribe in the same queue group, so each request reaches one of them.
+
+Each hosted agent is also a service of the NATS services protocol (``nats.micro``): ``$SRV.PING``,
+``$SRV.INFO`` and ``$SRV.STATS`` list the modules, their endpoints (one per contract method) and
+request counts, for standard NATS tooling. Handlers hand requests to the agent's work queue and
+return at once (micro would otherwise serve one request at a time per endpoint), so micro's
+``processing_time`` measures the hand-over and its ``num_errors`` stays 0: error replies are
+envelopes, counted by the runtime's metrics, not by micro.
+
+Priority: each hosting process serves its queue by priority (critical first, FIFO within one),
+``concurrency`` requests at a time. The broker itself has no priorities: a low-priority request
+already running, or queued in another replica, is not overtaken; priority orders work only where
+it waits, inside one process.
+
+With a ``signer`` (:mod:`specloom_runtime.signing`; ``connect`` takes it from the environment)
+every request, reply and event is signed, and a host rejects an unsigned, forged, tampered or
+replayed request before it reaches the work queue: an ``unauthorized`` error reply and a
+``Runtime@1.security_violation`` event. Callers reject unsigned replies, subscribers such events.
+
+Events are published on their subject; a subscriber with a ``group`` (the module's agent id)
+shares one queue-group subscription with its replicas. With ``durable_events=True`` events go to
+a JetStream stream (``<system>_events``, created if missing) and grouped subscribers read them
+through a durable pull consumer named after the group and topic (replicas fetch from the same
+one, and each event is acknowledged after its callback ran), so a module restarted later still
+receives what was published while it was down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import nats
+import nats.errors
+import nats.js.errors
+import nats.micro
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from nats.micro.request import Request as MicroRequest
+from nats.micro.service import Service as MicroService
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .. import __version__
+from ..bus import _expire, _Job, _Mailbox
+from ..envelope import Envelope, Payload, utc_timestamp
+from ..errors import validation_details
+from ..signing import Signer
+from .base import Handler, Observer, Route, Subscriber
+from .subjects import agent_subject, event_subject, request_subject, rpc_group, rpc_subject
+
+__all__ = ["DEFAULT_MAX_BYTES", "SECURITY_TOPIC", "NatsTransport"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+#: Topic of the events a transport publishes when it rejects an envelope (signing).
+SECURITY_TOPIC = "Runtime@1.security_violation"
+_SERVICE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+class _Probe(BaseModel):
+    """What can be read from a message that is not a valid envelope, to address the error."""
+
+    model_config = ConfigDict(extra="ignore")
+    source_agent: str = "unknown"
+    target_agent: str = "unknown"
+    correlation_id: str = "unknown"
+
+
+def _invalid_reply(data: bytes, agent: str, message: str, details: dict[str, Any]) -> Envelope:
+    try:
+        probe = _Probe.model_validate_json(data)
+    except ValidationError:
+        probe = _Probe()
+    payload = Payload(
+        action="custom",
+        data={"code": "invalid_envelope", "message": message, "details": details},
+    )
+    return Envelope(
+        timestamp=utc_timestamp(),
+        source_agent=(probe.target_agent or agent)[:200] or "unknown",
+        target_agent=(probe.source_agent or "unknown")[:200] or "unknown",
+        message_type="error",
+        correlation_id=(probe.correlation_id or "unknown")[:200] or "unknown",
+        payload=payload,
+    )
+
+
+def _dump(envelope: Envelope) -> bytes:
+    return envelope.model_dump_json().encode()
+
+
+class _Hosted:
+    """One agent served in this process: its work queue, its micro service, its subjects."""
+
+    def __init__(self, agent_id: str, mailbox: _Mailbox, routes: Sequence[Route]) -> None:
+        self.agent_id = agent_id
+        self.mailbox = mailbox
+        self.routes = tuple(routes)
+        self.service: MicroService | None = None
+
+
+class NatsTransport:
+    """Envelopes over a NATS server at ``url`` for the system ``system`` (its package name).
+
+    ``token``/``user``/``password``: credentials of the server. ``concurrency``: requests each
+    hosted agent serves at a time. ``max_bytes``: largest message a host accepts.
+    """
+
+    name = "nats"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        system: str,
+        token: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        concurrency: int = 16,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        durable_events: bool = False,
+        client_name: str | None = None,
+        signer: Signer | None = None,
+    ) -> None:
+        if not system.isidentifier():
+            raise ValueError(f"invalid system name {system!r}")
+        if concurrency < 1:
+            raise ValueError("concurrency must be >= 1")
+        self.url = url
+        self.system = system
+        self._auth = {"token": token, "user": user, "password": password}
+        self._concurrency = concurrency
+        self.max_bytes = max_bytes
+        self.durable_events = durable_events
+        self._client_name = client_name or f"{system}-runtime"
+        self.signer = signer
+        self._nc: NatsClient | None = None
+        self._hosted: dict[str, _Hosted] = {}
+        self._subscriptions: list[Subscription] = []
+        self._pending: list[asyncio.Task[Any]] = []
+        self._replies: set[asyncio.Task[None]] = set()
+        self._fetchers: list[asyncio.Task[None]] = []
+        self._observers: list[Observer] = []
+        self._closed = True
+        self._stream_ready = False
+        #: Extra metadata of each agent's micro service (``$SRV.INFO``): agent id -> strings.
+        #: Called when the service registers; ``serve`` reports process, mode and status here.
+        self.metadata_for: Callable[[str], dict[str, str]] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._nc is not None and not self._closed:
+            return
+
+        async def on_error(exc: Exception) -> None:
+            if self._nc is not None:  # the first connection's failure is raised below instead
+                logger.warning("NATS %s: %s", self.url, exc or type(exc).__name__)
+
+        async def on_disconnected() -> None:
+            if not self._closed:
+                logger.warning("NATS %s: disconnected, reconnecting", self.url)
+
+        async def on_reconnected() -> None:
+            logger.warning("NATS %s: reconnected", self.url)
+
+        options: dict[str, Any] = {
+            "servers": [self.url],
+            "name": self._client_name,
+            "allow_reconnect": True,
+            "max_reconnect_attempts": 2,  # the first connection fails fast; see below
+            "reconnect_time_wait": 0.25,
+            "connect_timeout": 2,
+            "error_cb": on_error,
+            "disconnected_cb": on_disconnected,
+            "reconnected_cb": on_reconnected,
+        }
+        options.update({k: v for k, v in self._auth.items() if v})
+        try:
+            self._nc = await nats.connect(**options)
+        except (OSError, TimeoutError, nats.errors.Error) as exc:
+            raise ConnectionError(f"cannot connect to NATS at {self.url}: {exc}") from None
+        # Once connected, reconnect forever: a restarted server is found again.
+        self._nc.options["max_reconnect_attempts"] = -1
+        self._closed = False
+        for hosted in self._hosted.values():
+            self._pending.append(asyncio.ensure_future(self._serve(hosted)))
+
+    async def ready(self) -> None:
+        """Wait until every registration and subscription is in place on the server."""
+        while self._pending:
+            pending, self._pending = self._pending, []
+            await asyncio.gather(*pending)
+        if self._nc is not None and not self._closed:
+            await self._nc.flush()
+
+    async def close(self, drain_seconds: float = 5.0) -> None:
+        """Stop taking requests, let running ones answer (up to ``drain_seconds``), then
+        answer queued ones ``service_unavailable`` and disconnect."""
+        if self._closed:
+            return
+        self._closed = True
+        nc = self._nc
+        for task in self._pending + self._fetchers:
+            task.cancel()
+        await asyncio.gather(*self._pending, *self._fetchers, return_exceptions=True)
+        self._pending, self._fetchers = [], []
+        for hosted in self._hosted.values():
+            if hosted.service is not None:
+                try:
+                    await hosted.service.stop()
+                except Exception:  # noqa: BLE001 - a lost connection must not stop the close
+                    logger.debug("stopping the micro service of %s failed", hosted.agent_id)
+                hosted.service = None
+        for sub in self._subscriptions:
+            try:
+                await sub.unsubscribe()
+            except Exception:  # noqa: BLE001
+                logger.debug("unsubscribe failed")
+        self._subscriptions = []
+        # Drain: queued requests still run as slots free up; wait for all of them (bounded).
+        loop = asyncio.get_running_loop()
+        end = loop.time() + drain_seconds
+        mailboxes = [h.mailbox for h in self._hosted.values()]
+        while loop.time() < end and any(m.tasks or m.queue for m in mailboxes):
+            running = [t for m in mailboxes for t in m.tasks]
+            if running:
+                await asyncio.wait(running, timeout=max(0.0, end - loop.time()))
+            else:
+                await asyncio.sleep(0.01)
+        for mailbox in mailboxes:
+            mailbox.drain("service shutting down")
+            late = list(mailbox.tasks)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+        if self._replies:
+            await asyncio.gather(*self._replies, return_exceptions=True)
+        if nc is not None:
+            try:
+                await nc.drain()
+            except Exception:  # noqa: BLE001
+                await nc.close()
+        self._nc = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def connected(self) -> bool:
+        return self._nc is not None and self._nc.is_connected
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        return tuple(self._hosted)
+
+    def _client(self) -> NatsClient:
+        if self._nc is None or self._closed:
+            raise RuntimeError("the NATS transport is not started")
+        return self._nc
+
+    # -- serving ---------------------------------------------------------------------------
+
+    def register(
+        self,
+        agent_id: str,
+        handler: Handler,
+        *,
+        concurrency: int | None = None,
+        routes: Sequence[Route] = (),
+    ) -> None:
+        if not agent_id or agent_id == "*" or not re.fullmatch(r"[A-Za-z0-9_-]+", agent_id):
+            raise ValueError(f"invalid agent id {agent_id!r}")
+        if agent_id in self._hosted:
+            raise ValueError(f"agent {agent_id!r} is already registered")
+        limit = self._concurrency if concurrency is None else concurrency
+        if limit < 1:
+            raise ValueError("concurrency must be >= 1")
+        hosted = _Hosted(agent_id, _Mailbox(agent_id, handler, limit), routes)
+        self._hosted[agent_id] = hosted
+        if not self._closed:
+            self._pending.append(asyncio.ensure_future(self._serve(hosted)))
+
+    async def _serve(self, hosted: _Hosted) -> None:
+        nc = self._client()
+
+        async def on_request(request: MicroRequest) -> None:
+            self._on_request(hosted, request)
+
+        service = await nats.micro.add_service(
+            nc,
+            name=_SERVICE_NAME.sub("_", f"{self.system}-{hosted.agent_id}"),
+            version=__version__,
+            description=f"{self.system} agent {hosted.agent_id}",
+            metadata={
+                "system": self.system,
+                "agent": hosted.agent_id,
+                **(self.metadata_for(hosted.agent_id) if self.metadata_for else {}),
+            },
+        )
+        hosted.service = service
+        for contract, version, method in hosted.routes:
+            await service.add_endpoint(
+                name=f"{contract}_v{version}_{method}",
+                subject=rpc_subject(self.system, contract, version, method),
+                queue_group=rpc_group(self.system, contract, version),
+                handler=on_request,
+                metadata={"contract": f"{contract}@{version}", "method": method},
+            )
+        await service.add_endpoint(
+            name="agent",
+            subject=agent_subject(self.system, hosted.agent_id),
+            queue_group=f"{self.system}.agent.{hosted.agent_id}",
+            handler=on_request,
+        )
+
+    def _on_request(self, hosted: _Hosted, request: MicroRequest) -> None:
+        data = request.data
+        reply_to = request._msg.reply
+        if len(data) > self.max_bytes:
+            self._reply(
+                reply_to,
+                _invalid_reply(
+                    b"{}",
+                    hosted.agent_id,
+                    f"message of {len(data)} bytes exceeds the limit of {self.max_bytes}",
+                    {"bytes": len(data), "max_bytes": self.max_bytes},
+                ),
+            )
+            return
+        try:
+            envelope = Envelope.model_validate_json(data)
+        except ValidationError as exc:
+            details = validation_details(exc)
+            self._reply(reply_to, _invalid_reply(data, hosted.agent_id, "not an envelope", details))
+            return
+        if envelope.message_type != "request":
+            err = envelope.make_error(
+                "invalid_envelope", f"not a request: {envelope.message_type!r}", {}
+            )
+            self._reply(reply_to, err)
+            return
+        if self.signer is not None:
+            reason = self.signer.check(envelope)
+            if reason is not None:  # deny by default: never reaches the implementation
+                self._reply(reply_to, envelope.make_error("unauthorized", reason, {}))
+                self._security_event(hosted.agent_id, reason, request.subject, envelope)
+                return
+        if self._observers:
+            self._observe(envelope)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Envelope] = loop.create_future()
+        deadline = loop.time() + envelope.timeout_ms / 1000
+        job = _Job(envelope, future, deadline)
+        timer = loop.call_at(deadline, _expire, job)
+
+        def done(f: asyncio.Future[Envelope]) -> None:
+            timer.cancel()
+            if not f.cancelled():
+                reply = f.result()
+                if self._observers:
+                    self._observe(reply)
+                self._reply(reply_to, reply)
+
+        future.add_done_callback(done)
+        hosted.mailbox.submit(job, loop)
+
+    def _reply(self, reply_to: str, envelope: Envelope) -> None:
+        if not reply_to or self._nc is None:
+            return
+        if self.signer is not None:
+            envelope = self.signer.sign(envelope)
+        task = asyncio.ensure_future(self._nc.publish(reply_to, _dump(envelope)))
+        self._replies.add(task)
+        task.add_done_callback(self._replied)
+
+    def _replied(self, task: asyncio.Task[None]) -> None:
+        self._replies.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("reply not sent: %s", task.exception())
+
+    def _security_event(
+        self, agent: str, reason: str, subject: str, envelope: Envelope | None
+    ) -> None:
+        """Publish ``Runtime@1.security_violation`` for a rejected envelope (and log it)."""
+        data = {
+            "reason": reason,
+            "subject": subject,
+            "source_agent": envelope.source_agent if envelope else "",
+            "correlation_id": envelope.correlation_id if envelope else "",
+        }
+        logger.warning("rejected an envelope on %s: %s", subject, reason)
+        if self._nc is None or self._closed:
+            return
+        event = Envelope.make_event(agent, SECURITY_TOPIC, data)
+        if self.signer is not None:
+            event = self.signer.sign(event)
+        task = asyncio.ensure_future(
+            self._nc.publish(event_subject(self.system, SECURITY_TOPIC), _dump(event))
+        )
+        self._replies.add(task)
+        task.add_done_callback(self._replied)
+
+    def unregister(self, agent_id: str) -> None:
+        hosted = self._hosted.pop(agent_id, None)
+        if hosted is None:
+            return
+        hosted.mailbox.drain(f"agent {agent_id!r} left")
+        if hosted.service is not None and not self._closed:
+            self._pending.append(asyncio.ensure_future(hosted.service.stop()))
+            hosted.service = None
+
+    # -- calling ---------------------------------------------------------------------------
+
+    async def request(self, envelope: Envelope) -> Envelope:
+        if envelope.message_type != "request":
+            raise ValueError(f"not a request: {envelope.message_type!r}")
+        nc = self._client()
+        if self.signer is not None:
+            envelope = self.signer.sign(envelope)
+        if self._observers:
+            self._observe(envelope)
+        reply = await self._request(nc, envelope)
+        if self._observers:
+            self._observe(reply)
+        return reply
+
+    async def _request(self, nc: NatsClient, envelope: Envelope) -> Envelope:
+        subject = request_subject(self.system, envelope)
+        timeout_ms = envelope.timeout_ms
+        try:
+            msg = await nc.request(subject, _dump(envelope), timeout=timeout_ms / 1000)
+        except nats.errors.NoRespondersError:
+            return envelope.make_error(
+                "service_unavailable",
+                f"no process serves {subject}",
+                {"subject": subject, "target_agent": envelope.target_agent},
+            )
+        except (TimeoutError, nats.errors.TimeoutError):
+            return envelope.make_error(
+                "timeout", f"no reply within {timeout_ms} ms", {"timeout_ms": timeout_ms}
+            )
+        except nats.errors.MaxPayloadError as exc:
+            return envelope.make_error(
+                "invalid_envelope", f"request too large for the server: {exc}", {}
+            )
+        except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError):
+            return envelope.make_error(
+                "service_unavailable", "not connected to NATS", {"url": self.url}
+            )
+        try:
+            reply = Envelope.model_validate_json(msg.data)
+        except ValidationError as exc:
+            return envelope.make_error(
+                "internal_error", "the reply is not an envelope", validation_details(exc)
+            )
+        if reply.correlation_id != envelope.correlation_id or reply.message_type not in (
+            "response",
+            "error",
+        ):
+            return envelope.make_error(
+                "internal_error",
+                "the reply does not answer the request",
+                {"correlation_id": reply.correlation_id, "message_type": reply.message_type},
+            )
+        return reply
+
+    # -- events ----------------------------------------------------------------------------
+
+    async def _stream(self) -> Any:
+        js = self._client().jetstream()
+        if not self._stream_ready:
+            name = f"{self.system}_events"
+            try:
+                await js.stream_info(name)
+            except nats.js.errors.NotFoundError:
+                await js.add_stream(name=name, subjects=[f"{self.system}.events.>"])
+            self._stream_ready = True
+        return js
+
+    def subscribe(
+        self, topic: str, callback: Subscriber, *, group: str | None = None
+    ) -> Callable[[], None]:
+        subject = event_subject(self.system, topic)
+        holder: list[Any] = []
+
+        async def on_msg(msg: Msg) -> None:
+            try:
+                envelope = Envelope.model_validate_json(msg.data)
+            except ValidationError:
+                logger.warning("dropped an invalid event on %s", msg.subject)
+                if self.durable_events and group:
+                    await msg.ack()
+                return
+            if self.signer is not None and envelope.topic != SECURITY_TOPIC:
+                reason = self.signer.check(envelope)
+                if reason is not None:
+                    self._security_event(group or "subscriber", reason, msg.subject, envelope)
+                    if self.durable_events and group:
+                        await msg.ack()
+                    return
+            if envelope.message_type == "event":
+                if self._observers:
+                    self._observe(envelope)
+                try:
+                    await callback(envelope)
+                except Exception:
+                    logger.exception("subscriber failed on %s", msg.subject)
+            if self.durable_events and group:
+                await msg.ack()
+
+        async def start() -> None:
+            nc = self._client()
+            if self.durable_events and group:
+                # A pull consumer: the module's replicas fetch from one durable consumer, which
+                # keeps what was published while none of them ran.
+                js = await self._stream()
+                durable = _SERVICE_NAME.sub("_", f"{group}-{topic}")
+                psub = await js.pull_subscribe(subject, durable=durable)
+                self._fetchers.append(asyncio.ensure_future(self._fetch(psub, on_msg)))
+                holder.append(psub)
+                return
+            sub = await nc.subscribe(subject, queue=group or "", cb=on_msg)
+            holder.append(sub)
+            self._subscriptions.append(sub)
+
+        self._pending.append(asyncio.ensure_future(start()))
+
+        def unsubscribe() -> None:
+            for sub in holder:
+                if sub in self._subscriptions:
+                    self._subscriptions.remove(sub)
+                    asyncio.ensure_future(sub.unsubscribe())
+
+        return unsubscribe
+
+    async def _fetch(self, psub: Any, on_msg: Callable[[Msg], Awaitable[None]]) -> None:
+        while not self._closed:
+            try:
+                msgs = await psub.fetch(batch=16, timeout=0.5)
+            except (TimeoutError, nats.errors.TimeoutError):
+                continue
+            except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError):
+                await asyncio.sleep(0.1)
+                continue
+            for msg in msgs:
+                await on_msg(msg)
+
+    async def publish(self, envelope: Envelope) -> int:
+        if envelope.message_type != "event":
+            raise ValueError(f"not an event: {envelope.message_type!r}")
+        topic = envelope.topic
+        if topic is None:
+            raise ValueError("an event needs a topic")
+        if self.signer is not None:
+            envelope = self.signer.sign(envelope)
+        if self._observers:
+            self._observe(envelope)
+        subject = event_subject(self.system, topic)
+        if self.durable_events:
+            js = await self._stream()
+            await js.publish(subject, _dump(envelope))
+        else:
+            await self._client().publish(subject, _dump(envelope))
+        return 1
+
+    # -- observation -----------------------------------------------------------------------
+
+    def on_envelope(self, callback: Observer) -> Callable[[], None]:
+        self._observers.append(callback)
+
+        def remove() -> None:
+            if callback in self._observers:
+                self._observers.remove(callback)
+
+        return remove
+
+    def _observe(self, envelope: Envelope) -> None:
+        for observer in tuple(self._observers):
+            try:
+                observer(envelope)
+            except Exception:
+                logger.exception("envelope observer %r failed", observer)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<NatsTransport {self.url} {state} agents={list(self._hosted)}>"

@@ -1,0 +1,276 @@
+"""The NATS transport over a real nats-server (the ``nats_server`` fixture): the same envelope and
+the same semantics as the in-process bus, plus what only a broker has (no responders, queue
+groups, garbage on a subject, durable events, the NATS services protocol)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+from typing import Any
+
+import nats
+import pytest
+from specloom_runtime import Envelope
+from specloom_runtime.natsserver import LocalNatsServer
+from specloom_runtime.transport import connect
+from specloom_runtime.transport.nats_transport import NatsTransport
+from specloom_runtime.transport.subjects import rpc_subject
+
+SYSTEM = "sysx"
+
+
+def run(coro_fn: Callable[[], Awaitable[Any]]) -> Any:
+    return asyncio.run(asyncio.wait_for(coro_fn(), timeout=30))
+
+
+def transport(server: LocalNatsServer, **options: Any) -> NatsTransport:
+    t = connect(server.url, system=SYSTEM, token=server.token, **options)
+    assert isinstance(t, NatsTransport)
+    return t
+
+
+class Database:
+    def __init__(self, db: ModuleType, name: str = "db") -> None:
+        self.db = db
+        self.name = name
+        self.calls = 0
+        self.delay = 0.0
+
+    async def create(self, table: str, data: dict[str, Any]) -> str:
+        self.calls += 1
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return f"{self.name}:{table}-{self.calls}"
+
+    async def read(self, table: str, id: str) -> dict[str, Any] | None:
+        if table != "users":
+            raise self.db.TableNotFound(f"no table {table}", {"table": table})
+        return {"id": id}
+
+    async def query(self, table: str, filters: list[Any]) -> list[dict[str, Any]]:
+        return []
+
+
+async def serve(rt: ModuleType, db: ModuleType, server: LocalNatsServer, impl: Any) -> Any:
+    host_bus = transport(server)
+    await host_bus.start()
+    rt.ServiceHost("agent-02-database", host_bus, [(db.DATABASE_V1, impl)])
+    await host_bus.ready()
+    return host_bus
+
+
+def test_round_trip_declared_error_and_invalid_params_across_two_connections(
+    rt: ModuleType, db: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    async def main() -> None:
+        host_bus = await serve(rt, db, nats_server, Database(db))
+        async with transport(nats_server) as caller:
+            seen: list[Envelope] = []
+            caller.on_envelope(seen.append)
+            client = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+            assert await client.create("users", {"name": "Ada"}) == "db:users-1"
+            assert await client.read("users", "u1") == {"id": "u1"}
+            with pytest.raises(db.TableNotFound) as err:
+                await client.read("nope", "u1")
+            assert err.value.details == {"table": "nope"}
+            with pytest.raises(rt.InvalidParams):
+                await client._call(db.DATABASE_V1, "create", {"table": "BAD NAME", "data": {}})
+            request, reply = seen[0], seen[1]
+            assert request.correlation_id == reply.correlation_id
+            assert (reply.source_agent, reply.target_agent) == (
+                "agent-02-database",
+                "agent-03-core-engine",
+            )
+        await host_bus.close()
+
+    run(main)
+
+
+def test_no_responder_is_service_unavailable_at_once(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    async def main() -> None:
+        async with transport(nats_server) as caller:
+            client = db.DatabaseV1Client(
+                caller, "agent-03-core-engine", "agent-02-database", timeout_ms=60_000
+            )
+            # a timeout would be RequestTimeout after 60 s (and fail the 30 s guard of run())
+            with pytest.raises(rt.ServiceUnavailable):
+                await client.create("users", {})
+
+    run(main)
+
+
+def test_timeout_is_the_callers_deadline(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    async def main() -> None:
+        impl = Database(db)
+        impl.delay = 5
+        host_bus = await serve(rt, db, nats_server, impl)
+        async with transport(nats_server) as caller:
+            client = db.DatabaseV1Client(
+                caller, "agent-03-core-engine", "agent-02-database", timeout_ms=50
+            )
+            with pytest.raises(rt.RequestTimeout):
+                await client.create("users", {})
+        await host_bus.close(drain_seconds=0.1)
+
+    run(main)
+
+
+def test_garbage_and_oversized_messages_get_an_error_reply_and_the_host_stays_up(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    async def main() -> None:
+        host_bus = await serve(rt, db, nats_server, Database(db))
+        host_bus.max_bytes = 10_000
+        subject = rpc_subject(SYSTEM, "Database", 1, "create")
+        nc = await nats.connect(nats_server.url, token=nats_server.token)
+        try:
+            for garbage in (b"\xff\xfe not json", b"{}", b'{"correlation_id": "c-1"}', b"[" * 5000):
+                reply = Envelope.model_validate_json((await nc.request(subject, garbage, 5)).data)
+                assert reply.message_type == "error"
+                assert reply.payload.data["code"] == "invalid_envelope"
+            probe = json.loads((await nc.request(subject, b'{"correlation_id": "c-1"}', 5)).data)
+            assert probe["correlation_id"] == "c-1"
+            big = b" " * 20_000
+            reply = Envelope.model_validate_json((await nc.request(subject, big, 5)).data)
+            assert reply.payload.data["details"]["max_bytes"] == 10_000
+        finally:
+            await nc.close()
+        async with transport(nats_server) as caller:
+            client = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+            assert await client.create("users", {}) == "db:users-1"
+        await host_bus.close()
+
+    run(main)
+
+
+def test_replicas_share_the_load_through_the_queue_group(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    async def main() -> None:
+        impls = [Database(db, f"r{i}") for i in range(3)]
+        hosts = [await serve(rt, db, nats_server, impl) for impl in impls]
+        async with transport(nats_server) as caller:
+            client = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+            answers = await asyncio.gather(*(client.create("users", {}) for _ in range(90)))
+        assert len(answers) == 90
+        assert sum(impl.calls for impl in impls) == 90  # each request served exactly once
+        assert all(impl.calls > 0 for impl in impls), [impl.calls for impl in impls]
+        for host in hosts:
+            await host.close()
+
+    run(main)
+
+
+def test_events_reach_each_subscribing_module_once(nats_server: LocalNatsServer) -> None:
+    async def main() -> None:
+        got: dict[str, list[Envelope]] = {"a": [], "b": []}
+        buses = [transport(nats_server) for _ in range(3)]
+        for bus in buses:
+            await bus.start()
+
+        def keep(name: str) -> Callable[[Envelope], Awaitable[None]]:
+            async def callback(envelope: Envelope) -> None:
+                got[name].append(envelope)
+
+            return callback
+
+        buses[0].subscribe("Database@1.created", keep("a"), group="agent-a")
+        buses[1].subscribe("Database@1.created", keep("a"), group="agent-a")  # a replica of a
+        buses[2].subscribe("*", keep("b"), group="agent-b")
+        for bus in buses:
+            await bus.ready()
+        async with transport(nats_server) as publisher:
+            for i in range(5):
+                event = Envelope.make_event("agent-02", "Database@1.created", {"i": i})
+                assert await publisher.publish(event) == 1
+        for _ in range(100):
+            if len(got["a"]) == 5 and len(got["b"]) == 5:
+                break
+            await asyncio.sleep(0.02)
+        assert sorted(e.payload.data["i"] for e in got["a"]) == list(range(5))
+        assert sorted(e.payload.data["i"] for e in got["b"]) == list(range(5))
+        for bus in buses:
+            await bus.close()
+
+    run(main)
+
+
+def test_durable_events_wait_for_a_subscriber_that_was_down(nats_server: LocalNatsServer) -> None:
+    async def main() -> None:
+        got: list[int] = []
+
+        async def callback(envelope: Envelope) -> None:
+            got.append(envelope.payload.data["i"])
+
+        first = transport(nats_server, durable_events=True)
+        await first.start()
+        first.subscribe("Notes@1.noted", callback, group="agent-notes")
+        await first.ready()
+        await first.close()  # the consumer is down; its durable consumer stays on the server
+        async with transport(nats_server, durable_events=True) as publisher:
+            for i in range(3):
+                await publisher.publish(Envelope.make_event("agent-x", "Notes@1.noted", {"i": i}))
+        again = transport(nats_server, durable_events=True)
+        await again.start()
+        again.subscribe("Notes@1.noted", callback, group="agent-notes")
+        await again.ready()
+        for _ in range(150):
+            if len(got) == 3:
+                break
+            await asyncio.sleep(0.02)
+        await again.close()
+        assert got == [0, 1, 2]
+
+    run(main)
+
+
+def test_each_agent_is_a_nats_micro_service(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    async def main() -> None:
+        host_bus = await serve(rt, db, nats_server, Database(db))
+        nc = await nats.connect(nats_server.url, token=nats_server.token)
+        try:
+            info = json.loads((await nc.request("$SRV.INFO.sysx-agent-02-database", b"", 5)).data)
+        finally:
+            await nc.close()
+        subjects = {e["subject"] for e in info["endpoints"]}
+        assert rpc_subject(SYSTEM, "Database", 1, "read") in subjects
+        assert info["metadata"]["agent"] == "agent-02-database"
+        await host_bus.close()
+
+    run(main)
+
+
+def test_hosts_and_callers_reconnect_after_the_server_restarts(
+    db: ModuleType, rt: ModuleType, tmp_path: Any
+) -> None:
+    async def main(server: LocalNatsServer) -> None:
+        host_bus = await serve(rt, db, server, Database(db))
+        async with transport(server) as caller:
+            client = db.DatabaseV1Client(
+                caller, "agent-03-core-engine", "agent-02-database", timeout_ms=500
+            )
+            assert await client.create("users", {}) == "db:users-1"
+            await asyncio.to_thread(server.stop)
+            with pytest.raises((rt.ServiceUnavailable, rt.RequestTimeout)):
+                await client.create("users", {})  # the server is down: a clean error
+            await asyncio.to_thread(server.start)  # same port, token and data
+            for _ in range(200):  # both sides reconnect on their own and resubscribe
+                try:
+                    assert (await client.create("users", {})).startswith("db:users-")
+                    break
+                except (rt.ServiceUnavailable, rt.RequestTimeout):
+                    await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("no reconnection")
+        await host_bus.close()
+
+    with LocalNatsServer(data_dir=tmp_path / "nats") as server:
+        run(lambda: main(server))
