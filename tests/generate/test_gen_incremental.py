@@ -56,6 +56,7 @@ def test_a_spec_change_that_changes_no_output_rewrites_only_the_manifest(notes) 
             {
                 "notes/contracts/key_value_v1.py",
                 "notes/mocks/key_value_v1.py",
+                "notes/openapi.json",
                 "docs/MODULE-INTERFACES.md",
                 "docs/modules/01-store/INTERFACES.md",
             },
@@ -67,6 +68,7 @@ def test_a_spec_change_that_changes_no_output_rewrites_only_the_manifest(notes) 
             {
                 "notes/contracts/notes_v1.py",
                 "notes/mocks/notes_v1.py",
+                "notes/openapi.json",
                 "docs/MODULE-INTERFACES.md",
                 "docs/modules/02-notes/INTERFACES.md",
             },
@@ -83,7 +85,8 @@ def test_editing_one_contract_rewrites_only_the_files_that_depend_on_it(
     assert f"generated: {len(expected)} written, " in _summary(proc)
     rewritten = changed(before, stamps(notes.root)) - {spec}
     assert rewritten == {f"generated/{p}" for p in expected} | {"generated/.specloom/manifest.json"}
-    assert new in (notes.out / sorted(expected)[-1]).read_text()  # the contract module
+    contract_module = next(p for p in expected if "/contracts/" in p)
+    assert new in (notes.out / contract_module).read_text()
 
 
 def test_removing_a_contract_removes_its_files_and_empty_folders(notes) -> None:
@@ -177,7 +180,7 @@ def test_check_reports_stale_output_as_a_unified_diff_and_writes_nothing(notes) 
     assert f'-        """{PUT_SUMMARY}"""\n' in proc.stdout
     assert f'+        """{PUT_EDITED}"""\n' in proc.stdout
     assert "@@ " in proc.stdout
-    assert "out of date" in proc.stderr and "4 file(s) stale" in proc.stderr
+    assert "out of date" in proc.stderr and "5 file(s) stale" in proc.stderr
     assert stamps(notes.root) == before  # neither generated/ nor impl/ nor the specs
 
 

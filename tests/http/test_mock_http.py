@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from httpkit import Server, serve
 
 
@@ -31,11 +30,6 @@ def test_scenarios_advance_per_session(notes_mock: Server) -> None:
     assert calls_a["calls"][0]["params"] == create and calls_a["calls"][1]["result"] == [note]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="per-key mock state is the mock engine's (issue 13 §5, helper mocks); remove this "
-    "mark when it lands",
-)
 def test_key_value_state_is_per_key(notes_mock: Server) -> None:
     h = s("kv")
     status, _, _ = notes_mock.request(
@@ -47,7 +41,7 @@ def test_key_value_state_is_per_key(notes_mock: Server) -> None:
     status_b, _, missing = notes_mock.request(
         "POST", "/api/key_value/v1/get", {"key": "b"}, headers=h
     )
-    # per-key state is the mock engine's (helper "mocks"): a hit for a, a miss for b
+    # the mock behaves like a store (per-key state): a hit for a, a miss for b
     assert got == {"n": 1}, got
     assert status_b == 404 and missing["code"] == "KeyMissing"
 

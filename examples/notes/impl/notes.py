@@ -6,8 +6,6 @@ through ``self.deps.key_value`` (KeyValue@1 over the bus).
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from notes.contracts.key_value_v1 import KeyMissing
 from notes.contracts.notes_v1 import NoteNotFound
 from notes.modules.notes import NotesBase
@@ -34,7 +32,7 @@ class NotesImpl(NotesBase):
             raise NoteNotFound(f"no note {note_id!r}") from None
         try:
             return Note.model_validate(data)
-        except ValidationError:  # the store is shared (KeyValue@1 is public): not a note
+        except ValueError:  # not a Note (pydantic's ValidationError): KeyValue@1 is public
             raise NoteNotFound(f"no note {note_id!r}") from None
 
     async def find_by_tag(self, tag: str) -> list[Note]:
@@ -43,7 +41,7 @@ class NotesImpl(NotesBase):
         for key in await self.deps.key_value.keys(prefix="note:"):
             try:
                 note = Note.model_validate(await self.deps.key_value.get(key=key))
-            except (ValidationError, KeyMissing):  # not a note (or deleted meanwhile): skip
+            except (ValueError, KeyMissing):  # not a note (or deleted meanwhile): skip
                 continue
             if tag in note.tags:
                 found.append(note)

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-__all__ = ["PROBLEM_TYPE", "problem", "STATUS_OF_CODE", "TITLES"]
+__all__ = ["PROBLEM_TYPE", "STATUS_OF_CODE", "TITLES", "problem"]
 
 PROBLEM_TYPE = "application/problem+json"
 BASE = "https://specloom.dev/problems/"
