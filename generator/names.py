@@ -18,13 +18,19 @@ RESERVED_MODULE_NAMES = frozenset(
     {"runtime", "contracts", "mocks", "modules", "types", "tests", "docs", "main", "system", "impl"}
 )
 # Attributes of generated clients, mocks, services and pydantic models that a method or
-# parameter name must not shadow.
+# parameter name must not shadow. Every public attribute (class or instance) of the runtime
+# classes a generated class subclasses belongs here; tests/generate/test_gen_names.py
+# (test_runtime_attributes_are_refused_as_method_names) lists them from the runtime and fails
+# on any missing.
 RESERVED_METHOD_NAMES = frozenset(
     {
-        "bus",
+        # specloom_runtime.Mock (base of generated mocks)
         "calls",
         "stub",
         "reset",
+        "patterns",
+        # specloom_runtime.Client and the generated clients, services and adapters
+        "bus",
         "health",
         "start",
         "stop",
@@ -43,6 +49,8 @@ RESERVED_METHOD_NAMES = frozenset(
         "on_start",
         "deps",
         "main",
+        # hooks System looks up on an implementation by name (getattr(obj, "on_stop"))
+        "on_stop",
     }
 )
 RESERVED_PARAM_NAMES = frozenset(
@@ -130,10 +138,15 @@ RESERVED_CLASS_NAMES = frozenset(
         "ValueError",
     }
 )
+# The JSON scalar types the generated types module makes strict (datamodel-code-generator's
+# ``strict_types``, see generator/render/types_module.py): each adds a ``Strict<Type>`` import.
+STRICT_SCALARS = ("str", "int", "float", "bool")
 # Names datamodel-code-generator imports into the generated types module: it renames a shared
-# type of that name (RootModel -> RootModelModel), so the name cannot be kept.
+# type of that name (RootModel -> RootModelModel), or a contract importing the type would get
+# pydantic's (StrictInt), so the name cannot be kept.
 TYPES_MODULE_NAMES = frozenset(
-    {
+    {f"Strict{scalar.capitalize()}" for scalar in STRICT_SCALARS}
+    | {
         "RootModel",
         "BaseModel",
         "ConfigDict",

@@ -21,6 +21,7 @@ from typing import Any
 from ..cache import cache_dir
 from ..errors import SpecloomError
 from ..model.format_rules import FORMAT_TYPES
+from ..names import STRICT_SCALARS
 
 ROOT_NAME = "SharedTypes"
 
@@ -274,12 +275,7 @@ def _run_codegen(source: str) -> str:
                 disable_timestamp=True,
                 enum_field_as_literal=LiteralType.All,
                 # One strictness everywhere: JSON types, as in the params models and jsonschema.
-                strict_types=[
-                    StrictTypes.str,
-                    StrictTypes.int,
-                    StrictTypes.float,
-                    StrictTypes.bool,
-                ],
+                strict_types=[StrictTypes(scalar) for scalar in STRICT_SCALARS],
                 use_schema_description=True,
                 use_field_description=True,
                 formatters=[],

@@ -30,12 +30,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pydantic_core import to_jsonable_python
-
 from .errors import DeclaredError, InvalidParams
 from .matchers import example_value, is_matcher, lookup, match, parse_path
 from .scenarios import Instance, Pattern, generalise, implicit_bindings, role
-from .service import ContractSpec, current_caller
+from .service import ContractSpec, current_caller, wire_json
 
 __all__ = ["Call", "Mock", "json_equal", "json_subset", "resolve_vars"]
 
@@ -218,7 +216,7 @@ class Mock:
             raise ValueError(f"{self.SPEC.key} has no method {method!r}")
         if returns is _MISSING and raises is None and not delay:
             raise ValueError("stub needs returns=, raises= or delay=")
-        when_json = to_jsonable_python(dict(when)) if when is not None else None
+        when_json = wire_json(dict(when)) if when is not None else None
         self._stubs.insert(0, _Stub(method, when_json, returns, raises, delay, times))
 
     def reset(self) -> None:
@@ -228,14 +226,14 @@ class Mock:
         self._state.clear()
 
     async def _answer(self, method: str, args: dict[str, Any]) -> Any:
-        call = Call(method, to_jsonable_python(args))
+        call = Call(method, wire_json(args))
         self.calls.append(call)
         try:
             value = await self._choose(method, call.args)
         except DeclaredError as exc:
             call.error = exc.code
             raise
-        call.result = to_jsonable_python(value)
+        call.result = wire_json(value)
         return value
 
     async def _choose(self, method: str, args: dict[str, Any]) -> Any:
@@ -246,7 +244,7 @@ class Mock:
             if stub.raises is not None:
                 raise stub.raises
             if stub.returns is not _MISSING:
-                return self._typed(method, to_jsonable_python(stub.returns))
+                return self._typed(method, wire_json(stub.returns))
         live = self._state.setdefault(current_caller.get(), [])
         candidates = self._candidates(method, args, live)
         instance: Instance | None = None
@@ -337,7 +335,7 @@ class Mock:
         that answered past the step it matched, the others only when it was their next step
         (an instance does not jump ahead for another's answer); start the new ones. An
         instance whose next step the answer contradicts is dropped."""
-        answer = to_jsonable_python(typed)
+        answer = wire_json(typed)
         for position, index, _, inst in candidates:
             pattern = self.patterns[index][position]
             step = pattern.step

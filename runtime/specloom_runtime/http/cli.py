@@ -109,7 +109,7 @@ def build_gateway(
     table = RouteTable(load_openapi(package))
     system = None
     if nats is not None:
-        system = _nats_system(modules, clients, nats, force_mock)
+        system = _nats_system(modules, clients, nats, force_mock, package, environ)
     backend = SystemBackend(modules, clients, system=system, force_mock=force_mock)
     return create_app(
         table,
@@ -120,14 +120,24 @@ def build_gateway(
 
 
 def _nats_system(
-    modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]], url: str, force_mock: Any
+    modules: Sequence[ModuleDef],
+    clients: Mapping[str, type[Client]],
+    url: str,
+    force_mock: Any,
+    package: str,
+    environ: Mapping[str, str] | None,
 ) -> Any:
-    try:
-        from ..system import System
+    """A system that hosts nothing itself: every call goes over NATS to the ``serve``
+    processes (the token of ``run --transport nats`` from the environment, as ``call`` uses)."""
+    from ..services_cli import TOKEN_ENV
+    from ..system import System
+    from ..transport import connect
 
-        return System(modules, clients=clients, force_mock=force_mock, nats=url)  # type: ignore[call-arg]
-    except TypeError:
-        raise ValueError("--nats needs the NATS transport of specloom-runtime") from None
+    env = os.environ if environ is None else environ
+    bus = connect(
+        url, system=package, token=env.get(TOKEN_ENV) or None, client_name=f"{package}-gateway"
+    )
+    return System(modules, clients=clients, force_mock=force_mock, bus=bus, only=())
 
 
 def build_mock(
