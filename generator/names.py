@@ -178,6 +178,22 @@ SHADOWED_TOP_LEVEL = frozenset(sys.stdlib_module_names) | frozenset(
 )
 
 
+# RFC 1123 label: the deployment files (generator/model/deploy.py) name containers, services
+# and Kubernetes objects after the system name and the modules' agent ids.
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+
+
+def dns_label_problem(name: str, what: str) -> str | None:
+    """Why ``name`` (``what``: "the agent id", "the system name") cannot name a deployment
+    object, or None."""
+    if len(name) > 63 or DNS_LABEL.fullmatch(name) is None:
+        return (
+            f"{what} {name!r} is not a DNS label (RFC 1123: a-z, 0-9, '-', at most "
+            "63 characters, starting and ending with a letter or digit)"
+        )
+    return None
+
+
 def identifier_problem(name: str, kind: str) -> str | None:
     """Why ``name`` cannot be used as a ``kind`` identifier, or None.
 

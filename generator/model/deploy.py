@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Diagnostic, SpecloomError
+from ..names import dns_label_problem
 from .view import ModuleView, SystemView
 
 KUBERNETES_VERSION = "1.33.0"  # the API version the manifests are validated against
@@ -30,7 +31,6 @@ METRICS_PORT = 9464
 GATEWAY_PORT = 8000
 APP_DIR = "/app"
 UID = 10001
-_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
 @dataclass(frozen=True)
@@ -54,19 +54,11 @@ class DeployView:
 
 
 def _dns(name: str, what: str, origin: str) -> str:
-    if len(name) > 63 or _DNS_LABEL.fullmatch(name) is None:
+    """``name``, checked (validate checks it too: E_IDENTIFIER, located)."""
+    problem = dns_label_problem(name, what)
+    if problem:
         raise SpecloomError(
-            "cannot build the deployment files",
-            [
-                Diagnostic(
-                    origin,
-                    1,
-                    1,
-                    "deploy-name",
-                    f"{what} {name!r} is not a DNS label (RFC 1123: a-z, 0-9, '-', at most "
-                    "63 characters, starting and ending with a letter or digit)",
-                )
-            ],
+            "cannot build the deployment files", [Diagnostic(origin, 1, 1, "deploy-name", problem)]
         )
     return name
 

@@ -237,7 +237,9 @@ class SpecSet:
 
 
 def default_agent(number: int, name: str) -> str:
-    return f"agent-{number:02d}-{name.replace('_', '-')}"
+    """``agent-NN-<module with dashes>``; a trailing ``_`` (``types_``) is dropped, so that the
+    address stays a DNS label (the deployment files name containers and services after it)."""
+    return f"agent-{number:02d}-{name.replace('_', '-').rstrip('-')}"
 
 
 def _system(doc: SpecDocument) -> System:

@@ -13,7 +13,13 @@ from ..errors import Diagnostic, Severity, did_you_mean
 from ..model.checker import value_validator
 from ..model.graph import dependencies, edges, find_cycle
 from ..model.spec import TYPE_REF, Origin, SpecSet, System
-from ..names import contract_generated_names, identifier_problem, module_class_names, pascal
+from ..names import (
+    contract_generated_names,
+    dns_label_problem,
+    identifier_problem,
+    module_class_names,
+    pascal,
+)
 from ..patterns import pattern_problem
 
 
@@ -148,6 +154,12 @@ def check_identifiers(spec: SpecSet) -> list[Diagnostic]:
         diags.extend(_check_packages(spec.system))
     for mod in spec.modules:
         check(mod.name, "module", mod.origin.at("module"))
+        explicit = "agent" in mod.origin.doc.data
+        problem = dns_label_problem(mod.agent, "the agent id")
+        if problem:  # the deployment files name the module's container and service after it
+            where = mod.origin.at("agent" if explicit else "module")
+            hint = "" if explicit else "set agent: to a DNS label"
+            diags.append(Diagnostic(*where, "E_IDENTIFIER", problem, hint))
         for s in mod.config.get("properties") or {}:
             check(s, "setting", mod.origin.at("config", "properties", s, key=True))
     for c in spec.contracts:
@@ -180,6 +192,9 @@ def _check_packages(system: System) -> list[Diagnostic]:
     problem = identifier_problem(system.package, "package")
     if problem:
         diags.append(Diagnostic(*where, "E_IDENTIFIER", problem))
+    problem = dns_label_problem(system.name.replace("_", "-"), "the system name")
+    if problem:  # the deployment files' image, namespace labels and secrets are named after it
+        diags.append(Diagnostic(*system.origin.at("name"), "E_IDENTIFIER", problem))
     if "package" not in data.get("impl", {}):
         return diags  # the default, "impl", is a reserved name: no clash possible
     impl_where = system.origin.file, *system.origin.doc.at(("impl", "package"))
