@@ -9,6 +9,8 @@ audit, production deployment, coverage) are listed as manual.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,14 +53,27 @@ class ModuleMetrics:
         )
 
 
+DATA_DIR_ENV = "SPECLOOM_DATA_DIR"
+"""Where implementations keep their state (databases, keys): each check gets a new, empty one,
+as each generated test does, so examples never see the data of the running system."""
+
+
 async def _count(checks: list[Any]) -> tuple[int, int, list[str]]:
     passed, failures = 0, []
+    before = os.environ.get(DATA_DIR_ENV)
     for name, coro in checks:
-        try:
-            if await coro is None:
-                passed += 1
-        except AssertionError as exc:
-            failures.append(f"{name}: {exc}")
+        with tempfile.TemporaryDirectory(prefix="specloom-metrics-") as scratch:
+            os.environ[DATA_DIR_ENV] = scratch
+            try:
+                if await coro is None:
+                    passed += 1
+            except AssertionError as exc:
+                failures.append(f"{name}: {exc}")
+            finally:
+                if before is None:
+                    os.environ.pop(DATA_DIR_ENV, None)
+                else:
+                    os.environ[DATA_DIR_ENV] = before
     return passed, len(checks), failures
 
 

@@ -215,3 +215,24 @@ def test_concurrent_creates_of_one_id_exactly_one_wins(tmp_path: Path) -> None:
     assert sorted(map(str, outcomes)) == sorted(
         ["leader"] + [str({"raised": DuplicateId.code})] * 3
     )
+
+
+def test_metrics_replays_examples_on_empty_state_whatever_the_system_holds(data_dir: Path) -> None:
+    """``python -m orchestra metrics`` after the system stored records: the examples (which
+    expect empty tables) still pass, each on a fresh data dir, and the records are untouched."""
+    env = {**worker_env(), "SPECLOOM_DATA_DIR": str(data_dir)}
+
+    def orchestra(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "orchestra", *args],
+            cwd=ROOT / "generated", env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    created = orchestra("call", "Database@1.create", '{"table": "users", "data": {"name": "Ada"}}')
+    assert created.returncode == 0, created.stderr
+    done = orchestra("metrics")
+    assert done.returncode == 0, done.stderr
+    assert "modules completed:        12/12" in done.stdout, done.stdout + done.stderr
+    record_id = json.loads(created.stdout)
+    read = orchestra("call", "Database@1.read", json.dumps({"table": "users", "id": record_id}))
+    assert json.loads(read.stdout)["name"] == "Ada", read.stdout + read.stderr
