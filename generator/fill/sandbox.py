@@ -117,8 +117,12 @@ def _bwrap_args(scratch: Path, disable_userns: bool = True) -> list[str]:
 
 
 def _python_paths() -> list[Path]:
+    """What the harness's interpreter must see: the interpreter, the environment, and every
+    folder on specloom's own import path (editable installs such as the runtime library's
+    source may live anywhere, /tmp included)."""
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent}
     paths.add(Path(__file__).resolve().parent)
+    paths.update(Path(entry).resolve() for entry in sys.path if entry and Path(entry).is_dir())
     return sorted(paths)
 
 
