@@ -7,11 +7,12 @@ manifest; when it matches and every output file still has its recorded hash, not
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -226,8 +227,13 @@ def render(opts: Options, fp: str | None = None) -> Rendering:
 
 
 def _pack(r: Rendering) -> tuple[Any, ...]:
+    # every field of the ScaffoldSpec (a field left out comes back as its default on a pack hit:
+    # hooks lost that way once made implemented legacy accessors look unused)
     scaffolds = {
-        rel: (s.rel, s.content, s.class_name, s.methods, dict(s.stubs))
+        rel: {
+            f.name: dict(v) if isinstance(v := getattr(s, f.name), Mapping) else v
+            for f in dataclasses.fields(s)
+        }
         for rel, s in r.scaffolds.items()
     }
     return (r.files, scaffolds, r.renderable)
@@ -239,7 +245,7 @@ def _unpack(packed: tuple[Any, ...]) -> Rendering:
     files, scaffolds, renderable = packed
     return Rendering(
         files,
-        {rel: ScaffoldSpec(*fields) for rel, fields in scaffolds.items()},
+        {rel: ScaffoldSpec(**fields) for rel, fields in scaffolds.items()},
         rendered=0,
         renderable=renderable,
     )

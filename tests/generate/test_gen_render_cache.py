@@ -124,3 +124,17 @@ def test_a_shared_type_change_re_renders_every_dependant_and_nothing_else(tmp_pa
 
     outcome = _run(project, cache=True)  # nothing changed: the manifest answers
     assert outcome.short_circuit
+
+
+def test_the_output_pack_keeps_every_field_of_a_scaffold() -> None:
+    """A pack hit must give the write step the same scaffolds as a render (hooks included: a
+    lost hook made an implemented legacy accessor look unused)."""
+    from generator.pipeline import Rendering, _pack, _unpack
+    from generator.render.outputs import ScaffoldSpec
+
+    spec = ScaffoldSpec(
+        "impl/store.py", "x = 1\n", "StoreImpl", ("put",), {"put": "    ..."},
+        hooks=("serve_key_value_v1",), contracts={"put": "KeyValue@2.put"},
+    )  # fmt: skip
+    packed = _pack(Rendering({"a.py": "b"}, {"impl/store.py": spec}, rendered=1, renderable=1))
+    assert _unpack(packed).scaffolds == {"impl/store.py": spec}
