@@ -223,7 +223,7 @@ def datamodel_codegen_cmd(folder: Path, types: dict | None = None) -> list[str]:
     from generator.render.types_module import _json_schema
 
     source = folder / "types.json"
-    source.write_text(json.dumps(_json_schema(types or {"Empty": {"type": "object"}})))
+    source.write_text(json.dumps(_json_schema(types or {"Empty": {"type": "object"}}, "orchestra")))
     return [
         str(BIN / "datamodel-codegen"),
         *("--input", str(source), "--input-file-type", "jsonschema"),
