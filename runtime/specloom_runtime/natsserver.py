@@ -22,6 +22,23 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux the server gets SIGTERM when the process that started
+    it dies, so a killed test run or supervisor never leaves a nats-server behind (elsewhere:
+    nothing; ``stop()`` and ``with`` still stop it)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 __all__ = ["LocalNatsServer", "find_nats_server", "free_port"]
 
 
@@ -88,7 +105,11 @@ class LocalNatsServer:
         if self.max_payload:
             args += ["--max_payload", str(self.max_payload)]
         self.process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent,
         )
         end = time.monotonic() + timeout
         while time.monotonic() < end:
