@@ -82,6 +82,25 @@ class LlmImpl(LlmBase):
             self.status.pop("models", None)  # _errors recorded the reason
         return self.status
 
+    async def health_detail(self) -> str:
+        """Whether the Ollama server answers now (asked at most ``min(timeout_s, 5)`` seconds):
+        ``ollama at URL: reachable, model M available (N models)`` (or ``not pulled``),
+        ``ollama at URL: unreachable: <reason>``, or ``offline`` without a host."""
+        if self._client is None:
+            return f"offline (no host set): stand-in answers, model {self.config.model}"
+        where = f"ollama at {self.config.host}"
+        try:
+            async with asyncio.timeout(min(self.config.timeout_s, 5.0)):
+                names = [m.name for m in await self.list_models()]
+        except TimeoutError:
+            self._unreachable("timed out")
+            return f"{where}: unreachable: no answer within {min(self.config.timeout_s, 5.0):g} s"
+        except LlmUnavailable:
+            return f"{where}: unreachable: {self.status.get('reason', 'no answer')}"
+        model = self.config.model
+        state = "available" if model in names else "not pulled"
+        return f"{where}: reachable, model {model} {state} ({len(names)} models)"
+
     async def generate(
         self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
     ) -> GenerateResult:
@@ -185,7 +204,7 @@ class LlmImpl(LlmBase):
                 f"Ollama answered {exc.status_code}: {exc.error}", {"status": exc.status_code}
             ) from None
         except (ConnectionError, httpx.HTTPError, TimeoutError) as exc:
-            reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
+            reason = "timed out" if isinstance(exc, TimeoutError) else _reason(exc)
             self._unreachable(reason)
             raise LlmUnavailable(
                 f"Ollama at {self.config.host} is unreachable: {reason}",
@@ -200,6 +219,15 @@ class LlmImpl(LlmBase):
 
     def _unreachable(self, reason: str) -> None:
         self.status.update(status="unreachable", reason=reason)
+
+
+def _reason(exc: BaseException) -> str:
+    """A connection error in a few words, from its first cause (the ollama client wraps
+    httpx's): ``ConnectError: [Errno 111] Connection refused``."""
+    while (cause := exc.__cause__ or exc.__context__) is not None and len(str(cause)) < 200:
+        exc = cause
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 async def _parts(stream: Any) -> AsyncIterator[Any]:

@@ -161,7 +161,8 @@ async def _amain(
     if args.nats and args.command in ("health", "list"):
         rows, code = await services_cli.remote_health(args, modules, package)
         shown = ("module", "agent", "contracts", "transport", "processes", "pids", "mode")
-        print(_table(rows, (*shown, "status") if args.command == "health" else shown))
+        health = (*shown, "status", "detail")
+        print(_table(rows, health if args.command == "health" else shown))
         return code if args.command == "health" else 0
     if args.command == "metrics":
         return await _metrics(args, modules, clients)
@@ -183,11 +184,15 @@ async def _amain(
     try:
         if args.command in ("list", "health", "run"):
             rows = system.health()
-            columns = (
+            columns: tuple[str, ...] = (
                 ("module", "agent", "contracts", "mode", "status", "pending_stubs", "reason")
                 if args.command != "list"
                 else ("module", "agent", "contracts", "mode")
             )
+            if args.command == "health":
+                for r, running in zip(rows, system.modules.values(), strict=True):
+                    r["detail"] = await running.detail()
+                columns = (*columns, "detail")
             for r in rows:
                 r["contracts"] = ",".join(r["contracts"])
             print(_table(rows, columns))

@@ -10,7 +10,9 @@
   URL to give other shells is printed, token included.
 - ``health --nats URL``: every process that serves a module answers the NATS services protocol
   (``$SRV.INFO``) with its pid, host, mode and status; a module nobody serves is ``down``
-  (exit code 1).
+  (exit code 1). The DETAIL column is asked of each process when ``health`` runs (subject
+  ``<package>.health.detail``): what the implementation's ``health_detail()`` says now, e.g.
+  whether the LLM module's Ollama server answers.
 
 The token may be in the URL (``nats://TOKEN@host:port``), in ``--token`` or in
 ``SPECLOOM_NATS_TOKEN``.
@@ -97,11 +99,40 @@ async def serve(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    detail_sub = await _answer_details(transport, package, system)
     print(f"ready {args.module} pid={os.getpid()}", flush=True)
     await stop.wait()
+    with contextlib.suppress(Exception):
+        await detail_sub.unsubscribe()
     await transport.close(drain_seconds=args.drain_seconds)  # type: ignore[call-arg]
     await system.stop()
     return 0
+
+
+def detail_subject(package: str) -> str:
+    """Where ``health --nats`` asks every serving process for its modules' details now."""
+    return f"{package}.health.detail"
+
+
+async def _answer_details(transport: Transport, package: str, system: System) -> Any:
+    """Answer each ``health --nats`` probe with ``{"agent", "pid", "detail"}`` per hosted
+    module, computed when asked (``RunningModule.detail``), not when the process started."""
+    nc = transport._client()  # type: ignore[attr-defined]
+
+    async def answer(msg: Any) -> None:
+        rows = [
+            {
+                "agent": running.definition.agent,
+                "pid": os.getpid(),
+                "detail": await running.detail(),
+            }
+            for running in system.modules.values()
+        ]
+        if msg.reply:
+            with contextlib.suppress(Exception):
+                await nc.publish(msg.reply, json.dumps(rows).encode())
+
+    return await nc.subscribe(detail_subject(package), cb=answer)
 
 
 def _serve_argv(
@@ -160,18 +191,31 @@ async def run_nats(
 
 async def _service_infos(transport: Transport, seconds: float = 0.5) -> list[dict[str, Any]]:
     """Every ``$SRV.INFO`` answer within ``seconds`` (one per serving process and agent)."""
+    return await _gather(transport, "$SRV.INFO", seconds)
+
+
+async def _gather(
+    transport: Transport, subject: str, seconds: float, enough: int | None = None
+) -> list[Any]:
+    """Every answer to one request on ``subject`` within ``seconds`` (sooner once ``enough``
+    answers arrived)."""
     nc = transport._client()  # type: ignore[attr-defined]
     inbox = nc.new_inbox()
-    answers: list[dict[str, Any]] = []
+    answers: list[Any] = []
+    full = asyncio.Event()
 
     async def collect(msg: Any) -> None:
         with contextlib.suppress(ValueError):
             answers.append(json.loads(msg.data))
+        if enough is not None and len(answers) >= enough:
+            full.set()
 
     sub = await nc.subscribe(inbox, cb=collect)
-    await nc.publish("$SRV.INFO", b"", reply=inbox)
+    await nc.publish(subject, b"", reply=inbox)
     await nc.flush()
-    await asyncio.sleep(seconds)
+    if enough != 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(full.wait(), seconds)
     await sub.unsubscribe()
     return answers
 
@@ -184,6 +228,13 @@ async def remote_health(
     await transport.start()
     try:
         infos = await _service_infos(transport)
+        processes = {
+            (meta.get("host"), meta.get("pid"))
+            for info in infos
+            if (meta := info.get("metadata") or {}).get("system") == package
+        }
+        # a probe of a server that does not answer may take a few seconds (e.g. the LLM's)
+        answers = await _gather(transport, detail_subject(package), 5.0, enough=len(processes))
     finally:
         await transport.close()
     by_agent: dict[str, list[dict[str, str]]] = {}
@@ -191,6 +242,11 @@ async def remote_health(
         meta = info.get("metadata") or {}
         if meta.get("system") == package:
             by_agent.setdefault(str(meta.get("agent")), []).append(meta)
+    details: dict[str, list[str]] = {}
+    for answer in answers:
+        for row in answer if isinstance(answer, list) else []:
+            if isinstance(row, dict) and row.get("detail"):
+                details.setdefault(str(row.get("agent")), []).append(str(row["detail"]))
     rows = []
     for d in modules:
         procs = by_agent.get(d.agent, [])
@@ -204,6 +260,7 @@ async def remote_health(
                 "pids": ",".join(sorted(f"{p.get('host')}:{p.get('pid')}" for p in procs)) or "-",
                 "mode": ",".join(sorted({p.get("mode", "") for p in procs})) or "-",
                 "status": ",".join(sorted({p.get("status", "") for p in procs})) or "down",
+                "detail": "; ".join(sorted(set(details.get(d.agent, [])))),
             }
         )
     return rows, 1 if any(r["status"] == "down" for r in rows) else 0

@@ -107,6 +107,19 @@ class RunningModule:
             data.update(status="mock", pending_stubs=self.pending)
         return data
 
+    async def detail(self) -> str:
+        """What the implementation says about its own state now: its ``health_detail()``
+        coroutine (e.g. whether the server it talks to answers), or "" when it has none."""
+        if self.mode != "impl" or not self.objects:
+            return ""
+        hook = getattr(self.objects[0], "health_detail", None)
+        if hook is None:
+            return ""
+        try:
+            return str(await hook())
+        except Exception as exc:  # noqa: BLE001 - a failing probe is shown, not raised
+            return f"health_detail failed: {type(exc).__name__}: {exc}"
+
 
 def impl_package() -> str:
     return os.environ.get("SPECLOOM_IMPL_PACKAGE", "impl")
