@@ -51,6 +51,7 @@ RESERVED_METHOD_NAMES = frozenset(
         "main",
         # hooks System looks up on an implementation by name (getattr(obj, "on_stop"))
         "on_stop",
+        "health_detail",
     }
 )
 RESERVED_PARAM_NAMES = frozenset(

@@ -1,4 +1,5 @@
-"""Implementation of module deployment (Deployment): gated deployments, history and rollback.
+"""Implementation of module deployment (Deployment): releases run as real processes, with
+history and rollback.
 
 What it does:
 
@@ -7,44 +8,70 @@ What it does:
 - deploy runs the gate first, unless ``require_tests`` is false: Testing@1.run_suite of
   ``gate_suite`` over all modules, then get_report until the run is no longer running. A gate
   that does not pass is TestsFailed (details: run id, status, failures) and deploys nothing.
-- Rolling out a version provisions its service through Infrastructure@1 (name
-  ``orchestra-<deployment id>``, image ``orchestra:<version>``), then releases the service of
-  the deployment it replaces and makes the new one current (status succeeded). When the
-  infrastructure refuses, the deployment is kept in the history with status failed and the
-  current one stays.
+- A version is a release folder ``deployment/releases/<version>/`` in the system's data dir: the
+  first deploy of a version records the code it runs (a copy of the generated package, its docs
+  and the ``impl`` package, plus ``release.json``); later deploys and rollbacks of that version
+  run the recorded copy, so a rollback really runs the previous code.
+- Rolling out a deployment starts one process per module of ``modules``: ``python -m orchestra
+  --nats URL serve MODULE`` from the release folder, a child of this module's process (it gets
+  SIGTERM when this process dies: no orphans). Each process is a service of Infrastructure@1
+  (``orchestra-<deployment id>-<module>``, image ``orchestra:<version>``), whose reserved port
+  becomes the process's ``/metrics`` port, so the infrastructure reports it ready only while it
+  runs. The processes of an environment share its data folder (the Infrastructure@1 volume
+  ``orchestra-<environment>-data``), so data outlives versions. Once every new process printed
+  ``ready`` the replaced deployment's processes are stopped (drained) and their services
+  released; then the new one is current (succeeded). A process that does not get ready within
+  ``ready_timeout_s``, or a refusal of the infrastructure, fails the deployment (kept in the
+  history with status failed; what it started is stopped; the current one stays).
+- NATS: ``nats_url`` when set; else each environment has a nats-server of its own (started at
+  its first deployment, data and ``url`` file with the token in
+  ``deployment/environments/<environment>/nats/``), so staging and production do not share
+  queue groups.
 - rollback rolls out again the version that was current before the current deployment (without
   the gate: that version passed it already), marks the replaced deployment rolled_back and sets
   rollback_of; a further rollback goes one deployment further back.
-- Deployment ids are ``<environment>-<n>``.
-
+- get_deployment_status (and deploy, rollback) lists the deployment's processes as they are
+  now: module, pid, alive, version, metrics endpoint. A process that died is ``alive: false``
+  (it is not restarted behind the operator's back; deploy or roll back to replace it).
 - The history and the current deployment of each environment are the file
   ``deployment/history.json`` in the system's data dir (``$SPECLOOM_DATA_DIR``, else
-  ``.orchestra/``), replaced atomically after every change, so a restart keeps them (rollback
-  works across restarts).
+  ``.orchestra/``), replaced atomically after every change. When this module starts again it
+  starts the processes of each environment's current deployment again (their version's release
+  folder); when it stops, it stops them and the nats-servers it started.
+- Deployment ids are ``<environment>-<n>``.
 
-Limits: a "release" is a service of the infrastructure module, not a build artefact; on the
-local runtime no process is started for it (the infrastructure module records the service and
-reports it ready only while something listens on its port).
+Limits: one machine (local processes); no health-based automatic rollback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+import secrets
+import shutil
+import sys
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from orchestra.contracts.deployment_v1 import NothingToRollback, TestsFailed, UnknownEnvironment
 from orchestra.modules.deployment import DeploymentBase
-from orchestra.types import Deployment
+from orchestra.system import MODULES
+from orchestra.types import Deployment, DeploymentProcessesItem
 from specloom_runtime import SpecloomError
+from specloom_runtime.natsserver import LocalNatsServer
+from specloom_runtime.supervisor import ManagedProcess
 
 logger = logging.getLogger(__name__)
 
 Status = Literal["pending", "running", "succeeded", "failed", "rolled_back"]
+PACKAGE = DeploymentBase.__module__.split(".")[0]  # the generated package: "orchestra"
+DRAIN_SECONDS = 5.0
+_COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".specloom")
 
 
 def data_dir() -> Path:
@@ -57,7 +84,7 @@ def data_dir() -> Path:
 
 @dataclass
 class Release:
-    """One deployment and what it needs to be rolled back."""
+    """One deployment and what it needs to be rolled back and observed."""
 
     id: str
     version: str
@@ -65,34 +92,78 @@ class Release:
     status: Status
     rollback_of: str | None
     previous: str | None  # the deployment that was current when this one was made
-    service: str
+    modules: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)  # Infrastructure@1 services it holds
 
-    def deployment(self) -> Deployment:
-        return Deployment(
-            id=self.id,
-            version=self.version,
-            environment=self.environment,
-            status=self.status,
-            rollback_of=self.rollback_of,
-        )
+    @classmethod
+    def load(cls, row: dict[str, Any]) -> Release:
+        row = dict(row)
+        old = row.pop("service", None)  # history files written before processes were started
+        if old is not None and "services" not in row:
+            row["services"] = [old]
+        return cls(**row)
+
+    def deployment(self, processes: list[DeploymentProcessesItem] | None = None) -> Deployment:
+        values: dict[str, Any] = {
+            "id": self.id,
+            "version": self.version,
+            "environment": self.environment,
+            "status": self.status,
+            "rollback_of": self.rollback_of,
+        }
+        if processes is not None:
+            values["processes"] = processes
+        return Deployment(**values)
+
+
+@dataclass
+class Launched:
+    """A running process of a deployment."""
+
+    module: str
+    version: str
+    process: ManagedProcess
+    metrics: str | None
 
 
 class DeploymentImpl(DeploymentBase):
-    """Deployment: a gated pipeline over Testing@1 and Infrastructure@1."""
+    """Deployment: a gated pipeline over Testing@1 and Infrastructure@1 that runs processes."""
 
     _history: dict[str, Release]
     _current: dict[str, str]
     _locks: dict[str, asyncio.Lock]
+    _running: dict[str, list[Launched]]
+    _servers: dict[str, LocalNatsServer]
 
     async def on_start(self) -> None:
-        self._history, self._current = {}, {}
+        self._history, self._current, self._running, self._servers = {}, {}, {}, {}
         self._locks = {env: asyncio.Lock() for env in self.config.environments}
-        self._file = data_dir() / "deployment" / "history.json"
+        self._root = data_dir() / "deployment"
+        self._file = self._root / "history.json"
         self._file.parent.mkdir(parents=True, exist_ok=True)
         if self._file.is_file():
             saved = json.loads(self._file.read_text("utf-8"))
-            self._history = {row["id"]: Release(**row) for row in saved["history"]}
+            self._history = {row["id"]: Release.load(row) for row in saved["history"]}
             self._current = dict(saved["current"])
+        for environment, deployment_id in sorted(self._current.items()):
+            release = self._history.get(deployment_id)
+            if release is None or environment not in self._locks:
+                continue
+            try:  # this process stopped, and its children with it: start them again
+                await self._launch(release, self._root / "releases" / release.version)
+            except (SpecloomError, RuntimeError, OSError) as exc:
+                logger.warning("could not restart deployment %s: %s", deployment_id, exc)
+            self._save()
+
+    async def on_stop(self) -> None:
+        launched = [item for items in self._running.values() for item in items]
+        self._running = {}
+        await asyncio.gather(
+            *(item.process.stop(DRAIN_SECONDS) for item in launched), return_exceptions=True
+        )
+        for server in self._servers.values():
+            server.stop()
+        self._servers = {}
 
     def _save(self) -> None:
         rows = [asdict(release) for release in self._history.values()]
@@ -110,7 +181,7 @@ class DeploymentImpl(DeploymentBase):
                 await self._gate()
             current = self._current.get(environment)
             release = await self._roll_out(environment, version, previous=current, rollback_of=None)
-            return release.deployment()
+            return self._observed(release)
 
     async def rollback(self, environment: str) -> Deployment:
         """Roll an environment back to its previous version
@@ -130,12 +201,31 @@ class DeploymentImpl(DeploymentBase):
             if release.status == "succeeded":
                 current.status = "rolled_back"
                 self._save()
-            return release.deployment()
+            return self._observed(release)
 
     async def get_deployment_status(self, environment: str) -> Deployment | None:
         """Current deployment of an environment"""
         current = self._history.get(self._current.get(self._known(environment), ""))
-        return None if current is None else current.deployment()
+        return None if current is None else self._observed(current)
+
+    def _observed(self, release: Release) -> Deployment:
+        """The deployment with its processes as they are now."""
+        launched = {item.module: item for item in self._running.get(release.id, [])}
+        if release.status != "succeeded" and not launched:
+            return release.deployment()
+        processes = []
+        for module in release.modules:
+            item = launched.get(module)
+            processes.append(
+                DeploymentProcessesItem(
+                    module=module,
+                    pid=None if item is None else item.process.pid,
+                    alive=item is not None and item.process.alive,
+                    version=release.version,
+                    metrics=None if item is None else item.metrics,
+                )
+            )
+        return release.deployment(processes)
 
     def _known(self, environment: str) -> str:
         """``environment``, or UnknownEnvironment when it is not a configured one."""
@@ -170,7 +260,7 @@ class DeploymentImpl(DeploymentBase):
     async def _roll_out(
         self, environment: str, version: str, *, previous: str | None, rollback_of: str | None
     ) -> Release:
-        """Provision ``version``, replace the current deployment's service, record it."""
+        """Start ``version``'s processes, then retire the current deployment; record it."""
         number = 1 + sum(r.environment == environment for r in self._history.values())
         deployment_id = f"{environment}-{number}"
         release = Release(
@@ -180,25 +270,166 @@ class DeploymentImpl(DeploymentBase):
             "running",
             rollback_of,
             previous,
-            f"orchestra-{deployment_id}",
+            modules=list(self.config.modules),
         )
         self._history[deployment_id] = release
-        infrastructure = self.deps.infrastructure
-        spec = {
-            "image": f"orchestra:{version}",
-            "env": {"ORCHESTRA_ENVIRONMENT": environment, "ORCHESTRA_VERSION": version},
-        }
         try:
-            await infrastructure.provision("service", release.service, spec)
-        except SpecloomError as exc:
+            folder = await asyncio.to_thread(self._release_folder, version)
+            await self._launch(release, folder)
+        except (SpecloomError, RuntimeError, OSError) as exc:
             logger.warning("deployment %s failed: %s", deployment_id, exc)
             release.status = "failed"
             self._save()
             return release
         replaced = self._history.get(self._current.get(environment, ""))
         if replaced is not None:
-            await infrastructure.release(replaced.service)
+            await self._retire(replaced)
         release.status = "succeeded"
         self._current[environment] = deployment_id
         self._save()
         return release
+
+    def _release_folder(self, version: str) -> Path:
+        """The release folder of ``version``; recorded from the running code at its first
+        deployment (a copy: later edits of the project do not change a released version)."""
+        folder = self._root / "releases" / version
+        if (folder / "release.json").is_file():
+            return folder
+        package = importlib.import_module(PACKAGE)
+        package_dir = Path(package.__file__ or "").resolve().parent
+        impl_dir = Path(__file__).resolve().parent
+        temp = folder.with_name(f".{version}.{secrets.token_hex(4)}")
+        try:
+            shutil.copytree(package_dir, temp / "generated" / PACKAGE, ignore=_COPY_IGNORE)
+            docs = package_dir.parent / "docs"
+            if docs.is_dir():
+                shutil.copytree(docs, temp / "generated" / "docs", ignore=_COPY_IGNORE)
+            shutil.copytree(impl_dir, temp / impl_dir.name, ignore=_COPY_IGNORE)
+            recorded = {
+                "version": version,
+                "package": PACKAGE,
+                "package_version": getattr(package, "__version__", None),
+                "copied_from": [str(package_dir), str(impl_dir)],
+            }
+            (temp / "release.json").write_text(json.dumps(recorded, indent=1), "utf-8")
+            if folder.exists():  # a copy interrupted before its release.json was written
+                shutil.rmtree(folder)
+            os.replace(temp, folder)
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+        return folder
+
+    async def _launch(self, release: Release, folder: Path) -> None:
+        """Start the release's processes from ``folder``; all ready, or none left running."""
+        if not (folder / "release.json").is_file():
+            raise RuntimeError(f"the release folder of {release.version} is missing: {folder}")
+        known = {d.name for d in MODULES}
+        unknown = sorted(set(release.modules) - known)
+        if unknown:
+            raise RuntimeError(f"no module(s) {', '.join(unknown)} in {PACKAGE}")
+        infrastructure = self.deps.infrastructure
+        for name in release.services:  # left over from a run of this process that stopped
+            with contextlib.suppress(SpecloomError):
+                await infrastructure.release(name)
+        release.services = []
+        url, token = self._nats_for(release.environment)
+        data = await self._data_folder(release.environment)
+        logs = self._root / "environments" / release.environment / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        launched: list[Launched] = []
+        try:
+            for module in release.modules:
+                service = f"orchestra-{release.id}-{module.replace('_', '-')}"[:63].rstrip("-")
+                spec = {
+                    "image": f"{PACKAGE}:{release.version}",
+                    "env": {
+                        "ORCHESTRA_ENVIRONMENT": release.environment,
+                        "ORCHESTRA_VERSION": release.version,
+                    },
+                }
+                if await infrastructure.get_resource(service) is not None:
+                    await infrastructure.release(service)
+                resource = await infrastructure.provision("service", service, spec)
+                release.services.append(service)
+                ports = resource.spec.get("ports") if isinstance(resource.spec, dict) else None
+                port = ports[0] if isinstance(ports, list) and ports else None
+                port = port if isinstance(port, int) and 0 < port < 65536 else None
+                env = self._child_env(release, data, token, port)
+                argv = [sys.executable, "-m", PACKAGE, "--nats", url, "serve", module]
+                process = ManagedProcess(
+                    [*argv, "--drain-seconds", str(DRAIN_SECONDS)],
+                    env=env,
+                    cwd=folder / "generated",
+                    log_path=logs / f"{release.id}-{module}.log",
+                )
+                await process.start(self.config.ready_timeout_s)
+                metrics = None if port is None else f"127.0.0.1:{port}"
+                launched.append(Launched(module, release.version, process, metrics))
+        except BaseException:
+            await asyncio.gather(*(item.process.stop(1.0) for item in launched))
+            for name in release.services:
+                with contextlib.suppress(SpecloomError):
+                    await infrastructure.release(name)
+            release.services = []
+            raise
+        self._running[release.id] = launched
+
+    async def _retire(self, release: Release) -> None:
+        """Stop a replaced deployment's processes (drained) and release its services."""
+        launched = self._running.pop(release.id, [])
+        await asyncio.gather(*(item.process.stop(DRAIN_SECONDS) for item in launched))
+        for name in release.services:
+            with contextlib.suppress(SpecloomError):
+                await self.deps.infrastructure.release(name)
+        release.services = []
+
+    def _nats_for(self, environment: str) -> tuple[str, str | None]:
+        """The NATS URL the environment's processes join, and the token to give them."""
+        if self.config.nats_url:
+            return self.config.nats_url, None
+        server = self._servers.get(environment)
+        if server is None:
+            folder = self._root / "environments" / environment / "nats"
+            server = LocalNatsServer(data_dir=folder)
+            server.start()
+            self._servers[environment] = server
+            url_file = folder / "url"
+            url_file.write_text(f"nats://{server.token}@127.0.0.1:{server.port}\n", "utf-8")
+            url_file.chmod(0o600)
+        return server.url, server.token
+
+    async def _data_folder(self, environment: str) -> Path:
+        """The environment's data folder: the endpoint of its Infrastructure@1 volume (made at
+        its first deployment), else ``deployment/environments/<environment>/data``."""
+        name = f"orchestra-{environment}-data"[:63].rstrip("-")
+        infrastructure = self.deps.infrastructure
+        volume = await infrastructure.get_resource(name)
+        if volume is None:
+            volume = await infrastructure.provision("volume", name, {"size_mb": 1024})
+        endpoint = Path(volume.endpoint) if volume.endpoint else None
+        if endpoint is not None and endpoint.is_absolute() and endpoint.is_dir():
+            return endpoint
+        fallback = self._root / "environments" / environment / "data"
+        fallback.mkdir(parents=True, exist_ok=True)
+        return fallback
+
+    def _child_env(
+        self, release: Release, data: Path, token: str | None, port: int | None
+    ) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
+        env.update(
+            SPECLOOM_DATA_DIR=str(data),
+            ORCHESTRA_ENVIRONMENT=release.environment,
+            ORCHESTRA_VERSION=release.version,
+        )
+        if token is not None:
+            env["SPECLOOM_NATS_TOKEN"] = token
+        if port is not None:
+            env["SPECLOOM_METRICS_PORT"] = str(port)
+        return env
+
+
+# The release folder holds the code (not SPECLOOM_IMPL_ROOT); the process's own port and NATS.
+_NOT_INHERITED = frozenset(
+    {"SPECLOOM_IMPL_ROOT", "SPECLOOM_METRICS_PORT", "SPECLOOM_NATS_URL", "SPECLOOM_NATS_TOKEN"}
+)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 from .formats import Fmt_date_time
 
@@ -17,33 +26,29 @@ class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant"]
 
 
-class Deployment(BaseModel):
-    """
-    One deployment of a system version to an environment.
-    """
-
+class DeploymentProcessesItem(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    environment: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9-]*$")]
+    alive: StrictBool
     """
-    Target environment (one of the module's configured environments).
+    Whether it runs now.
     """
-    id: Annotated[StrictStr, Field(min_length=1)]
+    metrics: StrictStr | None = None
     """
-    Deployment id, assigned by the pipeline.
+    host:port of its /metrics, if any.
     """
-    rollback_of: StrictStr | None
+    module: Annotated[StrictStr, Field(min_length=1)]
     """
-    For a rollback, the id of the deployment it replaced; else null.
+    The module the process serves.
     """
-    status: Literal["pending", "running", "succeeded", "failed", "rolled_back"]
+    pid: StrictInt | None
     """
-    rolled_back marks a deployment that a later rollback replaced.
+    Its process id; null if it never started.
     """
-    version: Annotated[StrictStr, Field(pattern="^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$")]
+    version: Annotated[StrictStr, Field(min_length=1)]
     """
-    Semantic version of the system deployed.
+    The version of the code it runs.
     """
 
 
@@ -258,6 +263,40 @@ class UiState(BaseModel):
     view: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9_]*$")]
     """
     Current page (dashboard, tasks, agents, monitoring, docs).
+    """
+
+
+class Deployment(BaseModel):
+    """
+    One deployment of a system version to an environment.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    environment: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9-]*$")]
+    """
+    Target environment (one of the module's configured environments).
+    """
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Deployment id, assigned by the pipeline.
+    """
+    processes: list[DeploymentProcessesItem] | None = None
+    """
+    The processes running the deployment (the local runtime), as observed when asked; absent where the runtime reports none.
+    """
+    rollback_of: StrictStr | None
+    """
+    For a rollback, the id of the deployment it replaced; else null.
+    """
+    status: Literal["pending", "running", "succeeded", "failed", "rolled_back"]
+    """
+    rolled_back marks a deployment that a later rollback replaced.
+    """
+    version: Annotated[StrictStr, Field(pattern="^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$")]
+    """
+    Semantic version of the system deployed.
     """
 
 

@@ -20,7 +20,7 @@ from ..render.outputs import ScaffoldSpec
 from .safe_io import atomic_write, read_bytes
 
 # Hooks of the generated module base an implementation may override (never "removed").
-KEEP = frozenset({"on_start", "on_stop", "on_event", "__init__"})
+KEEP = frozenset({"on_start", "on_stop", "on_event", "health_detail", "__init__"})
 # The accessor of an older contract version a module serves itself (generator.model.versions).
 _ACCESSOR = re.compile(r"serve_[a-z0-9_]+_v[0-9]+")
 

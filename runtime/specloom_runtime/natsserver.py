@@ -25,7 +25,7 @@ from typing import Self
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before exec: on Linux the server gets SIGTERM when the process that started
     it dies, so a killed test run or supervisor never leaves a nats-server behind (elsewhere:
     nothing; ``stop()`` and ``with`` still stop it)."""
@@ -39,7 +39,7 @@ def _die_with_parent() -> None:
         pass
 
 
-__all__ = ["LocalNatsServer", "find_nats_server", "free_port"]
+__all__ = ["LocalNatsServer", "die_with_parent", "find_nats_server", "free_port"]
 
 
 def find_nats_server() -> str:
@@ -109,7 +109,7 @@ class LocalNatsServer:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         end = time.monotonic() + timeout
         while time.monotonic() < end:

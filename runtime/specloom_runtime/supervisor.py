@@ -12,6 +12,15 @@ Each child is a command (``python -m <package> --nats URL serve MODULE``) that p
   stopping|stopped``.
 
 Exit codes of :meth:`Supervisor.run`: 0 stopped on request, 1 a child never became ready.
+
+Every child gets SIGTERM when the process that started it dies (Linux ``PR_SET_PDEATHSIG``, as
+for :class:`~specloom_runtime.natsserver.LocalNatsServer`), so a supervisor killed with -9 leaves
+no module process behind.
+
+:class:`ManagedProcess` is one such child without the restarts, for a module implementation that
+starts and stops processes itself (the flagship's Deployment module): ``await start()`` returns
+once the child printed ``ready``; ``alive``/``pid``/``returncode`` say what it is now; ``await
+stop()`` drains it (SIGTERM, then SIGKILL). Its output goes to a log file.
 """
 
 from __future__ import annotations
@@ -24,9 +33,12 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-__all__ = ["Child", "Supervisor"]
+from .natsserver import die_with_parent
+
+__all__ = ["Child", "ManagedProcess", "Supervisor"]
 
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 8.0
@@ -84,6 +96,7 @@ class Supervisor:
             env=self.env,
             cwd=self.cwd,
             start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops the children
+            preexec_fn=die_with_parent,
         )
         child.pid = child.process.pid
         child.started_at = time.monotonic()
@@ -182,3 +195,109 @@ class Supervisor:
             for task in self._watchers:
                 task.cancel()
             await asyncio.gather(*self._watchers, return_exceptions=True)
+
+
+class ManagedProcess:
+    """One child process (``argv``) owned by the caller: started, observed, stopped; never
+    restarted. It dies with the process that started it (PDEATHSIG)."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        env: Mapping[str, str] | None = None,
+        cwd: str | Path | None = None,
+        log_path: Path | None = None,
+    ) -> None:
+        self.argv = list(argv)
+        self.env = dict(os.environ if env is None else env)
+        self.cwd = None if cwd is None else str(cwd)
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+        self._tail: list[str] = []
+
+    @property
+    def pid(self) -> int | None:
+        return None if self.process is None else self.process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self.process is None else self.process.returncode
+
+    @property
+    def alive(self) -> bool:
+        """Running now (not exited, not a zombie waiting to be reaped)."""
+        if self.process is None or self.process.returncode is not None:
+            return False
+        try:
+            state = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            # reaped (by the child watcher) before the event loop saw it exit; without /proc
+            # only the return code can tell
+            return not Path("/proc/self").exists()
+        return state[0] not in ("Z", "X")
+
+    async def start(self, ready_timeout: float = 60.0) -> None:
+        """Start the child; return once it printed a line starting with ``ready``. RuntimeError
+        (with the end of its output) when it exits first or is not ready in time."""
+        self.process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env=self.env,
+            cwd=self.cwd,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
+        self._reader = asyncio.ensure_future(self._read())
+        ready = asyncio.ensure_future(self._ready.wait())
+        try:
+            await asyncio.wait(
+                [ready, self._reader], timeout=ready_timeout, return_when="FIRST_COMPLETED"
+            )
+        finally:
+            ready.cancel()
+        if not self._ready.is_set():
+            what = "exited" if self.process.returncode is not None else "was not ready"
+            await self.stop(drain_seconds=1.0)
+            tail = "\n".join(self._tail[-15:])
+            raise RuntimeError(f"{self.argv[-1] if self.argv else 'process'} {what}: {tail}")
+
+    async def _read(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        log = self.log_path.open("ab") if self.log_path is not None else None
+        try:
+            async for raw in self.process.stdout:
+                if log is not None:
+                    log.write(raw)
+                    log.flush()
+                line = raw.decode(errors="replace").rstrip()
+                self._tail = [*self._tail[-49:], line]
+                if line.startswith("ready"):
+                    self._ready.set()
+            await self.process.wait()
+        finally:
+            if log is not None:
+                log.close()
+
+    async def stop(self, drain_seconds: float = 10.0) -> int | None:
+        """SIGTERM, wait ``drain_seconds``, SIGKILL; the exit code (None if never started)."""
+        process = self.process
+        if process is None:
+            return None
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), drain_seconds)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+        if self._reader is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._reader, 2)
+        return process.returncode

@@ -40,13 +40,32 @@ class DeploymentConfig(BaseModel):
     """Run the gate before deploying (turn off only for local experiments). (env:
     ORCHESTRA_DEPLOYMENT_REQUIRE_TESTS)
     """
+    modules: Annotated[
+        list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]], Field(min_length=1)
+    ] = ["database"]
+    """Modules a deployment runs, one process each (python -m orchestra serve MODULE, from the
+    release folder of the deployed version); list every module to deploy the whole system. (env:
+    ORCHESTRA_DEPLOYMENT_MODULES)
+    """
+    nats_url: Annotated[str, Field(strict=True)] = ""
+    """NATS server the deployed processes join (token in the URL, or SPECLOOM_NATS_TOKEN); empty:
+    each environment gets a local nats-server of its own, started and stopped by this module.
+    (env: ORCHESTRA_DEPLOYMENT_NATS_URL)
+    """
+    ready_timeout_s: Annotated[float, Field(strict=True, gt=0)] = 60
+    """Seconds a deployed process gets to be ready; a later one fails the deployment. (env:
+    ORCHESTRA_DEPLOYMENT_READY_TIMEOUT_S)
+    """
 
     ENV: ClassVar[dict[str, str]] = {
         "environments": "ORCHESTRA_DEPLOYMENT_ENVIRONMENTS",
         "gate_suite": "ORCHESTRA_DEPLOYMENT_GATE_SUITE",
         "require_tests": "ORCHESTRA_DEPLOYMENT_REQUIRE_TESTS",
+        "modules": "ORCHESTRA_DEPLOYMENT_MODULES",
+        "nats_url": "ORCHESTRA_DEPLOYMENT_NATS_URL",
+        "ready_timeout_s": "ORCHESTRA_DEPLOYMENT_READY_TIMEOUT_S",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"gate_suite"})
+    TEXT: ClassVar[frozenset[str]] = frozenset({"gate_suite", "nats_url"})
     """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
 
     @classmethod
