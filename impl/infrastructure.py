@@ -10,6 +10,13 @@ What it does:
 - Volumes are folders ``<data_dir>/<name>`` (default ``volumes/`` in the data dir), created on
   provision (an existing folder is reused, so its data survives) and deleted with their content
   on release; the endpoint is the folder's absolute path.
+- With a NATS server (``nats_url``, else ``SPECLOOM_NATS_URL``: the server this module is served
+  on; the token in the URL or ``SPECLOOM_NATS_TOKEN``) a volume may live in JetStream instead:
+  spec ``{size_mb, store: kv}`` is a key-value bucket named like the volume, ``store: stream`` a
+  stream (subjects ``<namespace>.<name>.>``), both limited to ``size_mb``; the endpoint is
+  ``nats://host:port/kv/<name>`` or ``.../stream/<name>`` (never the token). Release deletes
+  the bucket or stream; the status is ``ready`` while it exists on the server, else ``failed``.
+  Without a server such a volume is ProvisioningFailed.
 - Services: ports are real local ports. A service given no ports gets one free port of
   127.0.0.1 reserved for it (found by binding port 0); the endpoint is ``127.0.0.1:<first
   port>``. Services are not started by this module (on the local runtime the supervisor of the
@@ -25,15 +32,21 @@ process owns the registry file (no locking between replicas).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
+import nats
+import nats.errors
 from orchestra.contracts.infrastructure_v1 import InvalidSpec, ProvisioningFailed, ResourceExists
 from orchestra.modules.infrastructure import InfrastructureBase
 from orchestra.types import Health, Resource
+
+logger = logging.getLogger(__name__)
 
 Kind = Literal["service", "volume", "network"]
 
@@ -52,6 +65,7 @@ class InfrastructureImpl(InfrastructureBase):
     _resources: dict[str, Resource]
 
     async def on_start(self) -> None:
+        self._nats: Any = None
         self._registry = data_dir() / "infrastructure" / "resources.json"
         self._registry.parent.mkdir(parents=True, exist_ok=True)
         self._resources = {}
@@ -59,6 +73,38 @@ class InfrastructureImpl(InfrastructureBase):
             for row in json.loads(self._registry.read_text("utf-8")):
                 resource = Resource.model_validate(row)
                 self._resources[resource.name] = resource
+
+    async def on_stop(self) -> None:
+        if self._nats is not None:
+            await self._nats.close()
+            self._nats = None
+
+    def _nats_url(self) -> str:
+        return self.config.nats_url or os.environ.get("SPECLOOM_NATS_URL", "")
+
+    async def _jetstream(self) -> Any:
+        """JetStream of the configured NATS server (connected on first use)."""
+        url = self._nats_url()
+        if not url:
+            raise ProvisioningFailed(
+                "a kv or stream volume needs a NATS server: set nats_url (or SPECLOOM_NATS_URL)",
+                {"setting": "nats_url"},
+            )
+        if self._nats is None or self._nats.is_closed:
+            token = os.environ.get("SPECLOOM_NATS_TOKEN") or None
+            try:
+                self._nats = await nats.connect(
+                    url,
+                    token=None if "@" in url else token,
+                    connect_timeout=5,
+                    max_reconnect_attempts=1,
+                    allow_reconnect=False,
+                )
+            except (OSError, nats.errors.Error) as exc:
+                raise ProvisioningFailed(
+                    f"cannot reach NATS at {_public(url)}: {exc}", {"nats": _public(url)}
+                ) from None
+        return self._nats.jetstream()
 
     def _save(self) -> None:
         rows = [r.model_dump(mode="json") for r in self._resources.values()]
@@ -72,13 +118,26 @@ class InfrastructureImpl(InfrastructureBase):
         configured = self.config.data_dir
         return Path(configured).resolve() if configured else data_dir() / "volumes"
 
-    def _observed(self, resource: Resource) -> Resource:
-        """A service with its status as observed now (its endpoint accepts connections?)."""
+    async def _observed(self, resource: Resource) -> Resource:
+        """The resource with its status as observed now: a service is ready while its endpoint
+        accepts connections, a kv or stream volume while it exists on the NATS server."""
+        store = resource.spec.get("store", "folder") if resource.kind == "volume" else None
+        if store in ("kv", "stream"):
+            status = "ready" if await self._js_exists(store, resource.name) else "failed"
+            return resource.model_copy(update={"status": status})
         if resource.kind != "service" or not resource.endpoint:
             return resource
         host, _, port = resource.endpoint.rpartition(":")
         status = "ready" if _listening(host, int(port)) else "provisioning"
         return resource.model_copy(update={"status": status})
+
+    async def _js_exists(self, store: str, name: str) -> bool:
+        try:
+            js = await self._jetstream()
+            await js.stream_info(f"KV_{name}" if store == "kv" else name)
+        except (ProvisioningFailed, nats.errors.Error, OSError):
+            return False
+        return True
 
     async def provision(self, kind: Kind, name: str, spec: dict[str, Any] = {}) -> Resource:
         """Provision a service, volume or network
@@ -102,18 +161,33 @@ class InfrastructureImpl(InfrastructureBase):
             kind=kind,
             status="ready",
             spec=spec,
-            endpoint=self._create(kind, name, spec),
+            endpoint=await self._create(kind, name, spec),
         )
         self._resources[name] = resource
         self._save()
-        return self._observed(resource)
+        return await self._observed(resource)
 
-    def _create(self, kind: Kind, name: str, spec: dict[str, Any]) -> str | None:
+    async def _create(self, kind: Kind, name: str, spec: dict[str, Any]) -> str | None:
         """Create the resource on the local runtime and return its endpoint."""
         if kind == "service":
             return f"127.0.0.1:{spec['ports'][0]}"
         if kind == "network":
             return None
+        store = spec.get("store", "folder")
+        if store != "folder":
+            js = await self._jetstream()
+            size = spec["size_mb"] * 1024 * 1024
+            try:
+                if store == "kv":
+                    await js.create_key_value(bucket=name, max_bytes=size)
+                else:
+                    subjects = [f"{self.config.namespace}.{name}.>"]
+                    await js.add_stream(name=name, subjects=subjects, max_bytes=size)
+            except (nats.errors.Error, OSError) as exc:
+                raise ProvisioningFailed(
+                    f"NATS refused the {store} {name!r}: {exc}", {"store": store}
+                ) from None
+            return f"{_public(self._nats_url())}/{store}/{name}"
         folder = self._volume_root / name
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -127,7 +201,7 @@ class InfrastructureImpl(InfrastructureBase):
     async def get_resource(self, name: str) -> Resource | None:
         """Get a resource by name"""
         resource = self._resources.get(name)
-        return None if resource is None else self._observed(resource)
+        return None if resource is None else await self._observed(resource)
 
     async def release(self, name: str) -> bool:
         """Release (remove) a resource"""
@@ -136,7 +210,17 @@ class InfrastructureImpl(InfrastructureBase):
             return False
         self._save()
         root = self._volume_root
-        if resource.kind == "volume" and (root / name).is_dir():
+        store = resource.spec.get("store", "folder")
+        if resource.kind == "volume" and store in ("kv", "stream"):
+            try:
+                js = await self._jetstream()
+                if store == "kv":
+                    await js.delete_key_value(name)
+                else:
+                    await js.delete_stream(name)
+            except (ProvisioningFailed, nats.errors.Error, OSError) as exc:
+                logger.warning("could not delete the %s %s: %s", store, name, exc)
+        elif resource.kind == "volume" and (root / name).is_dir():
             shutil.rmtree(root / name)
         return True
 
@@ -145,7 +229,7 @@ class InfrastructureImpl(InfrastructureBase):
         runtime_ok = self.config.runtime == "local"
         components = {f"runtime:{self.config.runtime}": "healthy" if runtime_ok else "unhealthy"}
         for name, stored in self._resources.items():
-            resource = self._observed(stored)
+            resource = await self._observed(stored)
             components[name] = {"ready": "healthy", "provisioning": "degraded"}.get(
                 resource.status, "unhealthy"
             )
@@ -167,7 +251,11 @@ class InfrastructureImpl(InfrastructureBase):
 
 def _check_spec(kind: Kind, spec: dict[str, Any]) -> None:
     """Raise InvalidSpec unless ``spec`` fits ``kind``."""
-    allowed = {"service": {"image", "ports", "env"}, "volume": {"size_mb"}, "network": set()}
+    allowed = {
+        "service": {"image", "ports", "env"},
+        "volume": {"size_mb", "store"},
+        "network": set(),
+    }
     unknown = sorted(set(spec) - allowed[kind])
     if unknown:
         raise InvalidSpec(f"unknown {kind} spec key(s): {', '.join(unknown)}", {"keys": unknown})
@@ -183,6 +271,8 @@ def _check_spec(kind: Kind, spec: dict[str, Any]) -> None:
             raise InvalidSpec("env must be an object of strings", {"key": "env"})
     elif kind == "volume" and not _is_int(spec.get("size_mb"), 1, None):
         raise InvalidSpec("a volume needs size_mb (integer >= 1)", {"key": "size_mb"})
+    elif kind == "volume" and spec.get("store", "folder") not in ("folder", "kv", "stream"):
+        raise InvalidSpec("store must be folder, kv or stream", {"key": "store"})
 
 
 def _is_int(value: object, low: int, high: int | None) -> bool:
@@ -192,6 +282,12 @@ def _is_int(value: object, low: int, high: int | None) -> bool:
         and value >= low
         and (high is None or value <= high)
     )
+
+
+def _public(url: str) -> str:
+    """``nats://host:port`` of a URL, without its token or password."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}:{parts.port or 4222}"
 
 
 def _free_port() -> int:

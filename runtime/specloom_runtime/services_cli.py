@@ -69,6 +69,10 @@ async def serve(
         sup = Supervisor(children, env=_child_env(args), drain_seconds=args.drain_seconds)
         return await sup.run(asyncio.Event())
     token = getattr(args, "token", None) or os.environ.get(TOKEN_ENV) or None
+    # the implementation may use the server too (e.g. JetStream resources): tell it which
+    os.environ.setdefault("SPECLOOM_NATS_URL", args.nats)
+    if token:
+        os.environ.setdefault(TOKEN_ENV, token)
     transport = connect(
         args.nats, system=package, token=token, client_name=f"{package}-{args.module}"
     )

@@ -212,7 +212,8 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
         """Provision a service, volume or network
 
         Creates the resource and returns it (status provisioning or ready). Spec by kind:
-        service {image, ports?, env?}, volume {size_mb}, network {}.
+        service {image, ports?, env?}, volume {size_mb, store?} (store: folder, or kv / stream
+        in JetStream when the module has a NATS server), network {}.
         """
         return _typing.cast(
             "Resource", await self._answer("provision", {"kind": kind, "name": name, "spec": spec})

@@ -41,13 +41,19 @@ class InfrastructureConfig(BaseModel):
     ($SPECLOOM_DATA_DIR, else .orchestra/), where the resource registry is kept too. (env:
     ORCHESTRA_INFRASTRUCTURE_DATA_DIR)
     """
+    nats_url: Annotated[str, Field(strict=True)] = ""
+    """NATS server holding kv and stream volumes (JetStream; token in the URL or
+    SPECLOOM_NATS_TOKEN); empty: SPECLOOM_NATS_URL, the server the module is served on. (env:
+    ORCHESTRA_INFRASTRUCTURE_NATS_URL)
+    """
 
     ENV: ClassVar[dict[str, str]] = {
         "runtime": "ORCHESTRA_INFRASTRUCTURE_RUNTIME",
         "namespace": "ORCHESTRA_INFRASTRUCTURE_NAMESPACE",
         "data_dir": "ORCHESTRA_INFRASTRUCTURE_DATA_DIR",
+        "nats_url": "ORCHESTRA_INFRASTRUCTURE_NATS_URL",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"runtime", "namespace", "data_dir"})
+    TEXT: ClassVar[frozenset[str]] = frozenset({"runtime", "namespace", "data_dir", "nats_url"})
     """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
 
     @classmethod
