@@ -8,7 +8,7 @@ PKG    := orchestra
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: browser setup sandbox-tool demo demo-services test test-tool test-generated generate check validate plan bench lint clean
+.PHONY: browser postgres setup sandbox-tool demo demo-services test test-tool test-generated generate check validate plan bench lint clean
 
 setup: $(STAMP) sandbox-tool
 
@@ -63,7 +63,17 @@ browser:
 	  else echo "make browser: /usr/bin/chromium is missing; apt-get install chromium as root" >&2; fi; \
 	fi
 
-test: setup browser
+# Debian's PostgreSQL for the Database module's PostgreSQL tests (tests/flagship/
+# test_database_postgres.py start their own server in a temporary folder): installed only when
+# missing and only when we may (root, apt-get); without it those tests are skipped, saying why.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "make postgres: PostgreSQL is missing; apt-get install postgresql as root" >&2; fi; \
+	fi
+
+test: setup browser postgres
 	$(BIN)/ruff check generator tests benchmarks runtime
 	$(BIN)/ruff format --check generator tests benchmarks runtime
 	$(BIN)/mypy generator

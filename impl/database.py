@@ -19,6 +19,11 @@ Transactions: every write is one transaction. On SQLite a write starts with ``BE
 databases update reads with ``SELECT ... FOR UPDATE``. So update's read-merge-write cannot lose a
 concurrent writer's keys, also across processes.
 
+PostgreSQL text cannot hold the character U+0000 (NUL): there, create of a record containing it
+(in a key, a value or the id) is InvalidRecord and update with it InvalidParams; read, update
+and delete of such an id find nothing, and a query filtering on it matches nothing (no stored
+record can contain it). SQLite stores it like any other character.
+
 Query filters are equality on top-level keys, type-aware (``true`` never equals ``1``): keys that
 are plain identifiers narrow the rows in SQL (bound JSON paths), then every filter is checked
 exactly in Python.
@@ -166,6 +171,7 @@ class DatabaseImpl(DatabaseBase):
 
     async def on_start(self) -> None:
         self._engine = open_engine(database_url(self.config.url))
+        self._nul_ok = self._engine.url.get_backend_name() == "sqlite"
         self._writer = self._engine.execution_options(specloom_write=True)
         async with self._writer.begin() as conn:
             await conn.run_sync(_upgrade)
@@ -196,6 +202,11 @@ class DatabaseImpl(DatabaseBase):
         else:
             record_id = uuid.uuid4().hex
         record = dict(data) | {"id": record_id}
+        if not self._nul_ok and _has_nul(record):
+            raise InvalidRecord(
+                f"{self._engine.url.get_backend_name()} cannot store the character U+0000 (NUL)",
+                {"backend": self._engine.url.get_backend_name()},
+            )
         try:
             async with self._writer.begin() as conn:
                 await conn.execute(records.insert().values(tbl=tbl, rid=record_id, data=record))
@@ -208,6 +219,8 @@ class DatabaseImpl(DatabaseBase):
     async def read(self, table: str, id: str) -> dict[str, Any] | None:
         """Read record by ID"""
         tbl = _table(table)
+        if not self._nul_ok and "\x00" in id:
+            return None  # no stored id holds NUL
         async with self._engine.connect() as conn:
             row = await conn.scalar(select(records.c.data).where(_key(tbl, id)))
         return None if row is None else dict(row)
@@ -220,6 +233,13 @@ class DatabaseImpl(DatabaseBase):
         tbl = _table(table)
         if "id" in data and data["id"] != id:
             raise IdMismatch("ids are immutable", {"id": id, "data_id": data["id"]})
+        if not self._nul_ok and "\x00" in id:
+            return False
+        if not self._nul_ok and _has_nul(data):
+            raise InvalidParams(
+                f"{self._engine.url.get_backend_name()} cannot store the character U+0000 (NUL)",
+                {"backend": self._engine.url.get_backend_name()},
+            )
         async with self._writer.begin() as conn:
             current = await conn.scalar(
                 select(records.c.data).where(_key(tbl, id)).with_for_update()
@@ -233,6 +253,8 @@ class DatabaseImpl(DatabaseBase):
     async def delete(self, table: str, id: str) -> bool:
         """Delete record, return success"""
         tbl = _table(table)
+        if not self._nul_ok and "\x00" in id:
+            return False
         async with self._writer.begin() as conn:
             result = await conn.execute(records.delete().where(_key(tbl, id)))
         return bool(result.rowcount)
@@ -243,6 +265,8 @@ class DatabaseImpl(DatabaseBase):
         Records whose top-level keys equal every filter value (an empty filter matches all), in
         creation order."""
         tbl = _table(table)
+        if not self._nul_ok and _has_nul(filters):
+            return []  # no stored record holds NUL
         statement = select(records.c.data).where(records.c.tbl == tbl).order_by(records.c.seq)
         for key, value in filters.items():
             if _KEY.fullmatch(key) is None:
@@ -286,6 +310,17 @@ def _upgrade(conn: Connection) -> None:
             .where(schema_version.c.component == "records")
             .values(version=SCHEMA_VERSION)
         )
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether the character U+0000 is in a string, key or nested value of ``value``."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _same(actual: Any, expected: Scalar) -> bool:
