@@ -47,7 +47,9 @@ demo: setup
 	cd generated && ../$(BIN)/python -m $(PKG) metrics
 
 # The flagship as services: nats-server, twelve module processes on NATS, a record that survives a
-# restart of the database module, the LLM module against a fake Ollama, /metrics; all stopped.
+# restart of the database module, the LLM module against a fake Ollama, health --nats (its
+# DETAIL), two deployments and a rollback of the database module as real processes, /metrics;
+# all stopped.
 demo-services: setup
 	$(BIN)/specloom generate specs
 	$(BIN)/python demo/services.py

@@ -1,10 +1,14 @@
 """``make demo-services``: the flagship as services on NATS, end to end.
 
 Starts a nats-server (JetStream, token), a fake Ollama HTTP server, the twelve modules as twelve
-processes (``demo/serve_module.py``, each with its /metrics port and JSON logs) and the gateway
+processes (``python -m orchestra --nats URL serve MODULE``, each with its /metrics port and JSON
+logs) and the gateway
 when the generated package has one; stores a record, restarts the database module, reads the
-record back, asks the LLM module (against the fake server), shows /metrics, and stops
-everything, also when a step fails. Data goes to a temporary data dir.
+record back, asks the LLM module (against the fake server), shows ``health --nats`` (the LLM
+module's DETAIL: whether Ollama answers), deploys two versions of the database module through
+the deployment module (real processes on the environment's own nats-server; the test gate is
+off here) and rolls back, shows /metrics, and stops everything, also when a step fails. Data
+goes to a temporary data dir.
 """
 
 from __future__ import annotations
@@ -38,8 +42,6 @@ except ImportError:  # the runtime of this checkout has no NATS transport yet
     )
     raise SystemExit(1) from None
 
-SERVE = Path(__file__).resolve().parent / "serve_module.py"
-
 
 def say(text: str) -> None:
     print(f"demo: {text}", flush=True)
@@ -54,10 +56,12 @@ class Module:
         self.ready: dict[str, Any] = {}
 
     def start(self, url: str) -> None:
-        env = dict(self.env, SPECLOOM_METRICS_PORT=str(free_port()))
+        self.port = free_port()
+        env = dict(self.env, SPECLOOM_METRICS_PORT=str(self.port))
         log = (self.logs / f"{self.name}.log").open("a")
         self.process = subprocess.Popen(
-            [sys.executable, str(SERVE), self.name, url],
+            [sys.executable, "-m", "orchestra", "--nats", url, "serve", self.name],
+            cwd=ROOT / "generated",
             env=env,
             stdout=subprocess.PIPE,
             stderr=log,
@@ -68,14 +72,15 @@ class Module:
         assert self.process is not None and self.process.stdout is not None
         deadline = time.monotonic() + timeout
         line = ""
-        while not line and time.monotonic() < deadline:
+        while not line.startswith("ready") and time.monotonic() < deadline:
             line = self.process.stdout.readline()
             if not line and self.process.poll() is not None:
                 break
-        if not line:
+        if not line.startswith("ready"):
             log = (self.logs / f"{self.name}.log").read_text().splitlines()[-15:]
             raise RuntimeError(f"{self.name} did not start:\n" + "\n".join(log))
-        self.ready = json.loads(line)
+        pid = int(line.rsplit("pid=", 1)[1])  # "ready MODULE pid=N"
+        self.ready = {"pid": pid, "metrics_port": self.port}
 
     def stop(self, timeout: float = 10) -> int | None:
         if self.process is None:
@@ -123,8 +128,36 @@ async def calls(url: str, token: str, modules: dict[str, Module]) -> None:
         say(f"Llm@1.generate (fake Ollama) -> {answer.response!r} (model {answer.model})")
         health = await client("Monitoring@1").get_health()
         say(f"Monitoring@1.get_health -> {health.model_dump_json()}")
+        deployment = client("Deployment@1")._with_options(timeout_ms=120000)
+        for version in ("1.0.0", "1.1.0"):
+            done = await deployment.deploy(version=version, environment="staging")
+            say(f"Deployment@1.deploy {version} -> {done.id} {done.status}: {_procs(done)}")
+        back = await deployment.rollback(environment="staging")
+        say(f"Deployment@1.rollback -> {back.id} (rollback of {back.rollback_of}): {_procs(back)}")
     finally:
         await transport.close()
+
+
+def _procs(deployment: Any) -> str:
+    return ", ".join(
+        f"{p.module} pid {p.pid} version {p.version} {'alive' if p.alive else 'not running'}"
+        for p in deployment.processes or []
+    )
+
+
+def show_health(url: str, env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestra", "--nats", url, "health"],
+        cwd=ROOT / "generated",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    say("python -m orchestra --nats URL health (DETAIL of llm: is the fake Ollama answering?):")
+    for line in done.stdout.splitlines():
+        print(f"    {line}")
 
 
 def main() -> int:
@@ -141,6 +174,7 @@ def main() -> int:
                 SPECLOOM_NATS_TOKEN=nats.token,
                 SPECLOOM_LOG_FORMAT="json",
                 ORCHESTRA_LLM_HOST=ollama.url,
+                ORCHESTRA_DEPLOYMENT_REQUIRE_TESTS="false",
                 PYTHONDONTWRITEBYTECODE="1",
             )
             modules = {d.name: Module(d.name, env, logs) for d in MODULES}
@@ -150,11 +184,10 @@ def main() -> int:
                 for module in modules.values():
                     module.wait_ready()
                     ready = module.ready
-                    say(
-                        f"{module.name:16} pid {ready['pid']:>7}  {ready['mode']:4}  "
-                        f"/metrics on :{ready['metrics_port']}"
-                    )
+                    port = ready["metrics_port"]
+                    say(f"{module.name:16} pid {ready['pid']:>7}  /metrics on :{port}")
                 say("gateway: not started (no gateway command in the generated package yet)")
+                show_health(nats.url, env)
                 asyncio.run(calls(nats.url, nats.token, modules))
                 port = modules["database"].ready["metrics_port"]
                 lines = [
