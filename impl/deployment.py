@@ -38,7 +38,9 @@ What it does:
   ``.orchestra/``), replaced atomically after every change. When this module starts again it
   starts the processes of each environment's current deployment again (their version's release
   folder); when it stops, it stops them and the nats-servers it started.
-- Deployment ids are ``<environment>-<n>``.
+- Deployment ids are ``<environment>-<n>``. ``health`` shows each environment's current
+  deployment and how many of its processes run (``staging: staging-3 1.0.0, 1/1 processes
+  alive``).
 
 Limits: one machine (local processes); no health-based automatic rollback.
 """
@@ -164,6 +166,19 @@ class DeploymentImpl(DeploymentBase):
         for server in self._servers.values():
             server.stop()
         self._servers = {}
+
+    async def health_detail(self) -> str:
+        """The current deployment of each environment and how many of its processes run."""
+        parts = []
+        for environment in self.config.environments:
+            release = self._history.get(self._current.get(environment, ""))
+            if release is not None:
+                alive = sum(item.process.alive for item in self._running.get(release.id, []))
+                count = len(release.modules)
+                parts.append(
+                    f"{environment}: {release.id} {release.version}, {alive}/{count} processes alive"
+                )
+        return "; ".join(parts) or "nothing deployed"
 
     def _save(self) -> None:
         rows = [asdict(release) for release in self._history.values()]

@@ -142,6 +142,8 @@ def test_deploy_answer_replace_roll_back_kill_and_stop(data: Path) -> None:
             status = await deployment.get_deployment_status(environment="staging")
             assert status.id == back.id and status.processes[0].alive is False
             assert status.processes[0].pid == p3.pid
+            detail = await system.modules["deployment"].detail()
+            assert detail == f"staging: {back.id} 1.0.0, 0/1 processes alive", detail
             seen["nats"] = system.modules["deployment"].objects[0]._servers["staging"]
         return seen
 
