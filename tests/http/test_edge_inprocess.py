@@ -25,7 +25,7 @@ from specloom_runtime.http.backends import MockBackend, SystemBackend  # noqa: E
 from specloom_runtime.http.routes import RouteTable, load_openapi  # noqa: E402
 
 AUTHORITY = TokenAuthority(b"k" * 32, issuer="notes")
-TOKEN = AUTHORITY.issue("test", ["*"], 600)
+TOKEN = AUTHORITY.issue("test", ["*"], 24 * 3600)  # made at import: outlives a slow run
 H = {"authorization": f"Bearer {TOKEN}"}
 
 
