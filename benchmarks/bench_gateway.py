@@ -1,9 +1,15 @@
 """HTTP gateway throughput: requests/s and p50/p99 latency under concurrent loopback load.
 
-One uvicorn process serves the generated flagship's gateway (bearer auth, request validation
-against the OpenAPI schemas, the bus call to the Database implementation, result validation)
+One uvicorn process serves the generated flagship's gateway (bearer auth: a real JWT verified
+on every request; request validation against the OpenAPI schemas; the call over the in-process
+bus through the generated client and service host; result validation against the return schema)
 and, in the same app, a bare Starlette endpoint that parses the JSON body and answers a JSON
 value: the floor of any Starlette service on this machine, measured in the same run.
+
+What is measured is the gateway, not the implementation behind it: ``Database@1.read`` is
+served by a constant-time read (a subclass of the contract's generated mock that answers one
+fixed record), as ``bench_nats.py`` and ``bench_bus.py`` do; the flagship's DatabaseImpl would
+add an SQLite query and an aiosqlite thread hop to every request.
 
 The load comes from this process: ``--concurrency`` keep-alive HTTP/1.1 connections on raw
 asyncio streams (a light client, so that the server is what is measured).
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import socket
@@ -48,7 +55,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def serve(port: int) -> None:
+def serve(port: int, profile: str | None = None) -> None:
     """The server process: the flagship gateway plus ``POST /bare``."""
     sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
     import uvicorn
@@ -62,9 +69,35 @@ def serve(port: int) -> None:
         json.loads(await request.body())
         return Response(b"null", media_type="application/json")
 
-    app = build_gateway(MODULES, CLIENTS)
+    from orchestra.mocks.database_v1 import DatabaseV1Mock
+
+    class ConstantRead(DatabaseV1Mock):  # type: ignore[misc]
+        async def read(self, table: str, id: str) -> dict[str, Any] | None:
+            return {"id": id, "name": "ada", "age": 36}
+
+    modules = [
+        dataclasses.replace(d, mocks=(ConstantRead,)) if d.name == "database" else d
+        for d in MODULES
+    ]
+    app = build_gateway(modules, CLIENTS, force_mock=["database"])
     app.router.routes.append(Route("/bare", bare, methods=["POST"]))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+    def run_server() -> None:
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+    if profile is None:
+        run_server()
+        return
+    import cProfile
+    import signal
+
+    # uvicorn re-raises the SIGTERM it caught once it has shut down: end with the stats written
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(run_server)
+    finally:
+        profiler.dump_stats(profile)
 
 
 async def _worker(
@@ -118,13 +151,18 @@ async def load(
     }
 
 
-def run(seconds: float = 3.0, concurrency: int = 32) -> dict[str, dict[str, Any]]:
-    """Start the server, load the bare endpoint and the gateway (interleaved, twice each)."""
+def run(
+    seconds: float = 3.0, concurrency: int = 32, profile: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """Start the server, load the bare endpoint and the gateway (interleaved, twice each).
+
+    ``profile``: run the server under cProfile and write its stats there (slower numbers)."""
     port = free_port()
+    extra = ["--profile", profile] if profile else []
     data = tempfile.mkdtemp(prefix="specloom-bench-gw-")
     env = {**os.environ, "ORCHESTRA_DATA_DIR": data}
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port)],
+        [sys.executable, __file__, "--serve", str(port), *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -172,11 +210,12 @@ def main() -> None:
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the server into FILE")
     args = parser.parse_args()
     if args.serve is not None:
-        serve(args.serve)
+        serve(args.serve, args.profile)
         return
-    out = run(args.seconds, args.concurrency)
+    out = run(args.seconds, args.concurrency, args.profile)
     for name, r in out.items():
         print(
             f"{name:8} {r['rps']:8.0f}/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "

@@ -376,7 +376,7 @@ def gateway(bench: Bench) -> None:
     )
     bench.rows.append(
         Row(
-            "http: gateway (auth, validation, bus, Database.read)",
+            "http: gateway (JWT auth, params+result validation, bus, constant-time Database.read)",
             1 / gw["rps"],
             2,
             target=">= 0.5x bare",

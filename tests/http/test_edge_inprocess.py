@@ -5,6 +5,7 @@ through httpx's ASGI transport (no sockets needed for these)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -24,7 +25,7 @@ from specloom_runtime.http.backends import MockBackend, SystemBackend  # noqa: E
 from specloom_runtime.http.routes import RouteTable, load_openapi  # noqa: E402
 
 AUTHORITY = TokenAuthority(b"k" * 32, issuer="notes")
-TOKEN = AUTHORITY.issue("test", ["*"], 600)
+TOKEN = AUTHORITY.issue("test", ["*"], 24 * 3600)  # made at import: outlives a slow run
 H = {"authorization": f"Bearer {TOKEN}"}
 
 
@@ -99,3 +100,82 @@ def test_route_table_has_one_route_per_method() -> None:
         ("POST", "/api/notes/v1/create_note"),
     ]
     assert Path(load_openapi.__code__.co_filename).name == "routes.py"
+
+
+class Broken(MockBackend):
+    """A backend failing in a way no contract declares (a bug in the edge's own path)."""
+
+    async def call(self, key: str, method: str, params: dict[str, Any], **kw: Any) -> Any:
+        raise RuntimeError("boom")
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_the_trace() -> None:
+    async def go() -> None:
+        app = create_app(
+            RouteTable(load_openapi("notes")), Broken(MODULES, CLIENTS), authority=None
+        )
+        async for c in _client(app):
+            r = await c.post("/api/notes/v1/create_note", json={"title": "x"})
+            assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
+            assert r.json()["code"] == "internal_error" and "boom" not in r.text
+            assert r.json()["request_id"] == r.headers["x-request-id"]
+
+    asyncio.run(go())
+
+
+async def _raw(app: Any, method: str, path: str, chunks: list[bytes]) -> tuple[int, bytes]:
+    """One request straight through ASGI, its body in ``chunks`` (no content-length)."""
+    messages = [
+        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+        for i, c in enumerate(chunks)
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"edge"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 2),
+    }
+    await app(scope, receive, send)
+    if not sent:
+        return 0, b""
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_a_body_in_chunks_is_read_whole_and_limited_without_content_length() -> None:
+    async def go() -> None:
+        backend = MockBackend(MODULES, CLIENTS)
+        settings = EdgeSettings(max_body_bytes=64, mode="mock")
+        app = create_app(
+            RouteTable(load_openapi("notes")), backend, authority=None, settings=settings
+        )
+        async with app.router.lifespan_context(app):
+            path = "/api/notes/v1/create_note"
+            status, body = await _raw(app, "POST", path, [b'{"tit', b'le": "in ', b'chunks"}'])
+            assert status == 200, body
+            assert json.loads(body)["title"] == "in chunks"
+            status, body = await _raw(app, "POST", path, [b'{"title": "', b"x" * 80, b'"}'])
+            assert status == 413 and json.loads(body)["code"] == "body_too_large"
+            # the client left before its body arrived: nobody to answer, nothing forwarded
+            calls = len(backend.calls("default"))
+            status, _ = await _raw(app, "POST", path, [])
+            assert status == 0 and len(backend.calls("default")) == calls
+            status, body = await _raw(app, "DELETE", path, [b""])
+            assert status == 405 and json.loads(body)["code"] == "method_not_allowed"
+
+    asyncio.run(go())

@@ -43,14 +43,44 @@ def test_calls_forward_to_the_implementations(notes_gateway: Server, notes_token
 def test_declared_error_is_problem_json_with_code_and_correlation_id(
     notes_gateway: Server, notes_token: str
 ) -> None:
-    status, headers, body = notes_gateway.request(
+    """The problem's correlation_id is the bus envelope's (as seen on /ws/events); the HTTP
+    request id is its own member and header."""
+    from websockets.sync.client import connect
+
+    ws_url = notes_gateway.url.replace("http://", "ws://") + "/ws/events?all=1&token=" + notes_token
+    with connect(ws_url, open_timeout=10) as ws:
+        status, headers, body = notes_gateway.request(
+            "GET",
+            "/api/notes/v1/notes/nope",
+            headers={**auth(notes_token), "x-request-id": "req-42"},
+        )
+        assert status == 404
+        assert headers["content-type"] == "application/problem+json"
+        assert body["code"] == "NoteNotFound" and body["status"] == 404
+        assert body["type"].endswith("/NoteNotFound") and body["title"] == "Not Found"
+        assert body["request_id"] == "req-42" == headers["x-request-id"]
+        cid = body["correlation_id"]
+        assert cid and cid != "req-42"
+        seen: list[dict[str, object]] = []
+        while not any(e["message_type"] == "error" and e["correlation_id"] == cid for e in seen):
+            seen.append(json.loads(ws.recv(timeout=10)))
+    gateway_request = next(
+        e for e in seen if e["message_type"] == "request" and e["source_agent"] == "gateway"
+    )
+    assert gateway_request["correlation_id"] == cid
+    assert gateway_request["payload"]["metadata"]["method"] == "get_note"  # type: ignore[index]
+    error = next(e for e in seen if e["message_type"] == "error" and e["correlation_id"] == cid)
+    assert error["payload"]["data"]["code"] == "NoteNotFound"  # type: ignore[index]
+    # two calls: two envelopes, two correlation ids; a given request id is kept per call
+    _, _, again = notes_gateway.request(
         "GET", "/api/notes/v1/notes/nope", headers={**auth(notes_token), "x-request-id": "req-42"}
     )
-    assert status == 404
-    assert headers["content-type"] == "application/problem+json"
-    assert body["code"] == "NoteNotFound" and body["status"] == 404
-    assert body["correlation_id"] == "req-42" == headers["x-request-id"]
-    assert body["type"].endswith("/NoteNotFound") and body["title"] == "Not Found"
+    assert again["request_id"] == "req-42" and again["correlation_id"] != cid
+    # refused before anything was forwarded: no envelope, so no correlation id
+    _, _, refused = notes_gateway.request("GET", "/api/notes/v1/notes/nope")
+    assert "correlation_id" not in refused and refused["request_id"]
+    log = notes_gateway.log.read_text()
+    assert f"request_id=req-42 correlation_id={cid} " in log
 
 
 def test_invalid_params_are_422_with_every_json_pointer(
@@ -96,7 +126,7 @@ def test_no_wrong_or_expired_token_is_401_and_a_missing_scope_403(
     path, body = "/api/notes/v1/create_note", {"title": "secret"}
     status, headers, problem = notes_gateway.request("POST", path, body)
     assert status == 401 and headers["www-authenticate"].startswith("Bearer")
-    assert set(problem) <= {"type", "title", "status", "code", "detail", "correlation_id"}
+    assert set(problem) <= {"type", "title", "status", "code", "detail", "request_id"}
     status, _, _ = notes_gateway.request("POST", path, body, headers=auth("not.a.jwt"))
     assert status == 401
     other = token("notes", env_for("notes", tmp_path / "other-key"))  # signed with another key

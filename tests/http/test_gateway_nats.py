@@ -3,13 +3,16 @@ nats-server to the ``serve`` processes (the same routes, auth and problem bodies
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from httpkit import SYSTEMS, serve, token
 from specloom_runtime.natsserver import LocalNatsServer
+from websockets.sync.client import connect
 
 
 def _wait_healthy(url: str, env: dict[str, str]) -> None:
@@ -51,10 +54,23 @@ def test_the_gateway_forwards_over_nats(notes_env: dict[str, str], tmp_path: Pat
                     "GET", f"/api/notes/v1/notes/{note['id']}", headers=h
                 )
                 assert (status, got) == (200, note)
-                status, _, problem = gateway.request(
-                    "GET", "/api/notes/v1/notes/no-such-note", headers=h
-                )
-                assert status == 404 and problem["code"] == "NoteNotFound", problem
+                ws_url = gateway.url.replace("http://", "ws://") + "/ws/events?all=1"
+                with connect(ws_url, additional_headers=h, open_timeout=10) as ws:
+                    status, _, problem = gateway.request(
+                        "GET", "/api/notes/v1/notes/no-such-note", headers=h
+                    )
+                    assert status == 404 and problem["code"] == "NoteNotFound", problem
+                    # the correlation id is the one of the envelope that went over NATS
+                    cid = problem["correlation_id"]
+                    assert cid != problem["request_id"]
+                    seen: list[dict[str, Any]] = []
+                    mine = [("request", "gateway"), ("error", "agent-02-notes")]
+                    while len(seen) < 2:
+                        envelope = json.loads(ws.recv(timeout=10))
+                        if envelope["correlation_id"] == cid:
+                            seen.append(envelope)
+                    assert [(e["message_type"], e["source_agent"]) for e in seen] == mine
+                    assert seen[1]["payload"]["data"]["code"] == "NoteNotFound"
                 # the note lives in the store process, not in the gateway: stop the store and
                 # the gateway answers 503 (no responder), never a hang
                 services[0].terminate()

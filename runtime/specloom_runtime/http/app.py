@@ -19,28 +19,29 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+from urllib.parse import parse_qsl
 
 from prometheus_client import REGISTRY, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Match, Route, WebSocketRoute, compile_path
+from starlette.routing import BaseRoute, Route, WebSocketRoute, compile_path
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..envelope import Envelope
+from ..envelope import Envelope, new_correlation_id
 from ..errors import DeclaredError, SpecloomError
 from .auth import AuthError, TokenAuthority
 from .backends import Backend, MockBackend, PreferError, parse_prefer
-from .problem import STATUS_OF_CODE, problem
+from .problem import STATUS_OF_CODE, Parts, problem, problem_parts
 from .routes import Route as ApiRoute
-from .routes import RouteTable, pointer_errors
+from .routes import RouteTable
 
 __all__ = ["EdgeSettings", "create_app"]
 
@@ -58,6 +59,7 @@ LATENCY = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_SESSION = MockBackend.SESSION_HEADER.encode("ascii")
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,51 @@ class EdgeSettings:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _request_id(request: Request | WebSocket) -> str:
-    given = request.headers.get("x-request-id", "")
-    return given if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+Handler = Callable[[Scope, Receive, Send, dict[str, str]], Awaitable[None]]
+
+
+class _Disconnected(Exception):
+    """The client left before its request body arrived: nobody to answer."""
+
+
+class _Head:
+    """The request headers an operation reads, picked from the ASGI scope in one pass (the
+    first of repeated ones, as Starlette's ``Headers.get``)."""
+
+    __slots__ = ("authorization", "content_length", "prefer", "request_id", "session")
+
+    def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
+        self.authorization: str | None = None
+        self.content_length: str | None = None
+        self.prefer: str | None = None
+        self.request_id: str | None = None
+        self.session: str | None = None
+        for name, value in raw:
+            if name == b"authorization":
+                if self.authorization is None:
+                    self.authorization = value.decode("latin-1")
+            elif name == b"content-length":
+                if self.content_length is None:
+                    self.content_length = value.decode("latin-1")
+            elif name == b"x-request-id":
+                if self.request_id is None:
+                    self.request_id = value.decode("latin-1")
+            elif name == b"prefer":
+                if self.prefer is None:
+                    self.prefer = value.decode("latin-1")
+            elif name == _SESSION and self.session is None:
+                self.session = value.decode("latin-1")
+
+
+def _json_float(text: str) -> int | float:
+    """A JSON number with a fraction or exponent: an int when it is a whole number (JSON
+    Schema counts 2.0 as an integer), in the form the providers' strict models accept."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+_DECODER = json.JSONDecoder(parse_float=_json_float)  # made once: json.loads(..., parse_float)
+# would build a decoder per call
 
 
 class _Edge:
@@ -91,86 +135,120 @@ class _Edge:
         self.mock = isinstance(backend, MockBackend)
 
     # --- operations ------------------------------------------------------------------------
+    #
+    # The hot path is plain ASGI: the few headers an operation reads are picked from the scope
+    # in one pass, the body is read from ``receive``, the answer is two ``send`` messages; no
+    # Request/Response objects and no middleware layers (the front dispatcher answers before
+    # Starlette's stack, see :class:`_EdgeApp`).
 
-    def endpoint(self, route: ApiRoute) -> Any:
+    def endpoint(self, route: ApiRoute) -> Handler:
         op = f"{route.key}.{route.method}"
         counters: dict[int, Any] = {}
         latency = LATENCY.labels(op)
 
-        async def handle(request: Request) -> Response:
+        async def handle(scope: Scope, receive: Receive, send: Send, path: dict[str, str]) -> None:
             started = time.perf_counter()
-            rid = _request_id(request)
-            response = await self._operation(route, request, rid)
-            response.headers["x-request-id"] = rid
-            status = response.status_code
+            head = _Head(scope["headers"])
+            given = head.request_id
+            rid = given if given and _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+            try:
+                (status, body, headers), cid = await self._operation(
+                    route, scope, receive, head, path, rid
+                )
+            except _Disconnected:
+                return
+            except Exception:
+                log.exception("request_id=%s %s failed", rid, op)
+                (status, body, headers), cid = (
+                    problem_parts(500, "internal_error", "internal error", request_id=rid),
+                    "",
+                )
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
             counter = counters.get(status)
             if counter is None:
                 counter = counters[status] = REQUESTS.labels(op, str(status))
             counter.inc()
             elapsed = time.perf_counter() - started
             latency.observe(elapsed)
-            log.info(
-                "request_id=%s %s %s -> %d in %.1f ms",
-                rid,
-                request.method,
-                request.scope["path"],
-                response.status_code,
-                elapsed * 1000,
-            )
-            return response
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "request_id=%s correlation_id=%s %s %s -> %d in %.1f ms",
+                    rid,
+                    cid or "-",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    elapsed * 1000,
+                )
 
         return handle
 
-    async def _operation(self, route: ApiRoute, request: Request, rid: str) -> Response:
-        where = request.scope["path"]
+    async def _operation(
+        self,
+        route: ApiRoute,
+        scope: Scope,
+        receive: Receive,
+        head: _Head,
+        path_values: dict[str, str],
+        rid: str,
+    ) -> tuple[Parts, str]:
+        """The answer to one operation request, and the correlation id of the request envelope
+        when it was forwarded ("" when it was refused before that)."""
+        where: str = scope["path"]
         if self.authority is not None:
             try:
-                header = request.headers.get("authorization")
-                self.authority.check(header, route.scope, route.method)
+                self.authority.check(head.authorization, route.scope, route.method)
             except AuthError as exc:
                 headers = {"www-authenticate": 'Bearer realm="api"'} if exc.status == 401 else {}
                 code = "unauthorized" if exc.status == 401 else "forbidden"
-                return problem(exc.status, code, exc.detail, request_id=rid, headers=headers)
+                return problem_parts(
+                    exc.status, code, exc.detail, request_id=rid, headers=headers
+                ), ""
         body: Any = None
         if route.has_body:
-            raw, too_big = await self._read(request)
-            if too_big:
-                return problem(
+            raw = await self._read(receive, head.content_length)
+            if raw is None:
+                return problem_parts(
                     413,
                     "body_too_large",
                     f"the body is larger than {self.settings.max_body_bytes} bytes",
                     request_id=rid,
                     instance=where,
-                )
+                ), ""
             if raw.strip():
                 try:
-                    body = json.loads(raw)
+                    body = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
                 except (ValueError, UnicodeDecodeError):
-                    return problem(
+                    return problem_parts(
                         400, "invalid_json", "the body is not JSON", request_id=rid, instance=where
-                    )
+                    ), ""
                 if not isinstance(body, dict):
-                    return problem(
+                    return problem_parts(
                         400,
                         "invalid_json",
                         "the body must be a JSON object of the parameters",
                         request_id=rid,
                         instance=where,
-                    )
+                    ), ""
+        query = scope.get("query_string", b"")
         params = route.gather(
-            request.path_params, request.query_params.multi_items(), body, self.table.components
+            path_values,
+            parse_qsl(query.decode("latin-1"), keep_blank_values=True) if query else (),
+            body,
+            self.table.components,
         )
-        errors = pointer_errors(route.params, params)
+        errors = route.param_errors(params)
         if errors:
-            return problem(
+            return problem_parts(
                 422,
                 "invalid_params",
                 f"the parameters of {route.key}.{route.method} break its schema",
                 request_id=rid,
                 instance=where,
                 extra={"errors": errors},
-            )
-        params = integral(params)
+            ), ""
+        cid = new_correlation_id()
         try:
             if self.mock:
                 assert isinstance(self.backend, MockBackend)
@@ -179,55 +257,81 @@ class _Edge:
                     route.method,
                     params,
                     timeout_ms=self.settings.timeout_ms,
-                    session=request.headers.get(MockBackend.SESSION_HEADER, "default"),
-                    prefer=parse_prefer(request.headers.get("prefer")),
+                    correlation_id=cid,
+                    session=head.session or "default",
+                    prefer=parse_prefer(head.prefer),
                     error_statuses=route.errors,
                 )
             else:
                 result = await self.backend.call(
-                    route.key, route.method, params, timeout_ms=self.settings.timeout_ms
+                    route.key,
+                    route.method,
+                    params,
+                    timeout_ms=self.settings.timeout_ms,
+                    correlation_id=cid,
                 )
         except PreferError as exc:
-            return problem(400, "prefer_unsatisfiable", str(exc), request_id=rid, instance=where)
+            return problem_parts(
+                400, "prefer_unsatisfiable", str(exc), request_id=rid, instance=where
+            ), ""
         except SpecloomError as exc:
-            return self._error(route, exc, rid, where)
-        result_errors = pointer_errors(route.result, result)
+            return self._error(route, exc, rid, cid, where), cid
+        result_errors = route.result_errors(result)
         if result_errors:
-            log.error("request_id=%s %s.%s broke its return schema", rid, route.key, route.method)
-            return problem(
+            log.error(
+                "request_id=%s correlation_id=%s %s.%s broke its return schema",
+                rid,
+                cid,
+                route.key,
+                route.method,
+            )
+            return problem_parts(
                 502,
                 "contract_violation",
                 f"{route.key}.{route.method} returned a result that breaks the contract",
                 request_id=rid,
+                correlation_id=cid,
                 instance=where,
                 extra={"errors": result_errors},
-            )
-        return Response(
-            json.dumps(result, separators=(",", ":"), ensure_ascii=False),
-            media_type="application/json",
-        )
+            ), cid
+        data = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        raw_headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(data)).encode("ascii")),
+            (b"x-request-id", rid.encode("ascii")),
+        ]
+        return (200, data, raw_headers), cid
 
-    async def _read(self, request: Request) -> tuple[bytes, bool]:
+    async def _read(self, receive: Receive, length: str | None) -> bytes | None:
+        """The request body, or None when it is larger than the limit."""
         limit = self.settings.max_body_bytes
-        length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            return b"", True
+            return None
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk: bytes = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                return b"", True
+                return None
+            if not message.get("more_body", False):
+                if not chunks:
+                    return chunk
+                chunks.append(chunk)
+                return b"".join(chunks)
             chunks.append(chunk)
-        return b"".join(chunks), False
 
-    def _error(self, route: ApiRoute, exc: SpecloomError, rid: str, where: str) -> Response:
+    def _error(self, route: ApiRoute, exc: SpecloomError, rid: str, cid: str, where: str) -> Parts:
         if isinstance(exc, DeclaredError) and exc.code in route.errors:
-            return problem(
+            return problem_parts(
                 route.errors[exc.code],
                 exc.code,
                 exc.message,
                 request_id=rid,
+                correlation_id=cid,
                 instance=where,
                 extra={"details": exc.details} if exc.details else None,
             )
@@ -243,9 +347,25 @@ class _Edge:
             ]
             extra = {"errors": errors}
         if status >= 500:
-            log.warning("request_id=%s %s.%s: %s %s", rid, route.key, route.method, exc.code, exc)
+            log.warning(
+                "request_id=%s correlation_id=%s %s.%s: %s %s",
+                rid,
+                cid,
+                route.key,
+                route.method,
+                exc.code,
+                exc,
+            )
         detail = exc.message if status < 500 or status in (503, 504) else f"{exc.code}"
-        return problem(status, exc.code, detail, request_id=rid, instance=where, extra=extra)
+        return problem_parts(
+            status,
+            exc.code,
+            detail,
+            request_id=rid,
+            correlation_id=cid,
+            instance=where,
+            extra=extra,
+        )
 
     # --- other endpoints -------------------------------------------------------------------
 
@@ -360,26 +480,14 @@ class _Edge:
         return JSONResponse({"reset": await self.backend.reset(session)})
 
 
-def integral(value: Any) -> Any:
-    """``value`` with floats that are whole numbers as ints: the same JSON number (JSON Schema
-    counts 2.0 as an integer), in the form the providers' strict models accept."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) < 2**53 else value
-    if isinstance(value, dict):
-        return {k: integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [integral(v) for v in value]
-    return value
-
-
-class _Operations(BaseRoute):
-    """Every operation of the table as one route: a dict lookup for fixed paths (most of them),
-    the templates' patterns for the others; 405 with ``Allow`` for a known path."""
+class _Operations:
+    """Every operation of the table: a dict lookup for fixed paths (most of them), the
+    templates' patterns for the others; 405 with ``Allow`` for a known path."""
 
     def __init__(self, table: RouteTable, edge: _Edge) -> None:
-        self.fixed: dict[str, dict[str, Any]] = {}
-        self.templated: list[tuple[re.Pattern[str], dict[str, Any]]] = []
-        patterns: dict[str, dict[str, Any]] = {}
+        self.fixed: dict[str, dict[str, Handler]] = {}
+        self.templated: list[tuple[re.Pattern[str], dict[str, Handler]]] = []
+        patterns: dict[str, dict[str, Handler]] = {}
         for r in table:
             handler = edge.endpoint(r)
             if "{" in r.path:
@@ -390,7 +498,7 @@ class _Operations(BaseRoute):
             regex, _, _ = compile_path(path)
             self.templated.append((regex, verbs))
 
-    def _find(self, path: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    def find(self, path: str) -> tuple[dict[str, Handler] | None, dict[str, str]]:
         verbs = self.fixed.get(path)
         if verbs is not None:
             return verbs, {}
@@ -400,30 +508,54 @@ class _Operations(BaseRoute):
                 return verbs, found.groupdict()
         return None, {}
 
-    def matches(self, scope: Any) -> tuple[Match, Any]:
-        if scope["type"] != "http":
-            return Match.NONE, {}
-        verbs, params = self._find(scope["path"])
-        if verbs is None:
-            return Match.NONE, {}
-        child = {"path_params": {**scope.get("path_params", {}), **params}, "endpoint": self}
-        return (Match.FULL if scope["method"] in verbs else Match.PARTIAL), child
 
-    async def handle(self, scope: Any, receive: Any, send: Any) -> None:
-        verbs, _ = self._find(scope["path"])
-        assert verbs is not None
-        handler = verbs.get(scope["method"])
-        if handler is None:
-            allow = ", ".join(sorted(verbs))
-            response = problem(
-                405,
-                "method_not_allowed",
-                f"no operation {scope['method']} {scope['path']}",
-                headers={"allow": allow},
-            )
-        else:
-            response = await handler(Request(scope, receive))
-        await response(scope, receive, send)
+class _Front:
+    """Pure ASGI: an operation's request goes straight to its handler; anything else (the page,
+    ``/openapi.json``, ``/metrics``, the WebSocket, unknown paths, lifespan) to Starlette."""
+
+    def __init__(self, operations: _Operations, app: ASGIApp) -> None:
+        self.operations = operations
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            verbs, path = self.operations.find(scope["path"])
+            if verbs is not None:
+                handler = verbs.get(scope["method"])
+                if handler is not None:
+                    await handler(scope, receive, send, path)
+                    return
+                allow = ", ".join(sorted(verbs))
+                response = problem(
+                    405,
+                    "method_not_allowed",
+                    f"no operation {scope['method']} {scope['path']}",
+                    headers={"allow": allow},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class _EdgeApp(Starlette):
+    """Starlette with the operations answered in front of its middleware stack (inside CORS,
+    when CORS is configured)."""
+
+    def __init__(
+        self,
+        operations: _Operations,
+        cors: Mapping[str, Any] | None,
+        **kwargs: Any,
+    ) -> None:
+        self._operations = operations
+        self._cors = cors
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app: ASGIApp = _Front(self._operations, super().build_middleware_stack())
+        if self._cors is not None:
+            app = CORSMiddleware(app, **self._cors)
+        return app
 
 
 def _html_escape(text: str) -> str:
@@ -459,24 +591,20 @@ def create_app(
             Route("/__mock/calls", edge.mock_calls, methods=["GET"]),
             Route("/__mock/reset", edge.mock_reset, methods=["POST"]),
         ]
-    routes.append(_Operations(table, edge))
-    middleware = []
+    cors: dict[str, Any] | None = None
     if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                allow_headers=[
-                    "authorization",
-                    "content-type",
-                    "prefer",
-                    "x-request-id",
-                    MockBackend.SESSION_HEADER,
-                ],
-                expose_headers=["x-request-id"],
-            )
-        )
+        cors = {
+            "allow_origins": list(settings.cors_origins),
+            "allow_methods": ["GET", "POST", "PUT", "PATCH", "DELETE"],
+            "allow_headers": [
+                "authorization",
+                "content-type",
+                "prefer",
+                "x-request-id",
+                MockBackend.SESSION_HEADER,
+            ],
+            "expose_headers": ["x-request-id"],
+        }
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -486,7 +614,7 @@ def create_app(
         finally:
             await backend.stop()
 
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = _EdgeApp(_Operations(table, edge), cors, routes=routes, lifespan=lifespan)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)

@@ -16,9 +16,10 @@ from pydantic_core import to_jsonable_python
 
 from ..bus import Bus
 from ..envelope import Envelope
-from ..errors import DeclaredError
-from ..service import Client, ContractSpec, ServiceHost
+from ..errors import ContractViolation, DeclaredError, error_from_payload
+from ..service import CALL_OBSERVERS, Client, ContractSpec, ServiceHost, _observed
 from ..system import ModuleDef, System
+from ..transport.base import Transport
 
 __all__ = ["Backend", "MockBackend", "PreferError", "SystemBackend", "parse_prefer"]
 
@@ -33,10 +34,45 @@ def _specs(modules: Sequence[ModuleDef]) -> dict[str, ContractSpec]:
     return {c.key: c for d in modules for c in d.provides}
 
 
-def _dump(spec: ContractSpec, method: str, value: Any) -> Any:
-    return spec.methods[method].result.dump_python(
-        value, mode="json", warnings=False, exclude_unset=True
+async def forward(
+    bus: Transport,
+    source: str,
+    target: str,
+    spec: ContractSpec,
+    method: str,
+    params: dict[str, Any],
+    *,
+    timeout_ms: int,
+    correlation_id: str | None = None,
+) -> Any:
+    """The JSON result of ``spec.method(**params)`` sent over ``bus`` to ``target``.
+
+    What a generated client's call does, minus what the edge does itself: ``params`` are JSON
+    already (parsed from the request) and the result is checked by the caller against the
+    OpenAPI return schema, so it is returned as it came off the wire. The request envelope
+    carries ``correlation_id`` (the id a problem body reports). Raises the declared or
+    standard error of an error reply.
+    """
+    request = Envelope.make_request(
+        source,
+        target,
+        spec.name,
+        spec.version,
+        method,
+        params,
+        timeout_ms=timeout_ms,
+        correlation_id=correlation_id,
     )
+    if CALL_OBSERVERS:
+        reply = await _observed("client", source, spec.key, method, request, bus.request)
+    else:
+        reply = await bus.request(request)
+    data = reply.payload.data
+    if reply.message_type == "error":
+        raise error_from_payload(data, spec.methods[method].declared)
+    if "result" not in data:
+        raise ContractViolation(f"{spec.key}.{method} reply has no result", {})
+    return data["result"]
 
 
 class Backend:
@@ -56,8 +92,16 @@ class Backend:
         return []
 
     async def call(
-        self, key: str, method: str, params: dict[str, Any], *, timeout_ms: int, session: str = ""
+        self,
+        key: str,
+        method: str,
+        params: dict[str, Any],
+        *,
+        timeout_ms: int,
+        correlation_id: str | None = None,
     ) -> Any:
+        """The JSON result of ``key.method(**params)``; the request envelope carries
+        ``correlation_id``."""
         raise NotImplementedError
 
     def observe(self, callback: Observer) -> Callable[[], None]:
@@ -87,7 +131,7 @@ class SystemBackend(Backend):
     ) -> None:
         super().__init__(modules, clients)
         self.system = system or System(modules, clients=clients, force_mock=force_mock)
-        self._clients: dict[tuple[str, int], Client] = {}
+        self._targets: dict[str, str] = {}
         self._unobserve: Callable[[], None] | None = None
 
     async def start(self) -> None:
@@ -103,26 +147,37 @@ class SystemBackend(Backend):
         return self.system.health()
 
     async def call(
-        self, key: str, method: str, params: dict[str, Any], *, timeout_ms: int, session: str = ""
+        self,
+        key: str,
+        method: str,
+        params: dict[str, Any],
+        *,
+        timeout_ms: int,
+        correlation_id: str | None = None,
     ) -> Any:
-        client = self._clients.get((key, timeout_ms))
-        if client is None:
-            client = self.system.client(key, source_agent="gateway", timeout_ms=timeout_ms)
-            self._clients[(key, timeout_ms)] = client
-        spec = self.specs[key]
-        return _dump(spec, method, await client._call(spec, method, params))
+        target = self._targets.get(key)
+        if target is None:
+            target = self._targets[key] = self.system.provider_of(key).agent
+        return await forward(
+            self.system.bus,
+            "gateway",
+            target,
+            self.specs[key],
+            method,
+            params,
+            timeout_ms=timeout_ms,
+            correlation_id=correlation_id,
+        )
 
 
 class _Session:
     """One client's mocks on a bus of their own: scenarios advance per session."""
 
-    def __init__(self, modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]]) -> None:
+    def __init__(self, modules: Sequence[ModuleDef]) -> None:
         self.bus = Bus()
         self.mocks: dict[str, Any] = {}
         self.hosts = []
-        self.client_classes = clients
         self.agents: dict[str, str] = {}
-        self.clients: dict[tuple[str, int], Client] = {}
         self.calls: list[dict[str, Any]] = []
         for d in modules:
             pairs = []
@@ -134,14 +189,6 @@ class _Session:
                 self.hosts.append(ServiceHost(d.agent, self.bus, pairs))
                 for contract, _ in pairs:
                     self.agents[contract.key] = d.agent
-
-    def client(self, key: str, timeout_ms: int) -> Client:
-        found = self.clients.get((key, timeout_ms))
-        if found is None:
-            cls = self.client_classes[key]
-            found = cls(self.bus, "mock-http", self.agents[key], timeout_ms=timeout_ms)
-            self.clients[(key, timeout_ms)] = found
-        return found
 
     async def start(self, observer: Observer) -> None:
         await self.bus.start()
@@ -238,7 +285,7 @@ class MockBackend(Backend):
             if len(self.sessions) >= self.max_sessions:  # forget the oldest
                 oldest = next(iter(self.sessions))
                 await self.sessions.pop(oldest).close()
-            found = _Session(self.modules, self.clients)
+            found = _Session(self.modules)
             await found.start(self._envelope)
             self.sessions[name] = found
         return found
@@ -256,6 +303,7 @@ class MockBackend(Backend):
         params: dict[str, Any],
         *,
         timeout_ms: int,
+        correlation_id: str | None = None,
         session: str = "",
         prefer: Mapping[str, str] | None = None,
         error_statuses: Mapping[str, int] | None = None,
@@ -273,8 +321,16 @@ class MockBackend(Backend):
         }
         s.calls.append(entry)
         try:
-            client = s.client(key, timeout_ms)
-            result = _dump(spec, method, await client._call(spec, method, params))
+            result = await forward(
+                s.bus,
+                "mock-http",
+                s.agents[key],
+                spec,
+                method,
+                params,
+                timeout_ms=timeout_ms,
+                correlation_id=correlation_id,
+            )
         except DeclaredError as exc:
             entry["error"] = exc.code
             raise

@@ -18,6 +18,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .fastcheck import Check, compile_check
+
 __all__ = ["Route", "RouteTable", "load_openapi", "pointer_errors"]
 
 _SEGMENT = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -88,7 +90,10 @@ def _coerce(text: str, schema: Mapping[str, Any], components: Mapping[str, Any])
     if "integer" in kinds and _INT.fullmatch(text):
         return int(text)
     if "number" in kinds and _NUM.fullmatch(text):
-        return float(text) if any(c in text for c in ".eE") else int(text)
+        if not any(c in text for c in ".eE"):
+            return int(text)
+        value = float(text)  # a whole number as an int: what the providers' strict models take
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
     if "boolean" in kinds and text in ("true", "false"):
         return text == "true"
     return text
@@ -125,6 +130,9 @@ class Route:
     has_body: bool
     params: Draft202012Validator = field(repr=False, compare=False)
     result: Draft202012Validator = field(repr=False, compare=False)
+    params_ok: Check = field(repr=False, compare=False)
+    """Fast yes/no of ``params`` (same answer): the errors are asked for only on a no."""
+    result_ok: Check = field(repr=False, compare=False)
     param_schemas: Mapping[str, Mapping[str, Any]] = field(repr=False, compare=False)
     operation: Mapping[str, Any] = field(repr=False, compare=False)
 
@@ -135,6 +143,14 @@ class Route:
     @property
     def starlette_path(self) -> str:
         return self.path
+
+    def param_errors(self, value: Any) -> list[dict[str, str]]:
+        """:func:`pointer_errors` of the parameters (none, fast, for valid ones)."""
+        return [] if self.params_ok(value) else pointer_errors(self.params, value)
+
+    def result_errors(self, value: Any) -> list[dict[str, str]]:
+        """:func:`pointer_errors` of a result (none, fast, for a valid one)."""
+        return [] if self.result_ok(value) else pointer_errors(self.result, value)
 
     def gather(
         self,
@@ -204,7 +220,8 @@ class RouteTable:
         if required:
             schema["required"] = required
         params = self._validator(schema)
-        result = self._validator(op["responses"]["200"]["content"]["application/json"]["schema"])
+        result_schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+        result = self._validator(result_schema)
         return Route(
             http_method=verb.upper(),
             path=path,
@@ -218,6 +235,8 @@ class RouteTable:
             has_body=has_body,
             params=params,
             result=result,
+            params_ok=compile_check(schema, self.components),
+            result_ok=compile_check(result_schema, self.components),
             param_schemas=param_schemas,
             operation=op,
         )
