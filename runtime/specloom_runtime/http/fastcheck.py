@@ -10,7 +10,8 @@ the answer is no.
 The closures implement exactly what ``Draft202012Validator`` (no format checker: ``format`` is
 an annotation) does for the keywords the generated documents use: ``type``, ``properties``,
 ``required``, ``additionalProperties``, ``items``, ``min/maxItems``, ``min/maxLength``,
-``pattern``, ``minimum``/``maximum`` and the exclusive ones, ``min/maxProperties``, ``enum`` and
+``pattern`` (on the linear-time engine of ``specloom_runtime.patterns``),
+``minimum``/``maximum`` and the exclusive ones, ``min/maxProperties``, ``enum`` and
 ``const`` (of strings; others through jsonschema), ``uniqueItems`` (through jsonschema),
 ``anyOf``/``allOf``/``oneOf``/``not`` and ``$ref`` to ``#/components/schemas/``. A (sub)schema
 with any other keyword is checked by a ``jsonschema`` validator instead, so the answer is
@@ -19,15 +20,21 @@ always jsonschema's. tests/http/test_fastcheck.py compares the two on many value
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from ..patterns import json_schema_validator, search
 
 __all__ = ["Check", "compile_check"]
 
 Check = Callable[[Any], bool]
+
+
+def _validator(schema: Any) -> Check:
+    """jsonschema's answer (``pattern`` on the linear-time engine, as everywhere)."""
+    check: Check = json_schema_validator()(schema).is_valid
+    return check
+
 
 _REF = "#/components/schemas/"
 _ANNOTATIONS = frozenset(
@@ -137,7 +144,7 @@ class _Compiler:
             if isinstance(schema, Mapping)
             else schema
         )
-        return Draft202012Validator(root).is_valid
+        return _validator(root)
 
     def compile(self, schema: Any) -> Check:
         if schema is True:
@@ -253,7 +260,7 @@ class _Compiler:
         unique = schema.get("uniqueItems", False)
         if not isinstance(lo, int) or not (hi is None or isinstance(hi, int)):
             return None
-        distinct = Draft202012Validator({"uniqueItems": True}).is_valid if unique else None
+        distinct = _validator({"uniqueItems": True}) if unique else None
 
         def check(v: Any) -> bool:
             if not isinstance(v, list):
@@ -278,7 +285,7 @@ class _Compiler:
             return None
         if pattern is not None and not isinstance(pattern, str):
             return None
-        search = re.compile(pattern).search if pattern is not None else None
+        found = (lambda v: search(pattern, v)) if pattern is not None else None
 
         def check(v: Any) -> bool:
             if not isinstance(v, str):
@@ -287,7 +294,7 @@ class _Compiler:
                 return False
             if hi is not None and len(v) > hi:
                 return False
-            return search is None or search(v) is not None
+            return found is None or found(v)
 
         return check
 
@@ -318,7 +325,7 @@ class _Compiler:
         if isinstance(members, list) and members and all(isinstance(m, str) for m in members):
             allowed = frozenset(members)  # a string equals only a string (jsonschema's equal)
             return lambda v: isinstance(v, str) and v in allowed
-        return Draft202012Validator({word: value}).is_valid
+        return _validator({word: value})
 
 
 def compile_check(schema: Any, components: Mapping[str, Any]) -> Check:

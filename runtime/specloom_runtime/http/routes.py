@@ -18,6 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..patterns import json_schema_validator
 from .fastcheck import Check, compile_check
 
 __all__ = ["Route", "RouteTable", "load_openapi", "pointer_errors"]
@@ -192,7 +193,8 @@ class RouteTable:
 
     def _validator(self, schema: Mapping[str, Any]) -> Draft202012Validator:
         root = {**schema, "components": {"schemas": self.components}}
-        return Draft202012Validator(root)
+        validator: Draft202012Validator = json_schema_validator()(root)
+        return validator
 
     def _route(self, path: str, verb: str, op: Mapping[str, Any], ext: Mapping[str, Any]) -> Route:
         has_body = "requestBody" in op
