@@ -7,6 +7,7 @@ its input and version, so a warm regeneration does not pay for it (see :class:`T
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -217,6 +218,21 @@ class TypesJob:
 
 
 _OK = b"specloom-types-ok\n"
+_EARLY: list[TypesJob] = []
+
+
+def start_early(use_cache: bool) -> None:
+    """Start the child before anything else of the process (the ``specloom`` console script
+    does, for a ``generate``), when a run will likely need it; :func:`take_early` hands it to the
+    run. A child nobody takes is killed at exit."""
+    if not _EARLY and TypesJob.worth_prestarting(use_cache):
+        job = TypesJob().prestart()
+        atexit.register(job.cancel)
+        _EARLY.append(job)
+
+
+def take_early() -> TypesJob | None:
+    return _EARLY.pop() if _EARLY else None
 
 
 def _store(cached: Path, code: str) -> None:

@@ -5,11 +5,14 @@ process without any warm-up generates."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import uuid
+from pathlib import Path
 
 import pytest
-from genkit import FLAGSHIP_SPECS, ROOT, env
+from genkit import FLAGSHIP_SPECS, ROOT, env, ok, specloom
 
 from generator.errors import SpecloomError
 from generator.render.types_module import TypesJob, _json_schema
@@ -57,3 +60,39 @@ def test_a_failing_schema_is_one_clean_line_from_the_child() -> None:
         job.cancel()
     assert exc.value.message.startswith("datamodel-code-generator failed on the shared types")
     assert "\n" not in exc.value.message
+
+
+def _children_marked(marker: str) -> list[int]:
+    """Processes whose environment holds ``marker`` (the child inherits the CLI's)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if f"SPECLOOM_TEST_MARK={marker}".encode() in environ.split(b"\0"):
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.parametrize("case", ["usage error", "spec errors", "no-op"])
+def test_a_child_started_first_thing_is_never_left_behind(tmp_path: Path, case: str) -> None:
+    """The console script starts the child before parsing the command line (types cache
+    empty): whatever the run then does without it, the child is gone when specloom exits."""
+    shutil.copytree(FLAGSHIP_SPECS, tmp_path / "specs")
+    if case == "no-op":
+        ok(specloom("generate", "specs", cwd=tmp_path))
+    elif case == "spec errors":
+        (tmp_path / "specs" / "modules" / "99-bad.yaml").write_text("module: [\n", "utf-8")
+    for run in range(2):
+        marker = f"{case}-{run}-{uuid.uuid4().hex}"
+        folder = "nowhere" if case == "usage error" else "specs"
+        proc = specloom(
+            "generate", folder, cwd=tmp_path, cache=tmp_path / f"empty-{run}",
+            SPECLOOM_TEST_MARK=marker,
+        )  # fmt: skip
+        want = {"usage error": 2, "spec errors": 1, "no-op": 0}[case]
+        assert proc.returncode == want, proc.stdout + proc.stderr
+        assert _children_marked(marker) == []
