@@ -277,6 +277,7 @@ def _render(opts: Options, types_job: Any, units: str | None) -> Rendering:
         types_job=types_job,
         vendor_runtime=opts.vendor_runtime,
         units=(unit_pack, units) if units else None,
+        view=result.view,
     )
     return Rendering(
         rendered.files,
@@ -394,7 +395,7 @@ def _impl_report(opts: Options, fp: str) -> ScaffoldReport:
         if not result.ok or result.spec is None:
             return ScaffoldReport()
         specs = plain_scaffolds(
-            build_view(result.spec, served_versions(result.spec)),
+            result.view or build_view(result.spec, served_versions(result.spec)),
             str(opts.templates) if opts.templates else None,
         )
         if opts.use_cache:
