@@ -24,7 +24,7 @@ from generator.render.environment import (
 def test_the_committed_modules_are_what_the_build_step_writes() -> None:
     expected = precompile.compiled_files()
     assert precompile.on_disk() == expected, (
-        "generator/render/precompiled is stale: run `python -m generator.render.precompile`"
+        "generator/render/precompiled is stale: run `make templates`"
     )
     assert len(expected) - 1 == len(precompile.template_names(builtin_templates())) > 30
 
