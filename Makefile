@@ -8,7 +8,7 @@ PKG    := orchestra
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: browser postgres setup sandbox-tool demo demo-services test test-tool test-generated generate check validate plan bench lint clean
+.PHONY: browser postgres setup sandbox-tool demo demo-services test test-tool test-generated generate check validate plan bench lint templates clean
 
 setup: $(STAMP) sandbox-tool
 
@@ -91,6 +91,11 @@ test: setup browser postgres
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+# The built-in templates compiled into the package (generator/render/precompiled); run after
+# editing a template (tests/generate/test_gen_precompiled.py fails while it is stale).
+templates: setup
+	$(BIN)/python -m generator.render.precompile
 
 lint: setup
 	$(BIN)/ruff check generator tests benchmarks runtime

@@ -184,8 +184,10 @@ def _output_key(opts: Options, fp: str) -> str:
 def prestart_types(opts: Options) -> None:
     """Start datamodel-code-generator's child now, first thing, when the run will likely need
     it (the types cache is empty or off): its ~0.45 s import then overlaps everything else."""
-    from .render.types_module import TypesJob
+    from .render.types_module import TypesJob, take_early
 
+    if opts.types_job is None:
+        opts.types_job = take_early()  # started by the console script, before its imports
     if opts.types_job is None and TypesJob.worth_prestarting(opts.use_cache):
         opts.types_job = TypesJob().prestart()
 
@@ -223,32 +225,36 @@ def render(opts: Options, fp: str | None = None) -> Rendering:
         from .render.packs import save_pack
 
         save_pack("output", key, _pack(rendering), keep=OUTPUT_PACKS_KEPT)
+    if fp and opts.use_cache:
+        _save_scaffolds(opts, fp, rendering.scaffolds)
     return rendering
 
 
 def _pack(r: Rendering) -> tuple[Any, ...]:
+    return (r.files, _pack_scaffolds(r.scaffolds), r.renderable)
+
+
+def _pack_scaffolds(scaffolds: Mapping[str, ScaffoldSpec]) -> dict[str, Any]:
     # every field of the ScaffoldSpec (a field left out comes back as its default on a pack hit:
     # hooks lost that way once made implemented legacy accessors look unused)
-    scaffolds = {
+    return {
         rel: {
             f.name: dict(v) if isinstance(v := getattr(s, f.name), Mapping) else v
             for f in dataclasses.fields(s)
         }
-        for rel, s in r.scaffolds.items()
+        for rel, s in scaffolds.items()
     }
-    return (r.files, scaffolds, r.renderable)
+
+
+def _unpack_scaffolds(packed: Mapping[str, Any]) -> dict[str, ScaffoldSpec]:
+    from .render.outputs import ScaffoldSpec
+
+    return {rel: ScaffoldSpec(**fields) for rel, fields in packed.items()}
 
 
 def _unpack(packed: tuple[Any, ...]) -> Rendering:
-    from .render.outputs import ScaffoldSpec
-
     files, scaffolds, renderable = packed
-    return Rendering(
-        files,
-        {rel: ScaffoldSpec(**fields) for rel, fields in scaffolds.items()},
-        rendered=0,
-        renderable=renderable,
-    )
+    return Rendering(files, _unpack_scaffolds(scaffolds), rendered=0, renderable=renderable)
 
 
 def _render(opts: Options, types_job: Any, units: str | None) -> Rendering:
@@ -271,6 +277,7 @@ def _render(opts: Options, types_job: Any, units: str | None) -> Rendering:
         types_job=types_job,
         vendor_runtime=opts.vendor_runtime,
         units=(unit_pack, units) if units else None,
+        view=result.view,
     )
     return Rendering(
         rendered.files,
@@ -353,7 +360,7 @@ def check(opts: Options) -> Outcome:
         return Outcome(
             unchanged=len(manifest.files),
             short_circuit=True,
-            scaffold=_impl_report(opts),
+            scaffold=_impl_report(opts, fp),
             seconds=time.perf_counter() - start,
             extra=extra_files(opts.out, set(manifest.files) | set(manifest.pending)),
         )
@@ -366,22 +373,52 @@ def check(opts: Options) -> Outcome:
     return outcome
 
 
-def _impl_report(opts: Options) -> ScaffoldReport:
+def _impl_report(opts: Options, fp: str) -> ScaffoldReport:
     """The implementations compared with their scaffolds (signature drift, orphaned files),
-    without rendering the output: implementation files are no input of the fingerprint."""
-    from .diff.adapters import served_versions
-    from .model.view import build_view
-    from .render.project import plain_scaffolds
-    from .validate import validate_specs
+    without rendering the output: implementation files are no input of the fingerprint.
 
-    result = validate_specs(opts.specs)
-    if not result.ok or result.spec is None:
-        return ScaffoldReport()
-    specs = plain_scaffolds(
-        build_view(result.spec, served_versions(result.spec)),
-        str(opts.templates) if opts.templates else None,
-    )
+    The implementation files are read every time; what they are compared with (the scaffolds of
+    these inputs) is kept by the input fingerprint (:func:`_scaffolds_key`), saved by every
+    render and by this on a miss, which validates and builds the view."""
+    from .render.packs import load_pack
+
+    packed = load_pack("scaffolds", _scaffolds_key(opts, fp)) if opts.use_cache else None
+    if isinstance(packed, dict):
+        specs = _unpack_scaffolds(packed)
+    else:
+        from .diff.adapters import served_versions
+        from .model.view import build_view
+        from .render.project import plain_scaffolds
+        from .validate import validate_specs
+
+        result = validate_specs(opts.specs)
+        if not result.ok or result.spec is None:
+            return ScaffoldReport()
+        specs = plain_scaffolds(
+            result.view or build_view(result.spec, served_versions(result.spec)),
+            str(opts.templates) if opts.templates else None,
+        )
+        if opts.use_cache:
+            _save_scaffolds(opts, fp, specs)
     return update_scaffolds(opts.impl_root, specs, write=False)
+
+
+SCAFFOLD_PACKS_KEPT = 16
+
+
+def _scaffolds_key(opts: Options, fp: str) -> str:
+    """The scaffolds' cache key: the input fingerprint (specs, templates including --templates,
+    generator, implementation folder relative to the output) and where specs and output are."""
+    return hashlib.sha256(f"{_output_key(opts, fp)}\n{opts.out.resolve()}".encode()).hexdigest()
+
+
+def _save_scaffolds(opts: Options, fp: str, specs: Mapping[str, ScaffoldSpec]) -> None:
+    """The scaffolds of these inputs, for ``check``'s drift report (formatted or not: the report
+    compares names and signatures only)."""
+    from .render.packs import save_pack
+
+    key = _scaffolds_key(opts, fp)
+    save_pack("scaffolds", key, _pack_scaffolds(specs), keep=SCAFFOLD_PACKS_KEPT)
 
 
 def _refuse_inside(out: Path, folder: Path, what: str, *, both_ways: bool = False) -> None:

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("write", ("generator.write",)),
     ("tools", ("generator.pipeline", "generator.fill", "generator.diff.folders",
                "generator.watch", "generator.interop", "generator.fmt", "generator.lint")),
-    ("commands", ("generator.cli", "generator.init", "generator.console")),
+    ("commands", ("generator.cli", "generator.init", "generator.console", "generator.start")),
 ]  # fmt: skip
 
 

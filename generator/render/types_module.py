@@ -7,6 +7,8 @@ its input and version, so a warm regeneration does not pay for it (see :class:`T
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -216,6 +218,21 @@ class TypesJob:
 
 
 _OK = b"specloom-types-ok\n"
+_EARLY: list[TypesJob] = []
+
+
+def start_early(use_cache: bool) -> None:
+    """Start the child before anything else of the process (the ``specloom`` console script
+    does, for a ``generate``), when a run will likely need it; :func:`take_early` hands it to the
+    run. A child nobody takes is killed at exit."""
+    if not _EARLY and TypesJob.worth_prestarting(use_cache):
+        job = TypesJob().prestart()
+        atexit.register(job.cancel)
+        _EARLY.append(job)
+
+
+def take_early() -> TypesJob | None:
+    return _EARLY.pop() if _EARLY else None
 
 
 def _store(cached: Path, code: str) -> None:
@@ -231,23 +248,65 @@ def _store(cached: Path, code: str) -> None:
 def _child() -> None:
     """``python -m generator.render.types_module``: JSON Schema on stdin -> module on stdout.
 
-    stdin is read by a thread while datamodel-code-generator is being imported, so the parent
-    never blocks on a full pipe.
+    stdin is read by a thread while datamodel-code-generator warms up (:func:`_warm_up`), so the
+    parent never blocks on a full pipe. The answer is flushed and the process ends at once: the
+    teardown of a process holding datamodel-code-generator and pydantic costs ~0.1 s, and the
+    parent waits for the end of the pipes.
     """
     import threading
 
     box: list[bytes] = []
     reader = threading.Thread(target=lambda: box.append(sys.stdin.buffer.read()), daemon=True)
     reader.start()
-    import datamodel_code_generator  # noqa: F401 - the slow import, done while waiting
-
+    with contextlib.suppress(SpecloomError):  # a warm-up failure only costs time
+        _warm_up()
     reader.join()
     try:
         code = _run_codegen(box[0].decode("utf-8"))
     except SpecloomError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
-        sys.exit(1)
+        sys.stderr.flush()
+        os._exit(1)
     sys.stdout.buffer.write(_OK + code.encode("utf-8"))
+    sys.stdout.flush()
+    os._exit(0)
+
+
+# A small schema with the constructs of real shared types (objects, inline models, arrays, enums,
+# optional values, maps, formats, bounds, patterns, descriptions, defaults): generating it imports
+# what a real run needs. ``import datamodel_code_generator`` alone imports almost nothing (its
+# modules load lazily, ~0.45 s, inside ``generate``).
+_WARM_UP_TYPES: dict[str, Any] = {
+    "Level": {"type": "string", "enum": ["low", "high"], "description": "A level."},
+    "Item": {
+        "type": "object",
+        "description": "An item.",
+        "required": ["id", "level"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": "^[a-z]+$", "minLength": 1},
+            "level": {"$ref": "#/types/Level"},
+            "at": {"type": "string", "format": "date-time"},
+            "count": {"type": "integer", "minimum": 0, "default": 0},
+            "ratio": {"type": "number", "exclusiveMaximum": 1},
+            "on": {"type": "boolean", "description": "Whether it is on."},
+            "tags": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]+$"}},
+            "score": {"type": ["number", "null"], "minimum": 0, "default": None},
+            "meta": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "next": {"anyOf": [{"$ref": "#/types/Item"}, {"type": "null"}]},
+            "kind": {"const": "item"},
+            "state": {"type": "string", "enum": ["on", "off"]},
+            "parts": {"type": "array", "items": {"type": "object", "properties": {"n": {}}}},
+        },
+    },
+    "Items": {"type": "array", "items": {"$ref": "#/types/Item"}},
+}
+
+
+def _warm_up() -> None:
+    """Generate the small schema above once, so that the real one finds everything imported."""
+    _run_codegen(json.dumps(_json_schema(_WARM_UP_TYPES, "warm_up"), sort_keys=True))
 
 
 def _run_codegen(source: str) -> str:

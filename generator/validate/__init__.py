@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import Diagnostic, Severity, UsageError
 from ..load import load_specs
@@ -33,6 +34,9 @@ __all__ = ["ValidationResult", "schema_for", "validate_specs"]
 class ValidationResult:
     spec: SpecSet | None
     diagnostics: list[Diagnostic]
+    # The view the buildability check built (a SystemView), for the render of the same run: the
+    # view is built once per run.
+    view: Any = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -43,21 +47,21 @@ class ValidationResult:
         return self.spec is not None and not self.errors
 
 
-def _check_buildable(spec: SpecSet) -> list[Diagnostic]:
+def _check_buildable(spec: SpecSet) -> tuple[list[Diagnostic], Any]:
     """What generate would refuse, found now: the model step itself runs on the spec set (type
     hints of every schema, a synthesized answer for every result), so a spec set that passes
-    validate never fails in generate (e.g. an unsatisfiable pattern such as ``^(?=a)b$``)."""
+    validate never fails in generate (e.g. an unsatisfiable pattern such as ``^(?=a)b$``).
+    Returns the findings and the view built (None when it could not be)."""
     from ..diff.adapters import served_versions
     from ..errors import SpecloomError
     from ..model.view import build_view
 
     if spec.system is None:
-        return []
+        return [], None
     try:
-        build_view(spec, served_versions(spec))
+        return [], build_view(spec, served_versions(spec))
     except SpecloomError as exc:
-        return list(exc.diagnostics)
-    return []
+        return list(exc.diagnostics), None
 
 
 def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
@@ -90,6 +94,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
     for extra in systems[1:]:
         diags.append(Diagnostic(extra.shown, 1, 1, "E_DUPLICATE", "a second system file"))
     spec = build_specset(valid)
+    view = None
     if not diags:  # semantic checks need every file loaded and schema-valid
         for check in (
             check_uniqueness,
@@ -103,6 +108,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
         ):
             diags.extend(check(spec))
         if not any(d.severity is Severity.ERROR for d in diags):
-            diags.extend(_check_buildable(spec))
+            found, view = _check_buildable(spec)
+            diags.extend(found)
     unique = sorted(set(diags), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
-    return ValidationResult(spec if valid or not docs else None, unique)
+    return ValidationResult(spec if valid or not docs else None, unique, view)

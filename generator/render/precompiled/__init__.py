@@ -1,0 +1,45 @@
+"""The built-in templates, compiled: ``python -m generator.render.precompile`` writes
+this folder (do not edit). A module is used only for a template whose source has the
+recorded sha256, compiled by the same Jinja2 with the same options (STAMP); any other
+template is compiled from its source."""
+
+STAMP = 'jinja2 3.1.6; autoescape=False, keep_trailing_newline=True, lstrip_blocks=True, trim_blocks=True'
+SOURCES = {
+    'code/_macros.jinja': 'c6bd53fb9a200f35dc9aaa034187966ff1142caf9bad2319c8ca0a88885a1af2',
+    'code/package/__init__.py.jinja': 'a2d6b9e5ebb39ce42e1907f0d0686cdbe5e39ec2a104c68758b63f886159eba7',
+    'code/package/__main__.py.jinja': '025b7dec8a1ca4f8baf8aab74920794bbdc2fe1b6aac186256e0377d27f5b31f',
+    'code/package/adapters/__init__.py.jinja': 'a47f3195c1ae1e9e4db162a5c57cf4597b2f76da44b58e5caef5c2ac422331f2',
+    'code/package/adapters/adapter.py.jinja': '2acad5effeaa5918483ee740daf1a05c984c68ce2386cd6279ebbdcae699be31',
+    'code/package/contracts/__init__.py.jinja': '2e504a69d2e5a16bcd6c520b564dae56efe323d87496c501970e827cfc872b6d',
+    'code/package/contracts/contract.py.jinja': '98ed673cc75a69f834f36f32a84c7e6d9e0b69707ec721b5806c00f85bd8eefe',
+    'code/package/mocks/__init__.py.jinja': 'b26c7ad8ace5d9e149263ef5003aeebd643c0dbdce311a20b50eb49dac5039b4',
+    'code/package/mocks/mock.py.jinja': '408e757873f54476ea4d7f8e2eb5b2181369ab3edc8f0e12055ff4e7a31365f6',
+    'code/package/modules/__init__.py.jinja': '400e95c02cf2972bb0e54c153afd95a1c99a6c8f7d558b08f07cb8cca11d38c4',
+    'code/package/modules/module.py.jinja': 'ddee331e27bb030999566aa06008a0442e7478e7349ed305d36d0cb39eae4be5',
+    'code/package/system.py.jinja': 'a2e660b4c7f786d91ebc404141c7056abc60c9c49e51b94f0c19007ec67e4da6',
+    'code/pyproject.toml.jinja': '57c132d60831742516fd2fbfff9237da4a044dee07676540fa49529c4e922410',
+    'code/scaffold/__init__.py.jinja': '28d000f9dc8afbdfc2cd2f09757471c5f728739b82f2a7bb91ddccc9ef666cd4',
+    'code/scaffold/method.py.jinja': 'dfbc8ce23d647bebe4d00d864f3d0fe068372de05e3c89e79ff5b9c257b379fc',
+    'code/scaffold/module.py.jinja': '9cfa0bedce17ba02570affca2dd46642bc7b74a3872370712576bbc5cce2e776',
+    'code/tests/conftest.py.jinja': '3c2c0ea2fded4fcd9e00e8c27484851d9e5be119ea02dd2943a224f90e4a9fae',
+    'code/tests/test_contract.py.jinja': '6fd0a8b9a696aab046c89b177c1cc984f7d4c987d9cbc0c828c5465eec500997',
+    'code/tests/test_integration.py.jinja': 'd865ec31dca2e2da249e5d8748a92f7ee59afada7b42cd3fac1c4354af9311ea',
+    'code/tests/test_smoke.py.jinja': '752545e490a437c42b4a4294a7af68d03d3732a7d8814fe18e3c832e963f2cec',
+    'config/env.example.jinja': '33ca5e17fe102c5cc5652a8b4b9bd45103efadeb09ba78fcbbba747c11349001',
+    'config/ruff.toml.jinja': '72d0cfd8c61c4edb56a652a192ee405048ebfe407c9c31666b9ac2ff18b059fa',
+    'deploy/Dockerfile.dockerignore.jinja': '34d745349a81b3715b8b2af932e3a7dec05d7680b4b014f0edc493f0f395d882',
+    'deploy/Dockerfile.jinja': '6542a75c1805b47b4a8c10181fd4aeffcaf085c2e6afecba02813362f7a69e99',
+    'deploy/README.md.jinja': 'c4e6bc3b88d7897dd596383140a353b22e3a952d8453e6eda30e2db1eea90a8e',
+    'deploy/compose.yaml.jinja': 'c1a31aa9647cf1b483d40b967bc347de61e9cdb721da80b25514d54c7510c962',
+    'deploy/kubernetes/documents.yaml.jinja': '84a32057905b4cc42315e53add4e30c14c9628f59af39c2b3886ae875f31c00c',
+    'deploy/kubernetes/kustomization.yaml.jinja': '57d86148d8cae8a635187e99aa71190002eadfb6ab0df54f63177ee339032943',
+    'docs/MESSAGE-FORMAT.md.jinja': '7c9878c4fd384f2fe979d0c6b7708f3cf9f551138f51e79beab9951c661f8814',
+    'docs/MODULE-INTERFACES.md.jinja': '03f4805fa058f2fac3931e38583e0f5872e5b5ca3f2b851b3c70b577df128d88',
+    'docs/PLAN.md.jinja': '435faac302a79178bc9e8638458df7ffbb05e45d486fae1850a2f2aa76e810fc',
+    'docs/README.md.jinja': '50f200c284460ef1295149dbed568eda2b9434bcfd7ca49223f21647cb09ab1d',
+    'docs/_macros.jinja': 'a29e588c71aa50f087969fcf1dcb82df8e340af50f94301d20a16367c970eca5',
+    'docs/module/AGENT-BRIEF.md.jinja': '8f6afca5fb8d9a128d41f1c1216d2c0d5ab336cb7628bf9017bcad91befe71da',
+    'docs/module/IMPLEMENTATION-GUIDE.md.jinja': 'd02bd80d81175ef03a1673c3c5dc68238ce0ff4fe40d3979662fd93eb65587ca',
+    'docs/module/INTERFACES.md.jinja': '83e08211a5eeb4a4ba45113211b727d5e8a5a48021495aa3f04f4187f9aabdd5',
+    'docs/module/TESTING-CRITERIA.md.jinja': 'ffafec65c6d53041ba8b053af372d04a0eb7168594fe77b7cebc04c74e68d8b7',
+}

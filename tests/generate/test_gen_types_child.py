@@ -1,0 +1,98 @@
+"""datamodel-code-generator's child process (``python -m generator.render.types_module``): it
+warms up on a small schema while the parent works, and its answer is the same module a fresh
+process without any warm-up generates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from genkit import FLAGSHIP_SPECS, ROOT, env, ok, specloom
+
+from generator.errors import SpecloomError
+from generator.render.types_module import TypesJob, _json_schema
+from generator.validate import validate_specs
+
+COLD = (
+    "import sys\n"
+    "from generator.render.types_module import _run_codegen\n"
+    "sys.stdout.write(_run_codegen(sys.stdin.read()))\n"
+)
+
+
+def test_the_warm_child_generates_what_a_cold_process_does() -> None:
+    result = validate_specs(FLAGSHIP_SPECS)
+    assert result.spec is not None
+    types = {t.name: t.schema for t in result.spec.types}
+    source = json.dumps(_json_schema(types, "orchestra"), sort_keys=True)
+    cold = subprocess.run(
+        [sys.executable, "-c", COLD],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env(),
+        check=True,
+    ).stdout
+    job = TypesJob().prestart()
+    try:
+        job.submit(types, package="orchestra", use_cache=False)
+        warm = job.result()
+    finally:
+        job.cancel()
+    assert warm == cold
+    assert "class Task(BaseModel)" in warm and "from .formats import" in warm
+
+
+def test_a_failing_schema_is_one_clean_line_from_the_child() -> None:
+    job = TypesJob().prestart()
+    try:
+        # a $ref that is no string: datamodel-code-generator raises, the child reports one line
+        job.submit({"Broken": {"$ref": 5}}, package="p", use_cache=False)
+        with pytest.raises(SpecloomError) as exc:
+            job.result()
+    finally:
+        job.cancel()
+    assert exc.value.message.startswith("datamodel-code-generator failed on the shared types")
+    assert "\n" not in exc.value.message
+
+
+def _children_marked(marker: str) -> list[int]:
+    """Processes whose environment holds ``marker`` (the child inherits the CLI's)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if f"SPECLOOM_TEST_MARK={marker}".encode() in environ.split(b"\0"):
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.parametrize("case", ["usage error", "spec errors", "no-op"])
+def test_a_child_started_first_thing_is_never_left_behind(tmp_path: Path, case: str) -> None:
+    """The console script starts the child before parsing the command line (types cache
+    empty): whatever the run then does without it, the child is gone when specloom exits."""
+    shutil.copytree(FLAGSHIP_SPECS, tmp_path / "specs")
+    if case == "no-op":
+        ok(specloom("generate", "specs", cwd=tmp_path))
+    elif case == "spec errors":
+        (tmp_path / "specs" / "modules" / "99-bad.yaml").write_text("module: [\n", "utf-8")
+    for run in range(2):
+        marker = f"{case}-{run}-{uuid.uuid4().hex}"
+        folder = "nowhere" if case == "usage error" else "specs"
+        proc = specloom(
+            "generate", folder, cwd=tmp_path, cache=tmp_path / f"empty-{run}",
+            SPECLOOM_TEST_MARK=marker,
+        )  # fmt: skip
+        want = {"usage error": 2, "spec errors": 1, "no-op": 0}[case]
+        assert proc.returncode == want, proc.stdout + proc.stderr
+        assert _children_marked(marker) == []
