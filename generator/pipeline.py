@@ -200,7 +200,7 @@ def render(opts: Options, fp: str | None = None) -> Rendering:
     """Validate and render; with ``fp`` (the input fingerprint) and the cache on, a whole output
     rendered before from the same inputs is read from its pack instead (no validation, no
     rendering, no formatting: the inputs are the ones that rendered cleanly then)."""
-    from .render.packs import load_pack
+    from .packs import load_pack
 
     key = _output_key(opts, fp) if fp and opts.use_cache and not opts.templates else None
     if key is not None:
@@ -220,7 +220,7 @@ def render(opts: Options, fp: str | None = None) -> Rendering:
     finally:
         types_job.cancel()
     if key is not None:
-        from .render.packs import save_pack
+        from .packs import save_pack
 
         save_pack("output", key, _pack(rendering), keep=OUTPUT_PACKS_KEPT)
     return rendering
@@ -271,6 +271,7 @@ def _render(opts: Options, types_job: Any, units: str | None) -> Rendering:
         types_job=types_job,
         vendor_runtime=opts.vendor_runtime,
         units=(unit_pack, units) if units else None,
+        view=result.view,
     )
     return Rendering(
         rendered.files,

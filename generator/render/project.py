@@ -67,6 +67,7 @@ def render_system(
     types_job: TypesJob | None = None,
     vendor_runtime: bool = False,
     units: tuple[str, str] | None = None,
+    view: SystemView | None = None,
 ) -> Rendered:
     """Render everything ``specloom generate`` writes, in memory.
 
@@ -76,13 +77,14 @@ def render_system(
     package instead of depending on the ``specloom-runtime`` distribution.
     ``units``: ``(name, salt)`` of the unit cache (see ``generator.render.units``): files whose
     inputs did not change since the last run are taken from it instead of being rendered.
+    ``view``: the view of ``spec`` when the caller has it (validation builds it), else built here.
     """
     types_job = types_job or TypesJob()
     package = spec.system.package if spec.system is not None else "types_pkg"
     types_job.submit({t.name: t.schema for t in spec.types}, package=package, use_cache=use_cache)
     try:
         rendered = _render_all(
-            spec, user_templates, impl_root, types_job, use_cache, vendor_runtime, units
+            spec, user_templates, impl_root, types_job, use_cache, vendor_runtime, units, view
         )
     finally:
         types_job.cancel()  # after result() a no-op; on an error, no process is left behind
@@ -99,8 +101,10 @@ def _render_all(
     use_cache: bool,
     vendor_runtime: bool,
     units: tuple[str, str] | None = None,
+    view: SystemView | None = None,
 ) -> Rendered:
-    view = build_view(spec, served_versions(spec))
+    if view is None:
+        view = build_view(spec, served_versions(spec))
     _env(user_templates)
     pkg = view.package
     folders = {pkg, "tests", _SCAFFOLDS}  # the top-level folders of the Python batch

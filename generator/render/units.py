@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .packs import load_pack, save_pack
+from ..packs import load_pack, save_pack
 
 
 @dataclass(frozen=True)

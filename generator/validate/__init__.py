@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import Diagnostic, Severity, UsageError
 from ..load import load_specs
@@ -33,6 +34,9 @@ __all__ = ["ValidationResult", "schema_for", "validate_specs"]
 class ValidationResult:
     spec: SpecSet | None
     diagnostics: list[Diagnostic]
+    # The view built while checking that the set renders (model.view.SystemView): generate
+    # renders from it instead of building it a second time.
+    view: Any = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -43,7 +47,7 @@ class ValidationResult:
         return self.spec is not None and not self.errors
 
 
-def _check_buildable(spec: SpecSet) -> list[Diagnostic]:
+def _check_buildable(spec: SpecSet) -> tuple[Any, list[Diagnostic]]:
     """What generate would refuse, found now: the model step itself runs on the spec set (type
     hints of every schema, a synthesized answer for every result), so a spec set that passes
     validate never fails in generate (e.g. an unsatisfiable pattern such as ``^(?=a)b$``)."""
@@ -52,12 +56,11 @@ def _check_buildable(spec: SpecSet) -> list[Diagnostic]:
     from ..model.view import build_view
 
     if spec.system is None:
-        return []
+        return None, []
     try:
-        build_view(spec, served_versions(spec))
+        return build_view(spec, served_versions(spec)), []
     except SpecloomError as exc:
-        return list(exc.diagnostics)
-    return []
+        return None, list(exc.diagnostics)
 
 
 def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
@@ -90,6 +93,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
     for extra in systems[1:]:
         diags.append(Diagnostic(extra.shown, 1, 1, "E_DUPLICATE", "a second system file"))
     spec = build_specset(valid)
+    view = None
     if not diags:  # semantic checks need every file loaded and schema-valid
         for check in (
             check_uniqueness,
@@ -103,6 +107,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
         ):
             diags.extend(check(spec))
         if not any(d.severity is Severity.ERROR for d in diags):
-            diags.extend(_check_buildable(spec))
+            view, problems = _check_buildable(spec)
+            diags.extend(problems)
     unique = sorted(set(diags), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
-    return ValidationResult(spec if valid or not docs else None, unique)
+    return ValidationResult(spec if valid or not docs else None, unique, view)
