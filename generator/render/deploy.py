@@ -66,8 +66,11 @@ def to_yaml(value: Any, dumper: Any = None) -> str:
     return text.rstrip("\n")
 
 
-def render_deploy(view: SystemView, user_templates: str | None, render: Any) -> dict[str, str]:
-    """``{path under the output folder: text}`` of every deployment file."""
+def render_deploy(
+    view: SystemView, user_templates: str | None, render: Any, unit: Any = None
+) -> dict[str, str]:
+    """``{path under the output folder: text}`` of every deployment file. ``unit``: how a file
+    of one module is rendered (the unit cache of ``project``: its key is what the file shows)."""
     environment(user_templates).filters.setdefault("to_yaml", to_yaml)
     d = build_deploy(view)
     out = {
@@ -88,8 +91,11 @@ def render_deploy(view: SystemView, user_templates: str | None, render: Any) -> 
             f"Module {agent}: its settings, data volume, Deployment and metrics Service.",
             docs,
         )
+    template = "deploy/kubernetes/documents.yaml.jinja"
     for rel, (what, docs) in documents.items():
-        out[f"deploy/kubernetes/{rel}"] = render(
-            "deploy/kubernetes/documents.yaml.jinja", d=d, what=what, docs=docs
-        )
+        path = f"deploy/kubernetes/{rel}"
+        if unit is not None and rel.startswith("modules/"):  # the template reads only these
+            out[path] = unit(path, template, what=what, docs=docs)
+        else:
+            out[path] = render(template, d=d, what=what, docs=docs)
     return out

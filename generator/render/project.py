@@ -7,7 +7,6 @@ project root. Python files are formatted with ruff in one batch.
 from __future__ import annotations
 
 import ast
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from . import runtime_lib
 from .deploy import render_deploy
 from .environment import environment, render_one
 from .format import format_python
+from .json_text import dumps_indented
 from .outputs import ScaffoldSpec
 from .types_module import TypesJob
 from .units import SystemFields, UnitCache
@@ -119,12 +119,15 @@ def _render_all(
     # A built-in unit template sees only the system's own fields (what its cache key holds).
     unit_view = view if user_templates else SystemFields.of(view)
 
-    def unit(rel: str, template: str, **ctx: Any) -> None:
+    def cached(rel: str, template: str, **ctx: Any) -> str:
         """A file rendered from one contract, adapter, module or edge: cached by its inputs."""
         hit = memo.lookup(rel, template, ctx) if memo is not None else None
         if hit is None:
             hit = render_one(template, user_templates, view=unit_view, **ctx)
-        files[rel] = hit
+        return hit
+
+    def unit(rel: str, template: str, **ctx: Any) -> None:
+        files[rel] = cached(rel, template, **ctx)
 
     files[f"{pkg}/__init__.py"] = r("code/package/__init__.py.jinja")
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
@@ -134,7 +137,7 @@ def _render_all(
     files[f"{pkg}/format_rules.py"] = _formats_file("format_rules.py")
     files[f"{pkg}/py.typed"] = ""
     # The HTTP edge's route table and schemas; the gateway serves this very document.
-    files[f"{pkg}/openapi.json"] = json.dumps(build_openapi(spec), indent=2) + "\n"
+    files[f"{pkg}/openapi.json"] = dumps_indented(build_openapi(spec)) + "\n"
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")
     for c in view.contracts:
@@ -164,7 +167,7 @@ def _render_all(
     files["tests/test_smoke.py"] = r("code/tests/test_smoke.py.jinja")
     _docs(view, spec, r, unit, files)
     files["config/env.example"] = r("config/env.example.jinja")
-    files.update(render_deploy(view, user_templates, r))
+    files.update(render_deploy(view, user_templates, r, None if user_templates else cached))
     files["ruff.toml"] = r("config/ruff.toml.jinja")
     files["pyproject.toml"] = r(
         "code/pyproject.toml.jinja",
