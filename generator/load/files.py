@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,17 @@ def spec_files(folder: Path) -> list[Path]:
     return found
 
 
+def _texts(paths: list[Path]) -> list[bytes]:
+    """The bytes of the files that are readable and not too big (the others get their
+    diagnostic when read one by one)."""
+    out = []
+    for p in paths:
+        with contextlib.suppress(OSError):
+            if p.stat().st_size <= MAX_FILE_BYTES:
+                out.append(p.read_bytes())
+    return out
+
+
 def load_specs(
     folder: Path, base: Path | None = None, *, cache: bool = True
 ) -> tuple[list[SpecDocument], list[Diagnostic]]:
@@ -155,7 +167,9 @@ def load_specs(
     docs: list[SpecDocument] = []
     diags: list[Diagnostic] = []
     parsed = ParsedFiles(folder, enabled=cache)
-    for p in spec_files(folder):
+    paths = spec_files(folder)
+    parsed.parse_misses(_texts(paths))  # on two cores when many files are new
+    for p in paths:
         doc, problems = read_spec_file(p, base, parsed)
         diags.extend(problems)
         if doc is not None:

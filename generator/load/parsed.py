@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..packs import load_pack, save_pack
-from .located import Located
+from ..parallel import map_in_two
+from .located import Located, YamlProblem, parse_yaml
 
 
 @cache
@@ -30,6 +31,15 @@ def _parser() -> Any:
     return h
 
 
+def _parse_entry(raw: bytes) -> tuple[Any, Any, Any] | None:
+    """What the cache holds of one text, or None when it does not parse."""
+    try:
+        doc = parse_yaml(raw.decode("utf-8").removeprefix("\ufeff"))
+    except (YamlProblem, UnicodeDecodeError, RecursionError):
+        return None
+    return (doc.data, doc.values, doc.keys)
+
+
 class ParsedFiles:
     """The parsed spec files of one folder, from the last run and this one."""
 
@@ -38,6 +48,7 @@ class ParsedFiles:
         self.name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:32]
         old = load_pack("parsed", self.name) if enabled else None
         self._old: dict[str, Any] = old if isinstance(old, dict) else {}
+        self._saved = set(self._old)  # what the pack on disk holds
         self._new: dict[str, Any] = {}
 
     @staticmethod
@@ -54,11 +65,20 @@ class ParsedFiles:
         data, values, keys = hit
         return Located(data, values, keys)
 
+    def parse_misses(self, raws: list[bytes]) -> None:
+        """Parse the texts not in the cache, on two cores when there are many (a cold run of a
+        large system), and keep those that parse cleanly: ``get`` then answers for them. A text
+        that does not parse is left to the caller, which parses it again for its diagnostic."""
+        todo = {k: raw for raw in raws if (k := self.key(raw)) not in self._old}
+        for key, entry in zip(todo, map_in_two(_parse_entry, list(todo.values())), strict=True):
+            if entry is not None:
+                self._old[key] = entry
+
     def add(self, key: str, doc: Located) -> None:
         self._new[key] = (doc.data, doc.values, doc.keys)
 
     def save(self) -> None:
-        if self.enabled and self._new.keys() != self._old.keys():
+        if self.enabled and self._new.keys() != self._saved:
             save_pack("parsed", self.name, self._new)
 
 
