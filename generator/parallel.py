@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -41,7 +42,11 @@ def map_in_two(func: Callable[[T], R], items: Sequence[T], *, least: int = 100) 
     theirs = _start(func, items[half:])
     if theirs is None:
         return [func(x) for x in items]
-    mine = [func(x) for x in items[:half]]
+    try:
+        mine = [func(x) for x in items[:half]]
+    except BaseException:  # our half failed (or Ctrl-C): the child is stopped, not left behind
+        _stop(*theirs)
+        raise
     rest = _collect(*theirs)
     if rest is None or len(rest) != len(items) - half:
         rest = [func(x) for x in items[half:]]
@@ -73,6 +78,15 @@ def _start(func: Callable[[Any], Any], items: Sequence[Any]) -> tuple[int, int] 
             os._exit(code)
     os.close(write)
     return pid, read
+
+
+def _stop(pid: int, read: int) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.close(read)
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, 0)
 
 
 def _collect(pid: int, read: int) -> list[Any] | None:

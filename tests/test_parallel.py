@@ -58,3 +58,29 @@ def test_a_large_spec_folder_loads_the_same_with_and_without_the_fork(
     assert [(d.shown, d.data, d.doc.values, d.doc.keys) for d in forked] == [
         (d.shown, d.data, d.doc.values, d.doc.keys) for d in plain
     ]
+
+
+def _fails_here(x: int) -> int:
+    if os.getpid() == PARENT and x == 5:
+        raise ValueError("ours failed")
+    return x
+
+
+def _children() -> set[int]:
+    """Our child processes, running or zombies (from /proc)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            out.add(int(stat.parent.name))
+    return out
+
+
+def test_when_our_half_fails_the_child_is_stopped_and_reaped() -> None:
+    before = _children()
+    with pytest.raises(ValueError, match="ours failed"):
+        map_in_two(_fails_here, list(range(400)), least=10)
+    assert _children() <= before  # no child of ours is left, running or a zombie
