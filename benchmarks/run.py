@@ -432,7 +432,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000", help="synthetic system sizes")
     parser.add_argument("--quick", action="store_true", help="3 runs, sizes 10 and 100 only")
     parser.add_argument("--markdown", type=Path, default=ROOT / "bench-results" / "latest.md")
+    parser.add_argument(
+        "--only", default="", help="comma-separated sections: flagship,synthetic,bus,nats,gateway"
+    )
     args = parser.parse_args()
+    only = {s for s in args.only.split(",") if s}
+
+    def wanted(section: str) -> bool:
+        return not only or section in only
+
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.quick:
         args.repeat = 3
@@ -449,16 +457,18 @@ def main() -> None:
         t, peak, n = measure(bench, FLOOR, work, warm_up)
         bench.floor = t
         bench.rows.append(Row("floor: import jinja2, yaml, jsonschema, click", t, n, peak))
-        print(f"floor {t:.3f}s; flagship ...", file=sys.stderr, flush=True)
-        flagship(bench)
-        print(f"synthetic {sizes} ...", file=sys.stderr, flush=True)
-        synthetic(bench, sizes)
-        print("bus ...", file=sys.stderr, flush=True)
-        bus(bench)
-        print("nats ...", file=sys.stderr, flush=True)
-        nats(bench)
-        print("gateway ...", file=sys.stderr, flush=True)
-        gateway(bench)
+        sections: list[tuple[str, Callable[[], None]]] = [
+            ("flagship", lambda: flagship(bench)),
+            ("synthetic", lambda: synthetic(bench, sizes)),
+            ("bus", lambda: bus(bench)),
+            ("nats", lambda: nats(bench)),
+            ("gateway", lambda: gateway(bench)),
+        ]
+        print(f"floor {t:.3f}s", file=sys.stderr, flush=True)
+        for section, run in sections:
+            if wanted(section):
+                print(f"{section} ...", file=sys.stderr, flush=True)
+                run()
     finally:
         print("cleaning up ...", file=sys.stderr, flush=True)
         shutil.rmtree(work, ignore_errors=True)

@@ -3,7 +3,8 @@
 ``$SPECLOOM_CACHE_DIR`` when set (used as is), else ``$XDG_CACHE_HOME/specloom``, else
 ``~/.cache/specloom``. Each user keeps a subfolder: ``types/`` (shared-type models), ``jinja/``
 (compiled templates), ``format/`` (ruff output), ``valid/`` (spec files known to match their
-schema), ``tool/`` (the generator's digest), ``pydantic/``, ``render/`` (rendered files).
+schema), ``tool/`` (the generator's digest), ``pydantic/``, ``render/`` (rendered files),
+``parsed/`` (parsed spec files), ``output/`` (whole outputs).
 """
 
 from __future__ import annotations

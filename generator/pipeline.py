@@ -202,7 +202,7 @@ def render(opts: Options, fp: str | None = None) -> Rendering:
     """Validate and render; with ``fp`` (the input fingerprint) and the cache on, a whole output
     rendered before from the same inputs is read from its pack instead (no validation, no
     rendering, no formatting: the inputs are the ones that rendered cleanly then)."""
-    from .render.packs import load_pack
+    from .packs import load_pack
 
     key = _output_key(opts, fp) if fp and opts.use_cache and not opts.templates else None
     if key is not None:
@@ -222,7 +222,7 @@ def render(opts: Options, fp: str | None = None) -> Rendering:
     finally:
         types_job.cancel()
     if key is not None:
-        from .render.packs import save_pack
+        from .packs import save_pack
 
         save_pack("output", key, _pack(rendering), keep=OUTPUT_PACKS_KEPT)
     if fp and opts.use_cache:
@@ -380,7 +380,7 @@ def _impl_report(opts: Options, fp: str) -> ScaffoldReport:
     The implementation files are read every time; what they are compared with (the scaffolds of
     these inputs) is kept by the input fingerprint (:func:`_scaffolds_key`), saved by every
     render and by this on a miss, which validates and builds the view."""
-    from .render.packs import load_pack
+    from .packs import load_pack
 
     packed = load_pack("scaffolds", _scaffolds_key(opts, fp)) if opts.use_cache else None
     if isinstance(packed, dict):
@@ -415,7 +415,7 @@ def _scaffolds_key(opts: Options, fp: str) -> str:
 def _save_scaffolds(opts: Options, fp: str, specs: Mapping[str, ScaffoldSpec]) -> None:
     """The scaffolds of these inputs, for ``check``'s drift report (formatted or not: the report
     compares names and signatures only)."""
-    from .render.packs import save_pack
+    from .packs import save_pack
 
     key = _scaffolds_key(opts, fp)
     save_pack("scaffolds", key, _pack_scaffolds(specs), keep=SCAFFOLD_PACKS_KEPT)

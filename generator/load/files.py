@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, display_path
 from .located import Located, YamlProblem, parse_yaml
+from .parsed import ParsedFiles
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # JSON is YAML: a .json spec file (e.g. types in JSON) loads like a .yaml one, never silently
@@ -30,6 +32,8 @@ class SpecDocument:
     # The path relative to the project root (the spec folder's parent), POSIX: what generated
     # files name as their source, so output does not depend on the working directory.
     source: str = ""
+    # A hash of the file's bytes and the parser (``ParsedFiles.key``): equal digests, equal docs.
+    digest: str = ""
 
     @property
     def data(self) -> Any:
@@ -77,7 +81,9 @@ def _describe(value: Any) -> str:
     return f"a single value ({type(value).__name__})"
 
 
-def read_spec_file(path: Path, base: Path) -> tuple[SpecDocument | None, list[Diagnostic]]:
+def read_spec_file(
+    path: Path, base: Path, parsed: ParsedFiles | None = None
+) -> tuple[SpecDocument | None, list[Diagnostic]]:
     shown = display_path(path, base)
     try:
         size = path.stat().st_size
@@ -93,7 +99,15 @@ def read_spec_file(path: Path, base: Path) -> tuple[SpecDocument | None, list[Di
                     hint="split it into several files",
                 )
             ]
-        doc = parse_yaml(_decode(path.read_bytes(), shown))
+        raw = path.read_bytes()
+        key = ParsedFiles.key(raw)
+        hit = parsed.get(key) if parsed is not None else None
+        if hit is None:
+            doc = parse_yaml(_decode(raw, shown))
+            if parsed is not None:
+                parsed.add(key, doc)
+        else:
+            doc = hit
     except YamlProblem as p:
         return None, [Diagnostic(shown, p.line, p.col, p.code, p.message, p.hint)]
     except OSError as exc:
@@ -115,7 +129,7 @@ def read_spec_file(path: Path, base: Path) -> tuple[SpecDocument | None, list[Di
                 else "",
             )
         ]
-    return SpecDocument(path, shown, kind, doc), []
+    return SpecDocument(path, shown, kind, doc, digest=key), []
 
 
 def spec_files(folder: Path) -> list[Path]:
@@ -133,17 +147,33 @@ def spec_files(folder: Path) -> list[Path]:
     return found
 
 
+def _texts(paths: list[Path]) -> list[bytes]:
+    """The bytes of the files that are readable and not too big (the others get their
+    diagnostic when read one by one)."""
+    out = []
+    for p in paths:
+        with contextlib.suppress(OSError):
+            if p.stat().st_size <= MAX_FILE_BYTES:
+                out.append(p.read_bytes())
+    return out
+
+
 def load_specs(
-    folder: Path, base: Path | None = None
+    folder: Path, base: Path | None = None, *, cache: bool = True
 ) -> tuple[list[SpecDocument], list[Diagnostic]]:
-    """Load every spec file below ``folder``; diagnostics for those that cannot be loaded."""
+    """Load every spec file below ``folder``; diagnostics for those that cannot be loaded.
+    With ``cache``, a file parsed before with the same bytes is not parsed again (``parsed``)."""
     base = base or Path.cwd()
     docs: list[SpecDocument] = []
     diags: list[Diagnostic] = []
-    for p in spec_files(folder):
-        doc, problems = read_spec_file(p, base)
+    parsed = ParsedFiles(folder, enabled=cache)
+    paths = spec_files(folder)
+    parsed.parse_misses(_texts(paths))  # on two cores when many files are new
+    for p in paths:
+        doc, problems = read_spec_file(p, base, parsed)
         diags.extend(problems)
         if doc is not None:
             doc.source = f"{folder.resolve().name}/{p.relative_to(folder).as_posix()}"
             docs.append(doc)
+    parsed.save()
     return docs, diags

@@ -78,6 +78,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 # Explicit tags allowed on scalars: the JSON-compatible core schema (no binary, timestamps, sets,
 # Python objects). Implicit resolution only ever produces these.
+_STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
 )
@@ -134,6 +135,8 @@ class _Builder:
 
     def scalar(self, node: yaml.Node) -> Any:
         """A plain value: only the JSON-compatible core tags, each checked to construct."""
+        if node.tag == _STR:  # what SafeConstructor.construct_yaml_str returns, without its calls
+            return node.value
         if node.tag not in _SCALAR_TAGS:
             raise _bad_tag(node)
         try:
@@ -215,7 +218,10 @@ def parse_yaml(text: str) -> Located:
     loader = _Loader(text)
     try:
         try:
-            _count_events(text)
+            # an event takes at least half a character of text (``{?,?}``: two per two), so a
+            # text this short cannot hold more events than the budget: no need to count them
+            if 2 * len(text) + 8 > 2 * MAX_NODES:
+                _count_events(text)
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark

@@ -7,6 +7,7 @@ so a spec string is always a quoted YAML scalar, never YAML syntax.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -16,24 +17,47 @@ from ..model.view import SystemView
 from .environment import environment
 
 
-class _Dumper(yaml.SafeDumper):
+def _dumper(base: Any) -> Any:
     """Block style, keys in the order built, long strings unwrapped, no anchors or aliases."""
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    class Dumper(base):  # type: ignore[misc, valid-type]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    Dumper.add_representer(str, _str)
+    return Dumper
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
-_Dumper.add_representer(str, _str)
+# libyaml's emitter is 5x the pure-Python one (~2.5 s of 4,000 documents at 1,000 modules) and
+# writes the same bytes for printable-ASCII strings, but not for all (an empty key, a NEL, CR or
+# an astral character are written another way): a document with another string, or a PyYAML
+# without libyaml, goes through the pure one (tests/generate/test_gen_deploy_yaml.py).
+PURE_DUMPER = _dumper(yaml.SafeDumper)
+_FAST_DUMPER = _dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper))
+_PLAIN_ASCII = re.compile(r"[\x20-\x7e]+\Z")
 
 
-def to_yaml(value: Any) -> str:
+def _plain(value: Any) -> bool:
+    """Every string of ``value`` (keys too) is non-empty printable ASCII."""
+    if isinstance(value, str):
+        return _PLAIN_ASCII.match(value) is not None
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    return True
+
+
+def to_yaml(value: Any, dumper: Any = None) -> str:
+    if dumper is None:
+        dumper = _FAST_DUMPER if _plain(value) else PURE_DUMPER
     text = yaml.dump(
         value,
-        Dumper=_Dumper,
+        Dumper=dumper,
         sort_keys=False,
         default_flow_style=False,
         allow_unicode=True,
@@ -42,8 +66,11 @@ def to_yaml(value: Any) -> str:
     return text.rstrip("\n")
 
 
-def render_deploy(view: SystemView, user_templates: str | None, render: Any) -> dict[str, str]:
-    """``{path under the output folder: text}`` of every deployment file."""
+def render_deploy(
+    view: SystemView, user_templates: str | None, render: Any, unit: Any = None
+) -> dict[str, str]:
+    """``{path under the output folder: text}`` of every deployment file. ``unit``: how a file
+    of one module is rendered (the unit cache of ``project``: its key is what the file shows)."""
     environment(user_templates).filters.setdefault("to_yaml", to_yaml)
     d = build_deploy(view)
     out = {
@@ -64,8 +91,11 @@ def render_deploy(view: SystemView, user_templates: str | None, render: Any) -> 
             f"Module {agent}: its settings, data volume, Deployment and metrics Service.",
             docs,
         )
+    template = "deploy/kubernetes/documents.yaml.jinja"
     for rel, (what, docs) in documents.items():
-        out[f"deploy/kubernetes/{rel}"] = render(
-            "deploy/kubernetes/documents.yaml.jinja", d=d, what=what, docs=docs
-        )
+        path = f"deploy/kubernetes/{rel}"
+        if unit is not None and rel.startswith("modules/"):  # the template reads only these
+            out[path] = unit(path, template, what=what, docs=docs)
+        else:
+            out[path] = render(template, d=d, what=what, docs=docs)
     return out

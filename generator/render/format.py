@@ -126,12 +126,12 @@ def _cache_base(ruff: str, config: str, tops: set[str]) -> str | None:
 
 
 class _FormatPack:
-    """ruff's output by (path, text), one pack per cache base (see ``generator.render.packs``):
+    """ruff's output by (path, text), one pack per cache base (see ``generator.packs``):
     one read and at most one write per run, instead of a file per formatted file. Entries of
     earlier runs stay, up to :data:`_PACK_ENTRIES` (the oldest go first)."""
 
     def __init__(self, base: str | None) -> None:
-        from .packs import load_pack
+        from ..packs import load_pack
 
         self.base = base
         loaded = load_pack("format", base) if base else None
@@ -153,7 +153,7 @@ class _FormatPack:
     def save(self) -> None:
         if not (self.base and self.changed):
             return
-        from .packs import save_pack
+        from ..packs import save_pack
 
         entries = self.entries
         if len(entries) > _PACK_ENTRIES:  # dicts keep insertion order: drop the oldest

@@ -7,7 +7,6 @@ project root. Python files are formatted with ruff in one batch.
 from __future__ import annotations
 
 import ast
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,12 @@ from ..model.graph import edges
 from ..model.spec import SpecSet
 from ..model.typehints import render_model
 from ..model.view import SystemView, build_view
+from ..parallel import map_in_two
 from . import runtime_lib
 from .deploy import render_deploy
 from .environment import environment, render_one
 from .format import format_python
+from .json_text import dumps_indented
 from .outputs import ScaffoldSpec
 from .types_module import TypesJob
 from .units import SystemFields, UnitCache
@@ -118,12 +119,21 @@ def _render_all(
     # A built-in unit template sees only the system's own fields (what its cache key holds).
     unit_view = view if user_templates else SystemFields.of(view)
 
-    def unit(rel: str, template: str, **ctx: Any) -> None:
-        """A file rendered from one contract, adapter, module or edge: cached by its inputs."""
+    # Unit files the cache does not answer are rendered together at the end, on two cores
+    # when there are many (a cold run of a large system): see _render_units.
+    pending: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def cached(rel: str, template: str, **ctx: Any) -> str:
+        """A file rendered from one contract, adapter, module or edge: cached by its inputs.
+        A miss answers "" for now: its text is put in ``files`` by ``_render_units``."""
         hit = memo.lookup(rel, template, ctx) if memo is not None else None
         if hit is None:
-            hit = render_one(template, user_templates, view=unit_view, **ctx)
-        files[rel] = hit
+            pending[rel] = (template, ctx)
+            return ""
+        return hit
+
+    def unit(rel: str, template: str, **ctx: Any) -> None:
+        files[rel] = cached(rel, template, **ctx)
 
     files[f"{pkg}/__init__.py"] = r("code/package/__init__.py.jinja")
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
@@ -133,7 +143,7 @@ def _render_all(
     files[f"{pkg}/format_rules.py"] = _formats_file("format_rules.py")
     files[f"{pkg}/py.typed"] = ""
     # The HTTP edge's route table and schemas; the gateway serves this very document.
-    files[f"{pkg}/openapi.json"] = json.dumps(build_openapi(spec), indent=2) + "\n"
+    files[f"{pkg}/openapi.json"] = dumps_indented(build_openapi(spec)) + "\n"
     for sub in ("contracts", "mocks", "modules"):
         files[f"{pkg}/{sub}/__init__.py"] = r(f"code/package/{sub}/__init__.py.jinja")
     for c in view.contracts:
@@ -163,7 +173,7 @@ def _render_all(
     files["tests/test_smoke.py"] = r("code/tests/test_smoke.py.jinja")
     _docs(view, spec, r, unit, files)
     files["config/env.example"] = r("config/env.example.jinja")
-    files.update(render_deploy(view, user_templates, r))
+    files.update(render_deploy(view, user_templates, r, None if user_templates else cached))
     files["ruff.toml"] = r("config/ruff.toml.jinja")
     files["pyproject.toml"] = r(
         "code/pyproject.toml.jinja",
@@ -177,6 +187,7 @@ def _render_all(
     # datamodel-code-generator still runs, that batch goes without types.py, which then gets a
     # batch of its own (formatted the same: format_python is told the whole batch's folders).
     # Files the unit cache answered are formatted already and stay out of the batch.
+    files.update(_render_units(pending, user_templates, unit_view))
     scaffold_texts = {
         f"{_SCAFFOLDS}/{k}": v for k, v in _scaffold_texts(view, user_templates).items()
     }
@@ -210,6 +221,30 @@ def _render_all(
 
 
 _SCAFFOLDS = "specloom-scaffolds"  # not an identifier: no package can have this name
+_SPLIT_AT = 400  # unit files to render before a second process pays (a fork and the pickling)
+
+
+def _render_units(
+    pending: dict[str, tuple[str, dict[str, Any]]], user_templates: str | None, view: Any
+) -> dict[str, str]:
+    """The pending unit files rendered, ``{rel: text}``. With many, the second half renders in
+    a forked child (generator.parallel), after the first file of each template was rendered
+    here, so that the child starts with every template compiled."""
+    jobs = list(pending.items())
+
+    def render_job(job: tuple[str, tuple[str, dict[str, Any]]]) -> str:
+        template, ctx = job[1]
+        return render_one(template, user_templates, view=view, **ctx)
+
+    firsts: dict[str, int] = {}
+    for i, (_, (template, _)) in enumerate(jobs):
+        firsts.setdefault(template, i)
+    first = set(firsts.values())
+    out = {jobs[i][0]: render_job(jobs[i]) for i in sorted(first)}
+    rest = [job for i, job in enumerate(jobs) if i not in first]
+    texts = map_in_two(render_job, rest, least=_SPLIT_AT)
+    out.update(zip((rel for rel, _ in rest), texts, strict=True))
+    return out
 
 
 def _docs(view: SystemView, spec: SpecSet, r: Any, unit: Any, files: dict[str, str]) -> None:

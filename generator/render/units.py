@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .packs import load_pack, save_pack
+from ..packs import load_pack, save_pack
 
 
 @dataclass(frozen=True)
@@ -54,15 +54,17 @@ class UnitCache:
         old = load_pack("render", name)
         self._old: Mapping[str, str] = old if isinstance(old, dict) else {}
         self._new: dict[str, str] = {}
-        self._reprs: dict[int, str] = {}
+        # id -> (the object, its repr): the object is held so that its id is not reused by
+        # another (a temporary EdgeView freed after its lookup would lend the next one its key)
+        self._reprs: dict[int, tuple[Any, str]] = {}
         self.keys: dict[str, str] = {}  # rel -> key, for the files of this run
         self.reused: set[str] = set()
 
     def _repr(self, value: Any) -> str:
-        key = id(value)
-        if key not in self._reprs:
-            self._reprs[key] = repr(value)
-        return self._reprs[key]
+        held = self._reprs.get(id(value))
+        if held is None or held[0] is not value:
+            held = self._reprs[id(value)] = (value, repr(value))
+        return held[1]
 
     def lookup(self, rel: str, template: str, ctx: Mapping[str, Any]) -> str | None:
         """The formatted text of ``rel`` from an earlier run, or None (then render it)."""

@@ -1,10 +1,11 @@
 """Spec files already known to match the JSON Schema of their kind, so an unchanged file is not
 checked again (checking costs ~1 ms per file, 2 s for a system of 1,000 modules).
 
-A file's key hashes its kind, its parsed content, the shipped schemas and the jsonschema version,
-so any change to one of them checks the file again. The keys of a spec folder's schema-valid files
-are kept in one small file per folder in the cache (``SPECLOOM_CACHE_DIR``); each run rewrites it
-with the keys of that run, so it never grows past the folder's files.
+A file's key hashes its kind, its bytes and parser (or its parsed content), the shipped schemas
+and the jsonschema version, so any change to one of them checks the file again. The keys of a
+spec folder's schema-valid files are kept in one small file per folder in the cache
+(``SPECLOOM_CACHE_DIR``); each run rewrites it with the keys of that run, so it never grows past
+the folder's files.
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ class KnownValid:
 
     @staticmethod
     def key(doc: SpecDocument) -> str:
-        content = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=repr)
+        # the digest of the file's bytes and parser stands for its data (no JSON dump to hash)
+        content = doc.digest or json.dumps(
+            doc.data, sort_keys=True, ensure_ascii=False, default=repr
+        )
         return hashlib.sha256(f"{_schemas_digest()}\n{doc.kind}\n{content}".encode()).hexdigest()
 
     def seen(self, doc: SpecDocument) -> bool:

@@ -138,3 +138,50 @@ def test_the_output_pack_keeps_every_field_of_a_scaffold() -> None:
     )  # fmt: skip
     packed = _pack(Rendering({"a.py": "b"}, {"impl/store.py": spec}, rendered=1, renderable=1))
     assert _unpack(packed).scaffolds == {"impl/store.py": spec}
+
+
+def test_random_method_summary_edits_of_a_synthetic_system_match_a_clean_generate(
+    tmp_path: Path, seed: int
+) -> None:
+    """One method's summary changed at a time (the bench's "one method changed"), on a system
+    with many edges: the incremental output is byte for byte a clean generate's, the files of
+    the changed contract and of every edge it serves are re-rendered, and little else."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import synth_specs
+
+    rng = random.Random(seed)
+    warm = tmp_path / "warm"
+    synth_specs.write_system(warm / "specs", 9, 2)
+    _run(warm, cache=True)
+    for step in range(3):
+        i = rng.randrange(1, 10)
+        path = warm / "specs" / "contracts" / f"{synth_specs.contract_name(i).lower()}.v1.yaml"
+        data = json.loads(path.read_text("utf-8"))
+        method = rng.choice(sorted(data["methods"]))
+        data["methods"][method]["summary"] = f"Changed at step {step} (seed {seed})."
+        path.write_text(json.dumps(data, indent=1), "utf-8")
+        outcome = _run(warm, cache=True)
+        clean = tmp_path / f"clean{step}"
+        shutil.copytree(warm / "specs", clean / "specs")
+        _run(clean, cache=False)
+        where = f"seed {seed}, step {step}, {method} of contract {i}"
+        got, want = files(warm / "generated"), files(clean / "generated")
+        differ = sorted(k for k in got.keys() | want.keys() if got.get(k) != want.get(k))
+        assert not differ, f"{where}: incremental output differs in {differ}"
+        slug = f"{synth_specs.contract_name(i).lower()}_v1"
+        consumers = [c for c in range(1, 10) if i in (c - 1, c // 2) and c != i]
+        served = {
+            f"tests/integration/test_{synth_specs.module_name(c)}__{synth_specs.module_name(i)}.py"
+            for c in consumers
+        }
+        must = {f"synth/contracts/{slug}.py", f"synth/mocks/{slug}.py", *served}
+        assert must <= set(outcome.fresh), f"{where}: not re-rendered: {must - set(outcome.fresh)}"
+        # at most: the contract's 3 files, its edges' tests, and the module file and 4 docs of
+        # the provider and of each consumer (they show the method)
+        most = 3 + len(consumers) + 5 * (1 + len(consumers))
+        assert outcome.rendered is not None and outcome.rendered <= most < outcome.renderable, (
+            f"{where}: {outcome.rendered} of {outcome.renderable} re-rendered: {outcome.fresh}"
+        )

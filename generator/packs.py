@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..cache import cache_dir
+from .cache import cache_dir
 
 _MAGIC = b"specloom-pack 1\n"
 
