@@ -61,12 +61,16 @@ async def answer(handler: Handler, agent_id: str, request: Envelope) -> Envelope
         or reply.correlation_id != request.correlation_id
         or reply.message_type not in ("response", "error")
     ):
-        return request.make_error(
-            "internal_error",
-            f"handler of {agent_id!r} returned an invalid reply",
-            {"reply_type": type(reply).__name__},
-        )
+        return _invalid_reply(request, agent_id, reply)
     return reply
+
+
+def _invalid_reply(request: Envelope, agent_id: str, reply: object) -> Envelope:
+    return request.make_error(
+        "internal_error",
+        f"handler of {agent_id!r} returned an invalid reply",
+        {"reply_type": type(reply).__name__},
+    )
 
 
 class _Job:
@@ -94,6 +98,13 @@ def _expire(job: _Job) -> None:
     future = job.future
     if future is not None and not future.done():
         future.set_result(timeout_reply(job.envelope))
+    if job.task is not None:
+        job.task.cancel()
+
+
+def _expire_inline(job: _Job) -> None:
+    """The deadline of a request served in its caller's task: mark it, cancel the handler."""
+    job.deadline = -1.0
     if job.task is not None:
         job.task.cancel()
 
@@ -326,18 +337,23 @@ class Bus(Observed):
                 "unknown_target", f"no agent {target!r} on the bus", {"target_agent": target}
             )
         else:
-            reply = await self._dispatch(envelope, mailbox)
+            if envelope.correlation_id in self._inflight:
+                raise ValueError(
+                    f"correlation id {envelope.correlation_id!r} is already in flight"
+                )
+            if mailbox.running < mailbox.limit and not mailbox.queue:
+                reply = await self._inline(envelope, mailbox)
+            else:
+                reply = await self._queued(envelope, mailbox)
         if self._observers:
             self._observe(reply)
         return reply
 
-    async def _dispatch(self, envelope: Envelope, mailbox: _Mailbox) -> Envelope:
+    async def _queued(self, envelope: Envelope, mailbox: _Mailbox) -> Envelope:
+        """The slow path: no free slot, so the request waits in the mailbox's queue and a task
+        serves it; the caller waits on a future under one deadline timer."""
         correlation_id = envelope.correlation_id
         inflight = self._inflight
-        if correlation_id in inflight:
-            raise ValueError(f"correlation id {correlation_id!r} is already in flight")
-        if mailbox.running < mailbox.limit and not mailbox.queue:
-            return await self._inline(envelope, mailbox)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Envelope] = loop.create_future()
         deadline = loop.time() + envelope.timeout_ms / 1000
@@ -369,20 +385,20 @@ class Bus(Observed):
         mailbox.running += 1
         mailbox.inline.add(task)
         cancelling = task.cancelling()
-        expired: list[bool] = []
-
-        def expire() -> None:
-            expired.append(True)
-            task.cancel()
-
         loop = asyncio.get_running_loop()
-        timer = loop.call_at(loop.time() + envelope.timeout_ms / 1000, expire)
+        timer = loop.call_at(loop.time() + envelope.timeout_ms / 1000, _expire_inline, job)
         try:
-            reply = await answer(mailbox.handler, mailbox.agent_id, envelope)
+            reply = await mailbox.handler(envelope)
+            if (
+                not isinstance(reply, Envelope)
+                or reply.correlation_id != correlation_id
+                or reply.message_type not in ("response", "error")
+            ):
+                reply = _invalid_reply(envelope, mailbox.agent_id, reply)
         except asyncio.CancelledError:
             if task.cancelling() <= cancelling:
                 raise
-            if expired:  # our deadline, not the caller's cancellation
+            if job.deadline < 0:  # our deadline, not the caller's cancellation
                 task.uncancel()
                 reply = timeout_reply(envelope)
             elif self._closed and job in mailbox.closing:
@@ -390,6 +406,10 @@ class Bus(Observed):
                 reply = envelope.make_error("internal_error", "bus closed", {})
             else:
                 raise
+        except Exception as exc:
+            if not isinstance(exc, SpecloomError | NotImplementedError):
+                logger.exception("handler of %r failed", mailbox.agent_id)
+            reply = error_reply(envelope, exc)
         finally:
             timer.cancel()
             mailbox.inline.discard(task)
