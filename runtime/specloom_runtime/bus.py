@@ -337,10 +337,8 @@ class Bus(Observed):
                 "unknown_target", f"no agent {target!r} on the bus", {"target_agent": target}
             )
         else:
-            if envelope.correlation_id in self._inflight:
-                raise ValueError(
-                    f"correlation id {envelope.correlation_id!r} is already in flight"
-                )
+            if (cid := envelope.correlation_id) in self._inflight:
+                raise ValueError(f"correlation id {cid!r} is already in flight")
             if mailbox.running < mailbox.limit and not mailbox.queue:
                 reply = await self._inline(envelope, mailbox)
             else:
