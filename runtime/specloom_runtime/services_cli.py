@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import socket
@@ -160,20 +159,9 @@ async def run_nats(
 
 async def _service_infos(transport: Transport, seconds: float = 0.5) -> list[dict[str, Any]]:
     """Every ``$SRV.INFO`` answer within ``seconds`` (one per serving process and agent)."""
-    nc = transport._client()  # type: ignore[attr-defined]
-    inbox = nc.new_inbox()
-    answers: list[dict[str, Any]] = []
+    from .metrics import services
 
-    async def collect(msg: Any) -> None:
-        with contextlib.suppress(ValueError):
-            answers.append(json.loads(msg.data))
-
-    sub = await nc.subscribe(inbox, cb=collect)
-    await nc.publish("$SRV.INFO", b"", reply=inbox)
-    await nc.flush()
-    await asyncio.sleep(seconds)
-    await sub.unsubscribe()
-    return answers
+    return await services(transport, "INFO", seconds)
 
 
 async def remote_health(
