@@ -119,6 +119,10 @@ def _no_reply(future: asyncio.Future[Msg | None]) -> None:
         future.set_result(None)
 
 
+#: What a request still waiting for its reply gets when the transport closes.
+_CLOSED: Any = object()
+
+
 class _HostMailbox(_Mailbox):
     """The work queue of an agent hosted on NATS: each job is answered by publishing its reply
     to the request's reply subject, from the task that served it (no future, no callback).
@@ -280,6 +284,9 @@ class NatsTransport(Observed):
             return
         self._closed = True
         nc = self._nc
+        for future in self._waiting.values():  # callers still waiting: answer them now
+            if not future.done():
+                future.set_result(_CLOSED)
         for task in self._pending + self._fetchers:
             task.cancel()
         await asyncio.gather(*self._pending, *self._fetchers, return_exceptions=True)
@@ -559,6 +566,10 @@ class NatsTransport(Observed):
             waiting.pop(token, None)
         if msg is None:
             return timeout_reply(envelope)
+        if msg is _CLOSED:
+            return envelope.make_error(
+                "service_unavailable", "the NATS transport was closed", {"url": self.url}
+            )
         headers = msg.headers
         if headers and headers.get(_STATUS) == _NO_RESPONDERS:
             return envelope.make_error(
@@ -581,6 +592,11 @@ class NatsTransport(Observed):
                 "the reply does not answer the request",
                 {"correlation_id": reply.correlation_id, "message_type": reply.message_type},
             )
+        if self.signer is not None:
+            reason = self.signer.check(reply)
+            if reason is not None:  # an unsigned, forged, tampered or replayed reply
+                self._security_event(envelope.source_agent, reason, msg.subject, reply)
+                return envelope.make_error("unauthorized", f"reply rejected: {reason}", {})
         return reply
 
     # -- events ----------------------------------------------------------------------------
