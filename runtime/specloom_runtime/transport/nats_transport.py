@@ -10,7 +10,13 @@ body is the response or error envelope. What each case becomes:
 - no reply within ``timeout_ms``: a ``timeout`` error envelope, on the caller's clock;
 - a message over ``max_bytes`` or not a valid envelope: the host answers ``invalid_envelope``
   (when the message has a reply subject) and keeps serving;
-- replicas of a module subscribe in the same queue group, so each request reaches one of them.
+- replicas of a module subscribe in the same queue group, so each request reaches one of them;
+- closing the transport answers the requests still waiting for a reply ``service_unavailable``.
+
+Callers share one wildcard inbox subscription per connection (a counter names each request's
+reply subject; one timer per request is its deadline). A host serves each request in a task of
+its own that awaits the handler and publishes the reply (one deadline timer per request, which
+cancels the handler at ``timeout_ms``).
 
 Each hosted agent is also a service of the NATS services protocol (``nats.micro``): ``$SRV.PING``,
 ``$SRV.INFO`` and ``$SRV.STATS`` list the modules, their endpoints (one per contract method) and
@@ -27,7 +33,8 @@ it waits, inside one process.
 With a ``signer`` (:mod:`specloom_runtime.signing`; ``connect`` takes it from the environment)
 every request, reply and event is signed, and a host rejects an unsigned, forged, tampered or
 replayed request before it reaches the work queue: an ``unauthorized`` error reply and a
-``Runtime@1.security_violation`` event. Callers reject unsigned replies, subscribers such events.
+``Runtime@1.security_violation`` event. Callers reject unsigned, forged or tampered replies the
+same way (``unauthorized``, "reply rejected: ..."), subscribers such events.
 
 Events are published on their subject; a subscriber with a ``group`` (the module's agent id)
 shares one queue-group subscription with its replicas. With ``durable_events=True`` events go to
