@@ -210,7 +210,7 @@ class Mock:
         return Mock._PATTERNS[cls]
 
     @property
-    def by_method(self) -> list[dict[str, tuple[int, ...]]]:
+    def _by_method(self) -> list[dict[str, tuple[int, ...]]]:
         """Per example: method -> the positions of its steps calling it, ascending (a call is
         only checked against steps of its own method)."""
         cls = type(self)
@@ -319,7 +319,7 @@ class Mock:
         else a step it already passed that reads with the same keys again, else the first step
         of a new instance. :meth:`_rank` chooses."""
         out = []
-        by_method = self.by_method
+        by_method = self._by_method
         for inst in live:
             positions = by_method[inst.index].get(method)
             if not positions:

@@ -152,19 +152,21 @@ class _HostMailbox(_Mailbox):
         loop = asyncio.get_running_loop()
         timer = loop.call_at(job.deadline, task.cancel)
         try:
-            reply = await answer(self.handler, self.agent_id, request)
-        except asyncio.CancelledError:
-            if loop.time() < job.deadline or task.uncancel() > 0:
-                # not our deadline (close() gave up on it, or its task is being stopped)
-                self.transport._reply(
-                    job.reply_to, request.make_error("internal_error", "handler cancelled", {})
-                )
-                raise
-            reply = timeout_reply(request)
+            try:
+                reply = await answer(self.handler, self.agent_id, request)
+            except asyncio.CancelledError:
+                if loop.time() < job.deadline or task.uncancel() > 0:
+                    # not our deadline (close() gave up on it, or its task is being stopped)
+                    self.transport._reply(
+                        job.reply_to, request.make_error("internal_error", "handler cancelled", {})
+                    )
+                    raise
+                reply = timeout_reply(request)
+            finally:
+                timer.cancel()
+            await self.transport._send(job.reply_to, reply)
         finally:
-            timer.cancel()
-            self._release(job)
-        await self.transport._send(job.reply_to, reply)
+            self._release(job)  # after the reply went out: close() waits for it
 
     def _drop(self, job: _Job) -> None:
         self.transport._reply(job.reply_to, timeout_reply(job.envelope))
