@@ -17,9 +17,11 @@ bytecode compiled (as an installed package has), in a folder of the benchmark.
 Synthetic systems of 10, 100 and 1,000 modules (``synth_specs.py``, 5 methods each): full
 generate with nothing cached and with warm caches, per module and per method; no-op
 regenerate. The in-process bus of the generated flagship: round trips per second through the
-generated client, against a direct await of the same implementation object. Over NATS
+generated client to an in-memory create (random id + deep copy, as the flagship's old
+DatabaseImpl), against a direct await of the same implementation object. Over NATS
 (``bench_nats.py``, a local nats-server): the generated client against raw nats-py request/reply
-on the same server in the same run, sequential and 64 concurrent, rate and p50/p99.
+on the same server in the same run (rounds alternate), sequential and 64 concurrent, rate,
+p50/p99 and CPU per round trip.
 The HTTP
 gateway (``bench_gateway.py``): requests/s, p50 and p99 under 32 concurrent loopback connections,
 against a bare Starlette endpoint on the same uvicorn.
