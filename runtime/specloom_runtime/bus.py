@@ -22,9 +22,9 @@ from typing import Any, Self
 
 from .envelope import PRIORITY_RANK, Envelope
 from .errors import SpecloomError
-from .transport.base import Handler, Observer, Route, Subscriber
+from .transport.base import Handler, Observed, Observer, Route, Subscriber
 
-__all__ = ["Bus", "Handler", "Observer", "Subscriber", "error_reply"]
+__all__ = ["Bus", "Handler", "Observer", "Subscriber", "answer", "error_reply", "timeout_reply"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,42 +39,84 @@ def error_reply(request: Envelope, exc: BaseException) -> Envelope:
     return request.make_error("internal_error", f"{name}: {exc}", {"exception": name})
 
 
+def timeout_reply(request: Envelope) -> Envelope:
+    """The ``timeout`` error envelope answering ``request`` at its deadline."""
+    timeout_ms = request.timeout_ms
+    return request.make_error(
+        "timeout", f"no reply within {timeout_ms} ms", {"timeout_ms": timeout_ms}
+    )
+
+
+async def answer(handler: Handler, agent_id: str, request: Envelope) -> Envelope:
+    """Await ``handler(request)``: its reply, or the error envelope of what went wrong (an
+    exception, or a reply that does not answer ``request``). Cancellation propagates."""
+    try:
+        reply = await handler(request)
+    except Exception as exc:
+        if not isinstance(exc, SpecloomError | NotImplementedError):
+            logger.exception("handler of %r failed", agent_id)
+        return error_reply(request, exc)
+    if (
+        not isinstance(reply, Envelope)
+        or reply.correlation_id != request.correlation_id
+        or reply.message_type not in ("response", "error")
+    ):
+        return _invalid_reply(request, agent_id, reply)
+    return reply
+
+
+def _invalid_reply(request: Envelope, agent_id: str, reply: object) -> Envelope:
+    return request.make_error(
+        "internal_error",
+        f"handler of {agent_id!r} returned an invalid reply",
+        {"reply_type": type(reply).__name__},
+    )
+
+
 class _Job:
-    __slots__ = ("__weakref__", "deadline", "envelope", "future", "task")
+    """One request waiting in or served by a mailbox. ``future``: where the in-process caller
+    waits (None when the reply goes elsewhere, e.g. over NATS to ``reply_to``)."""
+
+    __slots__ = ("__weakref__", "deadline", "envelope", "future", "reply_to", "task")
 
     def __init__(
-        self, envelope: Envelope, future: asyncio.Future[Envelope], deadline: float
+        self,
+        envelope: Envelope,
+        future: asyncio.Future[Envelope] | None,
+        deadline: float,
+        reply_to: str = "",
     ) -> None:
         self.envelope = envelope
         self.future = future
         self.deadline = deadline
-        self.task: asyncio.Task[None] | None = None
-
-
-class _Done:
-    """Stands for the future of an inline job (it has none: the caller awaits the handler)."""
-
-    def done(self) -> bool:
-        return True
-
-
-_DONE: Any = _Done()
+        self.reply_to = reply_to
+        self.task: asyncio.Task[Any] | None = None
 
 
 def _expire(job: _Job) -> None:
-    if not job.future.done():
-        timeout_ms = job.envelope.timeout_ms
-        job.future.set_result(
-            job.envelope.make_error(
-                "timeout", f"no reply within {timeout_ms} ms", {"timeout_ms": timeout_ms}
-            )
-        )
+    """The deadline of a job whose caller waits on its future: answer ``timeout``, stop it."""
+    future = job.future
+    if future is not None and not future.done():
+        future.set_result(timeout_reply(job.envelope))
+    if job.task is not None:
+        job.task.cancel()
+
+
+def _expire_inline(job: _Job) -> None:
+    """The deadline of a request served in its caller's task: mark it, cancel the handler."""
+    job.deadline = -1.0
     if job.task is not None:
         job.task.cancel()
 
 
 class _Mailbox:
-    """Priority queue, concurrency limit and running handler tasks of one agent."""
+    """Priority queue, concurrency limit and running handler tasks of one agent.
+
+    ``submit`` starts a job at once while a slot is free, else queues it by priority; a task
+    that ends frees its slot in its own ``finally`` (no done callback) and starts the next
+    queued job. Subclasses change how a job is served and answered (:meth:`_serve`) and what a
+    job dropped from the queue gets (:meth:`_drop`).
+    """
 
     __slots__ = (
         "agent_id",
@@ -95,7 +137,7 @@ class _Mailbox:
         self.running = 0
         self.seq = 0
         self.queue: list[tuple[int, int, _Job]] = []
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.tasks: set[asyncio.Task[Any]] = set()
         self.inline: set[asyncio.Task[Any]] = set()  # callers' tasks running a handler inline
         self.closing: set[_Job] = set()  # inline jobs that close() cancels
 
@@ -111,48 +153,50 @@ class _Mailbox:
         task = loop.create_task(self._serve(job))
         job.task = task
         self.tasks.add(task)
-        task.add_done_callback(self._finished)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self.tasks.discard(task)
-        self.running -= 1
-        if self.queue:
-            self._pump(task.get_loop())
+    def _release(self, job: _Job) -> None:
+        """A job's task ends: free its slot, start what waits. Called in the task's finally."""
+        task = job.task
+        if task in self.tasks:
+            self.tasks.discard(task)
+            self.running -= 1
+        if self.queue and self.running < self.limit:
+            self._pump(asyncio.get_running_loop())
+
+    def reap(self) -> None:
+        """Free the slots of tasks that were cancelled before they ever ran (their ``finally``
+        never did): call after cancelling and awaiting :attr:`tasks`."""
+        for task in [t for t in self.tasks if t.done()]:
+            self.tasks.discard(task)
+            self.running -= 1
 
     def _pump(self, loop: asyncio.AbstractEventLoop) -> None:
         now = loop.time()
         while self.queue and self.running < self.limit:
             job = heappop(self.queue)[2]
-            if job.future.done():  # timed out or abandoned while queued: drop it
+            if job.future is not None and job.future.done():  # timed out or abandoned: drop
                 continue
             if job.deadline <= now:
-                _expire(job)
+                self._drop(job)
                 continue
             self._start(job, loop)
+
+    def _drop(self, job: _Job) -> None:
+        """A queued job whose deadline passed before it could start."""
+        _expire(job)
 
     async def _serve(self, job: _Job) -> None:
         request = job.envelope
         future = job.future
+        assert future is not None
         try:
-            reply = await self.handler(request)
-            if (
-                not isinstance(reply, Envelope)
-                or reply.correlation_id != request.correlation_id
-                or reply.message_type not in ("response", "error")
-            ):
-                reply = request.make_error(
-                    "internal_error",
-                    f"handler of {self.agent_id!r} returned an invalid reply",
-                    {"reply_type": type(reply).__name__},
-                )
+            reply = await answer(self.handler, self.agent_id, request)
         except asyncio.CancelledError:
             if not future.done():
                 future.set_result(request.make_error("internal_error", "handler cancelled", {}))
             raise
-        except Exception as exc:
-            if not isinstance(exc, SpecloomError | NotImplementedError):
-                logger.exception("handler of %r failed", self.agent_id)
-            reply = error_reply(request, exc)
+        finally:
+            self._release(job)
         if not future.done():
             future.set_result(reply)
 
@@ -160,13 +204,16 @@ class _Mailbox:
         """Answer every queued request with ``unknown_target`` (agent gone or bus closed)."""
         queue, self.queue = self.queue, []
         for _, _, job in queue:
-            if not job.future.done():
-                job.future.set_result(
-                    job.envelope.make_error("unknown_target", reason, {"agent": self.agent_id})
-                )
+            self._answer_queued(
+                job, job.envelope.make_error("unknown_target", reason, {"agent": self.agent_id})
+            )
+
+    def _answer_queued(self, job: _Job, reply: Envelope) -> None:
+        if job.future is not None and not job.future.done():
+            job.future.set_result(reply)
 
 
-class Bus:
+class Bus(Observed):
     """In-process message bus. Usable at once; ``close()`` cancels in-flight work.
 
     ``concurrency`` is the default number of requests an agent serves at the same time.
@@ -175,13 +222,13 @@ class Bus:
     name = "in-process"
 
     def __init__(self, *, concurrency: int = 16) -> None:
+        super().__init__()
         if concurrency < 1:
             raise ValueError("concurrency must be >= 1")
         self._concurrency = concurrency
         self._mailboxes: dict[str, _Mailbox] = {}
         self._inflight: dict[str, _Job] = {}
         self._subscribers: dict[str, list[Subscriber]] = {}
-        self._observers: list[Observer] = []
         self._closed = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -199,10 +246,10 @@ class Bus:
         for mailbox in self._mailboxes.values():
             mailbox.drain("bus closed")
         for job in list(self._inflight.values()):
-            if job.future is not _DONE and not job.future.done():
+            if job.future is not None and not job.future.done():
                 job.future.set_result(job.envelope.make_error("internal_error", "bus closed", {}))
         for job in list(self._inflight.values()):
-            if job.future is _DONE and job.task is not None:  # inline: the caller's own task
+            if job.future is None and job.task is not None:  # inline: the caller's own task
                 for mailbox in self._mailboxes.values():
                     if job.task in mailbox.inline:
                         mailbox.closing.add(job)
@@ -212,6 +259,8 @@ class Bus:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        for mailbox in self._mailboxes.values():
+            mailbox.reap()
         # Inline handlers run in their callers' tasks: wait (bounded) until they have left.
         me = asyncio.current_task()
         loop = asyncio.get_running_loop()
@@ -288,18 +337,21 @@ class Bus:
                 "unknown_target", f"no agent {target!r} on the bus", {"target_agent": target}
             )
         else:
-            reply = await self._dispatch(envelope, mailbox)
+            if (cid := envelope.correlation_id) in self._inflight:
+                raise ValueError(f"correlation id {cid!r} is already in flight")
+            if mailbox.running < mailbox.limit and not mailbox.queue:
+                reply = await self._inline(envelope, mailbox)
+            else:
+                reply = await self._queued(envelope, mailbox)
         if self._observers:
             self._observe(reply)
         return reply
 
-    async def _dispatch(self, envelope: Envelope, mailbox: _Mailbox) -> Envelope:
+    async def _queued(self, envelope: Envelope, mailbox: _Mailbox) -> Envelope:
+        """The slow path: no free slot, so the request waits in the mailbox's queue and a task
+        serves it; the caller waits on a future under one deadline timer."""
         correlation_id = envelope.correlation_id
         inflight = self._inflight
-        if correlation_id in inflight:
-            raise ValueError(f"correlation id {correlation_id!r} is already in flight")
-        if mailbox.running < mailbox.limit and not mailbox.queue:
-            return await self._inline(envelope, mailbox)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Envelope] = loop.create_future()
         deadline = loop.time() + envelope.timeout_ms / 1000
@@ -325,19 +377,14 @@ class Bus:
         task = asyncio.current_task()
         assert task is not None
         correlation_id = envelope.correlation_id
-        job = _Job(envelope, _DONE, 0.0)
+        job = _Job(envelope, None, 0.0)
         job.task = task
         self._inflight[correlation_id] = job
         mailbox.running += 1
         mailbox.inline.add(task)
         cancelling = task.cancelling()
-        expired: list[bool] = []
-
-        def expire() -> None:
-            expired.append(True)
-            task.cancel()
-
-        timer = asyncio.get_running_loop().call_later(envelope.timeout_ms / 1000, expire)
+        loop = asyncio.get_running_loop()
+        timer = loop.call_at(loop.time() + envelope.timeout_ms / 1000, _expire_inline, job)
         try:
             reply = await mailbox.handler(envelope)
             if (
@@ -345,20 +392,13 @@ class Bus:
                 or reply.correlation_id != correlation_id
                 or reply.message_type not in ("response", "error")
             ):
-                reply = envelope.make_error(
-                    "internal_error",
-                    f"handler of {mailbox.agent_id!r} returned an invalid reply",
-                    {"reply_type": type(reply).__name__},
-                )
+                reply = _invalid_reply(envelope, mailbox.agent_id, reply)
         except asyncio.CancelledError:
             if task.cancelling() <= cancelling:
                 raise
-            if expired:  # our deadline, not the caller's cancellation
+            if job.deadline < 0:  # our deadline, not the caller's cancellation
                 task.uncancel()
-                timeout_ms = envelope.timeout_ms
-                reply = envelope.make_error(
-                    "timeout", f"no reply within {timeout_ms} ms", {"timeout_ms": timeout_ms}
-                )
+                reply = timeout_reply(envelope)
             elif self._closed and job in mailbox.closing:
                 task.uncancel()  # cancelled by close(), not by the caller: answer it
                 reply = envelope.make_error("internal_error", "bus closed", {})
@@ -375,7 +415,7 @@ class Bus:
             mailbox.running -= 1
             del self._inflight[correlation_id]
             if mailbox.queue:
-                mailbox._pump(asyncio.get_running_loop())
+                mailbox._pump(loop)
         return reply
 
     # -- events ----------------------------------------------------------------------------
@@ -421,29 +461,6 @@ class Bus:
             return int(await _deliver(unique[0], envelope))
         results = await asyncio.gather(*(_deliver(cb, envelope) for cb in unique))
         return sum(results)
-
-    # -- observation -----------------------------------------------------------------------
-
-    def on_envelope(self, callback: Observer) -> Callable[[], None]:
-        """Call ``callback`` synchronously with every envelope crossing the bus.
-
-        Sees requests, their responses or errors (including ``unknown_target`` and ``timeout``)
-        and events. Returns a function that removes the observer.
-        """
-        self._observers.append(callback)
-
-        def remove() -> None:
-            if callback in self._observers:
-                self._observers.remove(callback)
-
-        return remove
-
-    def _observe(self, envelope: Envelope) -> None:
-        for observer in tuple(self._observers):
-            try:
-                observer(envelope)
-            except Exception:
-                logger.exception("envelope observer %r failed", observer)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"

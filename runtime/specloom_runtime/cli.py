@@ -17,7 +17,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from .errors import SpecloomError
-from .metrics import MANUAL, measure
+from .metrics import MANUAL, measure, measure_remote
 from .service import Client
 from .system import ModuleDef, System
 
@@ -65,7 +65,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     sub.add_parser("list", help="list modules, agents, contracts and modes")
     sub.add_parser("health", help="print the health of every module")
     metrics = sub.add_parser(
-        "metrics", help="measure the plan's success metrics (examples, integration, docs)"
+        "metrics",
+        help="measure the plan's success metrics (examples, integration, docs); with --nats "
+        "URL against the running distributed system (replays every example there)",
     )
     metrics.add_argument(
         "--strict", action="store_true", help="exit 1 unless every module is complete"
@@ -88,6 +90,8 @@ def _ratio(pair: tuple[int, int]) -> str:
 async def _metrics(
     args: argparse.Namespace, modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]]
 ) -> int:
+    if args.nats:
+        return await _remote_metrics(args, modules, clients)
     docs = args.docs
     results = await measure(modules, clients, docs)
     rows = [
@@ -110,6 +114,51 @@ async def _metrics(
     print(f"modules completed:        {done}/{len(results)}")
     print(f"interfaces validated:     {'yes' if mocks_ok else 'no'} (every example vs its mock)")
     print(f"integration tests passing: {'yes' if edges_ok else 'no'}")
+    print("manual (not measurable here): " + "; ".join(MANUAL))
+    for r in results:
+        for failure in r.failures:
+            print(f"FAIL {r.module}: {failure}", file=sys.stderr)
+    return 1 if args.strict and done < len(results) else 0
+
+
+async def _remote_metrics(
+    args: argparse.Namespace, modules: Sequence[ModuleDef], clients: Mapping[str, type[Client]]
+) -> int:
+    from . import services_cli
+
+    transport = services_cli.transport_for(args, args.package)
+    try:
+        await transport.start()
+    except ConnectionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        results = await measure_remote(modules, clients, args.docs, transport, args.package)
+    finally:
+        await transport.close()
+    rows = [
+        {
+            "module": r.module,
+            "processes": r.processes,
+            "mode": r.mode,
+            "implemented": r.implemented,
+            "live examples": _ratio(r.examples),
+            "edges served": _ratio(r.edges),
+            "docs": "yes" if r.docs else "no",
+            "requests": r.requests,
+            "complete": "yes" if r.complete else "no",
+        }
+        for r in results
+    ]
+    print(f"measured over NATS: the running system {args.package} (not an in-process copy)")
+    print(_table(rows, list(rows[0]) if rows else []))
+    done = sum(r.complete for r in results)
+    print()
+    print(f"modules completed:        {done}/{len(results)}")
+    print(f"modules served:           {sum(r.processes > 0 for r in results)}/{len(results)}")
+    ok = all(r.examples[0] == r.examples[1] for r in results)
+    print(f"examples passing live:    {'yes' if ok else 'no'} (replayed over NATS, live state)")
+    print("requests: what each module's processes served before this run ($SRV.STATS)")
     print("manual (not measurable here): " + "; ".join(MANUAL))
     for r in results:
         for failure in r.failures:

@@ -51,17 +51,23 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 
 _ts_second = -1
 _ts_prefix = ""
+_ts_milli = -1
+_ts_value = ""
 
 
 def utc_timestamp() -> str:
     """Current UTC time as ISO-8601 with milliseconds and a trailing ``Z``."""
-    global _ts_second, _ts_prefix
-    now = time.time()
-    second = int(now)
+    global _ts_second, _ts_prefix, _ts_milli, _ts_value
+    milli = int(time.time() * 1000)
+    if milli == _ts_milli:  # a busy process stamps many envelopes per millisecond
+        return _ts_value
+    second = milli // 1000
     if second != _ts_second:
         _ts_prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
         _ts_second = second
-    return f"{_ts_prefix}.{int((now - second) * 1000):03d}Z"
+    _ts_milli = milli
+    _ts_value = f"{_ts_prefix}.{milli - second * 1000:03d}Z"
+    return _ts_value
 
 
 _ID_PREFIX: Final = os.urandom(8).hex()
@@ -223,14 +229,18 @@ def _check(source_agent: str, target_agent: str, priority: str, timeout_ms: int)
 # given (what it stores is checked once below) but several times faster; falls back to
 # ``model_construct`` if a pydantic version ever lays instances out differently.
 _object_setattr = object.__setattr__
+# BaseModel's slots, set through their descriptors (what object.__setattr__ ends up doing).
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _fast_payload(action: str, data: dict[str, Any], metadata: dict[str, Any]) -> Payload:
     model = Payload.__new__(Payload)
     _object_setattr(model, "__dict__", {"action": action, "data": data, "metadata": metadata})
-    _object_setattr(model, "__pydantic_fields_set__", {"action", "data", "metadata"})
-    _object_setattr(model, "__pydantic_extra__", None)
-    _object_setattr(model, "__pydantic_private__", None)
+    _set_fields_set(model, {"action", "data", "metadata"})
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
@@ -263,9 +273,9 @@ def _fast_envelope(
             "timeout_ms": timeout_ms,
         },
     )
-    _object_setattr(model, "__pydantic_fields_set__", set(_ENVELOPE_FIELDS))
-    _object_setattr(model, "__pydantic_extra__", None)
-    _object_setattr(model, "__pydantic_private__", None)
+    _set_fields_set(model, set(_ENVELOPE_FIELDS))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 

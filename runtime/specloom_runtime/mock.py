@@ -110,6 +110,11 @@ def json_equal(actual: Any, expected: Any) -> bool:
 
 def json_subset(actual: Any, expected: Any) -> bool:
     """Like :func:`json_equal`, but an expected object only needs its own keys present."""
+    kind = type(expected)
+    if kind is str:  # the common case (a key): equal strings, nothing else
+        return type(actual) is str and actual == expected
+    if expected is ANY:
+        return True
     if is_matcher(expected):
         return match(actual, expected, json_equal, subset=True)
     if isinstance(expected, dict):
@@ -152,6 +157,12 @@ def _merge(base: Any, over: Any) -> Any:
     return over
 
 
+def _args_match(expected: Mapping[str, Any], args: Mapping[str, Any]) -> bool:
+    """Whether a call's arguments hold what a step expects. Arguments the example leaves out,
+    and fields filled by defaults, match anything."""
+    return all(k in args and json_subset(args[k], v) for k, v in expected.items())
+
+
 @dataclass
 class Call:
     """One call received by a mock."""
@@ -182,6 +193,7 @@ class Mock:
     EXAMPLES: ClassVar[list[dict[str, Any]]] = []
     DEFAULTS: ClassVar[dict[str, Any]] = {}
     _PATTERNS: ClassVar[dict[type, list[list[Pattern]]]] = {}
+    _BY_METHOD: ClassVar[dict[type, list[dict[str, tuple[int, ...]]]]] = {}
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -196,6 +208,21 @@ class Mock:
         if cls not in Mock._PATTERNS:
             Mock._PATTERNS[cls] = [generalise(ex["steps"]) for ex in self.EXAMPLES]
         return Mock._PATTERNS[cls]
+
+    @property
+    def _by_method(self) -> list[dict[str, tuple[int, ...]]]:
+        """Per example: method -> the positions of its steps calling it, ascending (a call is
+        only checked against steps of its own method)."""
+        cls = type(self)
+        if cls not in Mock._BY_METHOD:
+            index: list[dict[str, tuple[int, ...]]] = []
+            for patterns in self.patterns:
+                positions: dict[str, list[int]] = {}
+                for position, pattern in enumerate(patterns):
+                    positions.setdefault(str(pattern.step["call"]), []).append(position)
+                index.append({m: tuple(ps) for m, ps in positions.items()})
+            Mock._BY_METHOD[cls] = index
+        return Mock._BY_METHOD[cls]
 
     def stub(
         self,
@@ -292,15 +319,22 @@ class Mock:
         else a step it already passed that reads with the same keys again, else the first step
         of a new instance. :meth:`_rank` chooses."""
         out = []
+        by_method = self._by_method
         for inst in live:
+            positions = by_method[inst.index].get(method)
+            if not positions:
+                continue
             patterns = self.patterns[inst.index]
-            ahead = range(inst.position, len(patterns))
-            behind = range(min(inst.position, len(patterns)) - 1, 0, -1)
-            for position in [*ahead, *behind]:
-                pattern = patterns[position]
-                if position < inst.position and not pattern.dependent:
-                    continue
-                if self._matches(pattern.step, method, args, inst.bindings):
+            at = inst.position
+            ahead = [p for p in positions if p >= at]
+            behind = [p for p in reversed(positions) if 0 < p < at and patterns[p].dependent]
+            for position in ahead + behind:
+                expected = inst.expected.get(position)
+                if expected is None:
+                    step = patterns[position].step
+                    expected = resolve_vars(step.get("with", {}), inst.bindings, strict=False)
+                    inst.expected[position] = expected
+                if _args_match(expected, args):
                     out.append((position, inst.index, inst.serial, inst))
                     break
         for index, patterns in enumerate(self.patterns):
@@ -351,6 +385,7 @@ class Mock:
             inst.bindings.update(implicit_bindings(pattern, args))
             if "bind" in step:
                 inst.bindings[step["bind"]] = answer
+            inst.expected.clear()  # its bindings changed
             inst.position = position + 1
             if inst not in live:
                 self._serial += 1
@@ -409,9 +444,7 @@ class Mock:
     ) -> bool:
         if step["call"] != method:
             return False
-        expected = resolve_vars(step.get("with", {}), b, strict=False)
-        # Arguments the example leaves out, and fields filled by defaults, match anything.
-        return all(k in args and json_subset(args[k], v) for k, v in expected.items())
+        return _args_match(resolve_vars(step.get("with", {}), b, strict=False), args)
 
     def _miss(self, method: str) -> Any:
         """null when the result may be null, else the method's default."""

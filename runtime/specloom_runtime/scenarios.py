@@ -178,12 +178,16 @@ def implicit_bindings(pattern: Pattern, args: Mapping[str, Any]) -> dict[str, An
     return out
 
 
-@dataclass
+@dataclass(eq=False)
 class Instance:
-    """One scenario in progress for one caller and one set of keys."""
+    """One scenario in progress for one caller and one set of keys. Compared by identity: two
+    instances in the same state are still two scenarios."""
 
     index: int  # the example
     position: int = 0  # the next step
     bindings: dict[str, Any] = field(default_factory=dict)
     serial: int = 0  # creation order: among equals, the newest instance answers
     skipped: int = 0  # steps it jumped over: the fewer, the closer it follows its example
+    #: Arguments each step expects under ``bindings`` (step -> resolved ``with``), computed on
+    #: first use; cleared whenever ``bindings`` change.
+    expected: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -286,6 +286,11 @@ class ServiceHost:
 def wire_json(value: Any) -> Any:
     """JSON of call parameters as sent: a model's unset optional fields stay off the wire
     (absent, not null, as the schema says), aliases are the JSON property names."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value  # what to_jsonable_python returns for these, without the call
+    if kind is dict:
+        return {key: wire_json(item) for key, item in value.items()}
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, dict):

@@ -195,33 +195,9 @@ async def run_nats(
 
 async def _service_infos(transport: Transport, seconds: float = 0.5) -> list[dict[str, Any]]:
     """Every ``$SRV.INFO`` answer within ``seconds`` (one per serving process and agent)."""
-    return await _gather(transport, "$SRV.INFO", seconds)
+    from .metrics import services
 
-
-async def _gather(
-    transport: Transport, subject: str, seconds: float, enough: int | None = None
-) -> list[Any]:
-    """Every answer to one request on ``subject`` within ``seconds`` (sooner once ``enough``
-    answers arrived)."""
-    nc = transport._client()  # type: ignore[attr-defined]
-    inbox = nc.new_inbox()
-    answers: list[Any] = []
-    full = asyncio.Event()
-
-    async def collect(msg: Any) -> None:
-        with contextlib.suppress(ValueError):
-            answers.append(json.loads(msg.data))
-        if enough is not None and len(answers) >= enough:
-            full.set()
-
-    sub = await nc.subscribe(inbox, cb=collect)
-    await nc.publish(subject, b"", reply=inbox)
-    await nc.flush()
-    if enough != 0:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(full.wait(), seconds)
-    await sub.unsubscribe()
-    return answers
+    return await services(transport, "INFO", seconds)
 
 
 async def remote_health(
@@ -238,7 +214,9 @@ async def remote_health(
             if (meta := info.get("metadata") or {}).get("system") == package
         }
         # a probe of a server that does not answer may take a few seconds (e.g. the LLM's)
-        answers = await _gather(transport, detail_subject(package), 5.0, enough=len(processes))
+        from .metrics import gather
+
+        answers = await gather(transport, detail_subject(package), 5.0, enough=len(processes))
     finally:
         await transport.close()
     by_agent: dict[str, list[dict[str, str]]] = {}

@@ -121,6 +121,30 @@ def test_timeout_is_the_callers_deadline(
     run(main)
 
 
+def test_closing_the_caller_answers_its_waiting_requests_at_once(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    async def main() -> None:
+        impl = Database(db)
+        impl.delay = 5
+        host_bus = await serve(rt, db, nats_server, impl)
+        caller = transport(nats_server)
+        await caller.start()
+        client = db.DatabaseV1Client(
+            caller, "agent-03-core-engine", "agent-02-database", timeout_ms=20_000
+        )
+        waiting = [asyncio.ensure_future(client.create("users", {})) for _ in range(3)]
+        while impl.calls < 3:  # all three are being served (and will not answer for 5 s)
+            await asyncio.sleep(0.01)
+        await caller.close()
+        for call in waiting:  # answered by the close, long before their 20 s deadline
+            with pytest.raises(rt.ServiceUnavailable, match="transport was closed"):
+                await asyncio.wait_for(call, 2)
+        await host_bus.close(drain_seconds=0.1)
+
+    run(main)
+
+
 def test_garbage_and_oversized_messages_get_an_error_reply_and_the_host_stays_up(
     db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
 ) -> None:

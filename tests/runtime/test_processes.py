@@ -235,12 +235,48 @@ def test_sigterm_stops_everything_with_exit_code_0(project: Path) -> None:
         run.kill_group()
 
 
+def _metric_rows(out: str) -> dict[str, list[str]]:
+    rows = (line.split() for line in out.splitlines())
+    return {r[0]: r for r in rows if r[:1] in (["store"], ["notes"])}
+
+
+def test_metrics_over_nats_measure_the_running_system(project: Path) -> None:
+    run = Running(project, "run", "--transport", "nats", "--drain-seconds", "1")
+    try:
+        run.wait_for(r"all 2 processes ready")
+        (url,) = re.findall(r"--nats (nats://\S+) health", run.text())
+        first = cli(project, "--nats", url, "metrics", "--strict")
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "measured over NATS" in first.stdout, first.stdout
+        rows = _metric_rows(first.stdout)
+        # module, processes, mode, implemented, live examples, edges served, docs, requests
+        assert rows["store"][:8] == ["store", "1", "impl", "yes", "2/2", "0/0", "yes", "0"], rows
+        assert rows["notes"][:8] == ["notes", "1", "impl", "yes", "2/2", "1/1", "yes", "0"], rows
+        # The replays ran in the live processes: the store kept their records (an example that
+        # assumes a fresh store fails now) and $SRV.STATS counted the first run's requests.
+        second = cli(project, "--nats", url, "metrics")
+        assert second.returncode == 0, second.stderr
+        rows = _metric_rows(second.stdout)
+        assert rows["store"][4] == "1/2" and int(rows["store"][7]) > 0, second.stdout
+        assert rows["notes"][4] == "1/2" and int(rows["notes"][7]) > 0, second.stdout
+        assert "FAIL store: KeyValue@1 'put then get returns the value'" in second.stderr
+        strict = cli(project, "--nats", url, "metrics", "--strict")
+        assert strict.returncode == 1, strict.stdout
+    finally:
+        run.kill_group()
+
+
 def test_health_of_a_system_nobody_serves_is_down(project: Path, tmp_path: Path) -> None:
     with LocalNatsServer(data_dir=tmp_path / "nats") as server:
         url = f"nats://{server.token}@127.0.0.1:{server.port}"
         health = cli(project, "--nats", url, "health")
         assert health.returncode == 1
         assert health.stdout.count("down") == 2, health.stdout
+        metrics = cli(project, "--nats", url, "metrics")
+        assert metrics.returncode == 0, metrics.stderr
+        rows = _metric_rows(metrics.stdout)
+        assert rows["store"][:5] == ["store", "0", "-", "down", "0/2"], metrics.stdout
+        assert rows["notes"][5] == "0/1" and "service_unavailable" in metrics.stderr
         call = cli(project, "--nats", url, "call", "KeyValue@1.get", '{"key": "a"}')
         assert call.returncode == 1 and "service_unavailable" in call.stderr, call.stderr
 

@@ -162,3 +162,64 @@ def test_keys_come_from_the_environment_or_a_secret_file(tmp_path: Path) -> None
     assert from_env is not None and from_env.active == "a"
     with pytest.raises(ValueError):
         signer_from_env({"SPECLOOM_SIGNING_KEYS": "no-separator"})
+
+
+def test_a_signed_caller_rejects_unsigned_forged_and_replayed_replies(
+    rt: ModuleType, db: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    """A responder that is not the system (no key, a wrong key, or one replaying a reply it
+    saw) cannot answer a signed caller: each reply is ``unauthorized`` and a security event."""
+
+    async def main() -> None:
+        subject = rpc_subject(SYSTEM, "Database", 1, "create")
+        seen: list[dict[str, Any]] = []
+        outsider = Signer({"k1": b"not the system's secret"})
+        system_signer = Signer(KEYS)
+        replies: list[bytes] = []
+        mode = ["unsigned"]
+        nc = await nats.connect(nats_server.url, token=nats_server.token)
+
+        async def respond(msg: Any) -> None:
+            request = Envelope.model_validate_json(msg.data)
+            data = request.make_response("users-1").model_dump(mode="json")
+            del data["payload"]["metadata"]["auth"]  # the request's signature, copied over
+            reply = Envelope.model_validate(data)
+            if mode[0] == "forged":
+                reply = outsider.sign(reply)
+            elif mode[0] == "valid":
+                reply = system_signer.sign(reply)
+                replies.append(reply.model_dump_json().encode())
+            elif mode[0] == "replayed":
+                # the valid reply seen before, its signature kept and its correlation id set to
+                # the new request's (the same bytes unchanged would not answer the request)
+                data = Envelope.model_validate_json(replies[0]).model_dump(mode="json")
+                data["correlation_id"] = request.correlation_id
+                reply = Envelope.model_validate(data)
+            await msg.respond(reply.model_dump_json().encode())
+
+        async def on_event(msg: Any) -> None:
+            seen.append(json.loads(msg.data))
+
+        await nc.subscribe(subject, cb=respond)
+        await nc.subscribe(f"{SYSTEM}.events.Runtime.v1.security_violation", cb=on_event)
+        await nc.flush()
+        async with nats_transport(nats_server, Signer(KEYS)) as caller:
+            client = db.DatabaseV1Client(caller, "agent-03", "agent-02-database")
+            for kind, reason in (("unsigned", "unsigned"), ("forged", "bad signature")):
+                mode[0] = kind
+                with pytest.raises(rt.Unauthorized, match=f"reply rejected: {reason}"):
+                    await client.create("users", {})
+            mode[0] = "valid"
+            assert await client.create("users", {}) == "users-1"
+            mode[0] = "replayed"
+            with pytest.raises(rt.Unauthorized, match="reply rejected: bad signature"):
+                await client.create("users", {})
+            for _ in range(100):
+                if len(seen) >= 3:
+                    break
+                await asyncio.sleep(0.02)
+        reasons = [e["payload"]["data"]["reason"] for e in seen]
+        assert reasons == ["unsigned", "bad signature", "bad signature"], reasons
+        await nc.close()
+
+    run(main)

@@ -15,12 +15,15 @@ one process per module or more). Both carry the same :class:`Envelope` with the 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from ..envelope import Envelope
 
-__all__ = ["Handler", "Observer", "Route", "Subscriber", "Transport"]
+__all__ = ["Handler", "Observed", "Observer", "Route", "Subscriber", "Transport"]
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[Envelope], Awaitable[Envelope]]
 Subscriber = Callable[[Envelope], Awaitable[None]]
@@ -83,3 +86,34 @@ class Transport(Protocol):
     def on_envelope(self, callback: Observer) -> Callable[[], None]:
         """Call ``callback`` with every envelope this transport object sends or receives."""
         ...
+
+
+class Observed:
+    """What every transport shares: the envelope observers of :meth:`Transport.on_envelope`.
+
+    A transport calls ``self._observe(envelope)`` (only ``if self._observers``, so a transport
+    nobody watches pays nothing) for each envelope it sends or receives.
+    """
+
+    def __init__(self) -> None:
+        self._observers: list[Observer] = []
+
+    def on_envelope(self, callback: Observer) -> Callable[[], None]:
+        """Call ``callback`` synchronously with every envelope this transport object sends or
+        receives: requests, their responses or errors (also the ones the transport makes, such
+        as ``timeout``) and events. A failing observer is logged and changes nothing. Returns a
+        function that removes the observer."""
+        self._observers.append(callback)
+
+        def remove() -> None:
+            if callback in self._observers:
+                self._observers.remove(callback)
+
+        return remove
+
+    def _observe(self, envelope: Envelope) -> None:
+        for observer in tuple(self._observers):
+            try:
+                observer(envelope)
+            except Exception:
+                logger.exception("envelope observer %r failed", observer)

@@ -10,7 +10,13 @@ body is the response or error envelope. What each case becomes:
 - no reply within ``timeout_ms``: a ``timeout`` error envelope, on the caller's clock;
 - a message over ``max_bytes`` or not a valid envelope: the host answers ``invalid_envelope``
   (when the message has a reply subject) and keeps serving;
-- replicas of a module subscribe in the same queue group, so each request reaches one of them.
+- replicas of a module subscribe in the same queue group, so each request reaches one of them;
+- closing the transport answers the requests still waiting for a reply ``service_unavailable``.
+
+Callers share one wildcard inbox subscription per connection (a counter names each request's
+reply subject; one timer per request is its deadline). A host serves each request in a task of
+its own that awaits the handler and publishes the reply (one deadline timer per request, which
+cancels the handler at ``timeout_ms``).
 
 Each hosted agent is also a service of the NATS services protocol (``nats.micro``): ``$SRV.PING``,
 ``$SRV.INFO`` and ``$SRV.STATS`` list the modules, their endpoints (one per contract method) and
@@ -27,7 +33,8 @@ it waits, inside one process.
 With a ``signer`` (:mod:`specloom_runtime.signing`; ``connect`` takes it from the environment)
 every request, reply and event is signed, and a host rejects an unsigned, forged, tampered or
 replayed request before it reaches the work queue: an ``unauthorized`` error reply and a
-``Runtime@1.security_violation`` event. Callers reject unsigned replies, subscribers such events.
+``Runtime@1.security_violation`` event. Callers reject unsigned, forged or tampered replies the
+same way (``unauthorized``, "reply rejected: ..."), subscribers such events.
 
 Events are published on their subject; a subscriber with a ``group`` (the module's agent id)
 shares one queue-group subscription with its replicas. With ``durable_events=True`` events go to
@@ -40,6 +47,7 @@ receives what was published while it was down.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -58,11 +66,11 @@ from nats.micro.service import Service as MicroService
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import __version__
-from ..bus import _expire, _Job, _Mailbox
+from ..bus import _Job, _Mailbox, answer, timeout_reply
 from ..envelope import Envelope, Payload, utc_timestamp
 from ..errors import validation_details
 from ..signing import Signer
-from .base import Handler, Observer, Route, Subscriber
+from .base import Handler, Observed, Route, Subscriber
 from .subjects import agent_subject, event_subject, request_subject, rpc_group, rpc_subject
 
 __all__ = ["DEFAULT_MAX_BYTES", "SECURITY_TOPIC", "NatsTransport"]
@@ -103,21 +111,81 @@ def _invalid_reply(data: bytes, agent: str, message: str, details: dict[str, Any
     )
 
 
+_to_json = Envelope.__pydantic_serializer__.to_json
+_STATUS = "Status"  # the header of a NATS status message (nats.js.api.Header.STATUS)
+_NO_RESPONDERS = "503"  # its value when no subscriber took a request
+
+
 def _dump(envelope: Envelope) -> bytes:
-    return envelope.model_dump_json().encode()
+    """The envelope's JSON, the bytes of ``envelope.model_dump_json().encode()``."""
+    return _to_json(envelope)
+
+
+def _no_reply(future: asyncio.Future[Msg | None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+#: What a request still waiting for its reply gets when the transport closes.
+_CLOSED: Any = object()
+
+
+class _HostMailbox(_Mailbox):
+    """The work queue of an agent hosted on NATS: each job is answered by publishing its reply
+    to the request's reply subject, from the task that served it (no future, no callback).
+
+    A served job has one deadline timer that cancels its handler at ``timeout_ms`` (the reply
+    is then ``timeout``; the caller has given up on its own clock by then). A queued job whose
+    deadline passes is dropped when its turn comes: it never runs.
+    """
+
+    __slots__ = ("transport",)
+
+    def __init__(self, agent_id: str, handler: Handler, limit: int, transport: NatsTransport):
+        super().__init__(agent_id, handler, limit)
+        self.transport = transport
+
+    async def _serve(self, job: _Job) -> None:
+        request = job.envelope
+        task = job.task
+        assert task is not None
+        loop = asyncio.get_running_loop()
+        timer = loop.call_at(job.deadline, task.cancel)
+        try:
+            try:
+                reply = await answer(self.handler, self.agent_id, request)
+            except asyncio.CancelledError:
+                if loop.time() < job.deadline or task.uncancel() > 0:
+                    # not our deadline (close() gave up on it, or its task is being stopped)
+                    self.transport._reply(
+                        job.reply_to, request.make_error("internal_error", "handler cancelled", {})
+                    )
+                    raise
+                reply = timeout_reply(request)
+            finally:
+                timer.cancel()
+            await self.transport._send(job.reply_to, reply)
+        finally:
+            self._release(job)  # after the reply went out: close() waits for it
+
+    def _drop(self, job: _Job) -> None:
+        self.transport._reply(job.reply_to, timeout_reply(job.envelope))
+
+    def _answer_queued(self, job: _Job, reply: Envelope) -> None:
+        self.transport._reply(job.reply_to, reply)
 
 
 class _Hosted:
     """One agent served in this process: its work queue, its micro service, its subjects."""
 
-    def __init__(self, agent_id: str, mailbox: _Mailbox, routes: Sequence[Route]) -> None:
+    def __init__(self, agent_id: str, mailbox: _HostMailbox, routes: Sequence[Route]) -> None:
         self.agent_id = agent_id
         self.mailbox = mailbox
         self.routes = tuple(routes)
         self.service: MicroService | None = None
 
 
-class NatsTransport:
+class NatsTransport(Observed):
     """Envelopes over a NATS server at ``url`` for the system ``system`` (its package name).
 
     ``token``/``user``/``password``: credentials of the server. ``concurrency``: requests each
@@ -140,6 +208,7 @@ class NatsTransport:
         client_name: str | None = None,
         signer: Signer | None = None,
     ) -> None:
+        super().__init__()
         if not system.isidentifier():
             raise ValueError(f"invalid system name {system!r}")
         if concurrency < 1:
@@ -158,9 +227,12 @@ class NatsTransport:
         self._pending: list[asyncio.Task[Any]] = []
         self._replies: set[asyncio.Task[None]] = set()
         self._fetchers: list[asyncio.Task[None]] = []
-        self._observers: list[Observer] = []
         self._closed = True
         self._stream_ready = False
+        # Requests wait here, by the last token of their reply subject (see _request).
+        self._inbox = ""
+        self._waiting: dict[str, asyncio.Future[Msg | None]] = {}
+        self._tokens = itertools.count(1)
         #: Extra metadata of each agent's micro service (``$SRV.INFO``): agent id -> strings.
         #: Called when the service registers; ``serve`` reports process, mode and status here.
         self.metadata_for: Callable[[str], dict[str, str]] | None = None
@@ -200,6 +272,8 @@ class NatsTransport:
             raise ConnectionError(f"cannot connect to NATS at {self.url}: {exc}") from None
         # Once connected, reconnect forever: a restarted server is found again.
         self._nc.options["max_reconnect_attempts"] = -1
+        self._inbox = self._nc.new_inbox() + "."
+        await self._nc.subscribe(self._inbox + "*", cb=self._on_reply)
         self._closed = False
         for hosted in self._hosted.values():
             self._pending.append(asyncio.ensure_future(self._serve(hosted)))
@@ -219,6 +293,9 @@ class NatsTransport:
             return
         self._closed = True
         nc = self._nc
+        for future in self._waiting.values():  # callers still waiting: answer them now
+            if not future.done():
+                future.set_result(_CLOSED)
         for task in self._pending + self._fetchers:
             task.cancel()
         await asyncio.gather(*self._pending, *self._fetchers, return_exceptions=True)
@@ -253,6 +330,7 @@ class NatsTransport:
                 task.cancel()
             if late:
                 await asyncio.gather(*late, return_exceptions=True)
+            mailbox.reap()
         if self._replies:
             await asyncio.gather(*self._replies, return_exceptions=True)
         if nc is not None:
@@ -308,7 +386,7 @@ class NatsTransport:
         limit = self._concurrency if concurrency is None else concurrency
         if limit < 1:
             raise ValueError("concurrency must be >= 1")
-        hosted = _Hosted(agent_id, _Mailbox(agent_id, handler, limit), routes)
+        hosted = _Hosted(agent_id, _HostMailbox(agent_id, handler, limit, self), routes)
         self._hosted[agent_id] = hosted
         if not self._closed:
             self._pending.append(asyncio.ensure_future(self._serve(hosted)))
@@ -381,23 +459,25 @@ class NatsTransport:
         if self._observers:
             self._observe(envelope)
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Envelope] = loop.create_future()
         deadline = loop.time() + envelope.timeout_ms / 1000
-        job = _Job(envelope, future, deadline)
-        timer = loop.call_at(deadline, _expire, job)
+        hosted.mailbox.submit(_Job(envelope, None, deadline, reply_to), loop)
 
-        def done(f: asyncio.Future[Envelope]) -> None:
-            timer.cancel()
-            if not f.cancelled():
-                reply = f.result()
-                if self._observers:
-                    self._observe(reply)
-                self._reply(reply_to, reply)
-
-        future.add_done_callback(done)
-        hosted.mailbox.submit(job, loop)
+    async def _send(self, reply_to: str, envelope: Envelope) -> None:
+        """Publish a served request's reply (in the task that served it)."""
+        if self._observers:
+            self._observe(envelope)
+        nc = self._nc
+        if not reply_to or nc is None:
+            return
+        if self.signer is not None:
+            envelope = self.signer.sign(envelope)
+        try:
+            await nc.publish(reply_to, _dump(envelope))
+        except Exception as exc:  # noqa: BLE001 - a lost connection must not kill the host
+            logger.warning("reply not sent: %s", exc or type(exc).__name__)
 
     def _reply(self, reply_to: str, envelope: Envelope) -> None:
+        """Publish a reply from outside a task that can await it (rejections, drops)."""
         if not reply_to or self._nc is None:
             return
         if self.signer is not None:
@@ -457,28 +537,54 @@ class NatsTransport:
             self._observe(reply)
         return reply
 
+    async def _on_reply(self, msg: Msg) -> None:
+        future = self._waiting.pop(msg.subject[len(self._inbox) :], None)
+        if future is not None and not future.done():
+            future.set_result(msg)
+
     async def _request(self, nc: NatsClient, envelope: Envelope) -> Envelope:
+        # Request/reply on one wildcard inbox subscription, as nats-py's ``request`` does, but
+        # with a counter for the token and one deadline timer: its ``request`` draws a NUID and
+        # random bytes per call and waits through ``asyncio.wait_for``.
         subject = request_subject(self.system, envelope)
         timeout_ms = envelope.timeout_ms
+        token = f"{next(self._tokens):x}"
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Msg | None] = loop.create_future()
+        waiting = self._waiting
+        waiting[token] = future
+        timer = loop.call_later(timeout_ms / 1000, _no_reply, future)
         try:
-            msg = await nc.request(subject, _dump(envelope), timeout=timeout_ms / 1000)
-        except nats.errors.NoRespondersError:
-            return envelope.make_error(
-                "service_unavailable",
-                f"no process serves {subject}",
-                {"subject": subject, "target_agent": envelope.target_agent},
-            )
-        except (TimeoutError, nats.errors.TimeoutError):
-            return envelope.make_error(
-                "timeout", f"no reply within {timeout_ms} ms", {"timeout_ms": timeout_ms}
-            )
+            await nc.publish(subject, _dump(envelope), reply=self._inbox + token)
+            msg = await future
         except nats.errors.MaxPayloadError as exc:
             return envelope.make_error(
                 "invalid_envelope", f"request too large for the server: {exc}", {}
             )
-        except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError):
+        except (
+            nats.errors.ConnectionClosedError,
+            nats.errors.ConnectionReconnectingError,
+            nats.errors.ConnectionDrainingError,
+            nats.errors.OutboundBufferLimitError,
+        ):
             return envelope.make_error(
                 "service_unavailable", "not connected to NATS", {"url": self.url}
+            )
+        finally:
+            timer.cancel()
+            waiting.pop(token, None)
+        if msg is None:
+            return timeout_reply(envelope)
+        if msg is _CLOSED:
+            return envelope.make_error(
+                "service_unavailable", "the NATS transport was closed", {"url": self.url}
+            )
+        headers = msg.headers
+        if headers and headers.get(_STATUS) == _NO_RESPONDERS:
+            return envelope.make_error(
+                "service_unavailable",
+                f"no process serves {subject}",
+                {"subject": subject, "target_agent": envelope.target_agent},
             )
         try:
             reply = Envelope.model_validate_json(msg.data)
@@ -495,6 +601,11 @@ class NatsTransport:
                 "the reply does not answer the request",
                 {"correlation_id": reply.correlation_id, "message_type": reply.message_type},
             )
+        if self.signer is not None:
+            reason = self.signer.check(reply)
+            if reason is not None:  # an unsigned, forged, tampered or replayed reply
+                self._security_event(envelope.source_agent, reason, msg.subject, reply)
+                return envelope.make_error("unauthorized", f"reply rejected: {reason}", {})
         return reply
 
     # -- events ----------------------------------------------------------------------------
@@ -595,24 +706,6 @@ class NatsTransport:
         else:
             await self._client().publish(subject, _dump(envelope))
         return 1
-
-    # -- observation -----------------------------------------------------------------------
-
-    def on_envelope(self, callback: Observer) -> Callable[[], None]:
-        self._observers.append(callback)
-
-        def remove() -> None:
-            if callback in self._observers:
-                self._observers.remove(callback)
-
-        return remove
-
-    def _observe(self, envelope: Envelope) -> None:
-        for observer in tuple(self._observers):
-            try:
-                observer(envelope)
-            except Exception:
-                logger.exception("envelope observer %r failed", observer)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
