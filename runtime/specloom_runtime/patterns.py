@@ -2,8 +2,9 @@
 
 The generated models check patterns with pydantic-core's Rust ``regex`` engine (linear in the
 input). The HTTP edge also validates bodies against the OpenAPI document's JSON Schemas before
-anything is forwarded; with Python's backtracking ``re`` (jsonschema's default) a pattern such as
-``^(a+)+$`` and a hostile body would stall the gateway for minutes. Everything here matches on
+anything is forwarded (``http/fastcheck.py``, and jsonschema's ``pattern`` keyword there);
+with Python's backtracking ``re`` (jsonschema's default) a pattern such as ``^(a+)+$`` and a
+hostile body would stall the gateway for minutes. Everything here matches on
 the same Rust engine, so the edge accepts exactly what the models accept, in linear time.
 
 Matching is a search (JSON Schema's meaning): anchor with ``^...$``. A pattern the engine cannot
@@ -15,12 +16,10 @@ backtracking engine.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from typing import Any
 
 from pydantic_core import SchemaError, SchemaValidator, core_schema
 
-__all__ = ["search", "json_schema_validator"]
+__all__ = ["search"]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -36,21 +35,3 @@ def search(pattern: str, text: str) -> bool:
     the engine cannot run)."""
     compiled = _compiled(pattern)
     return compiled is not None and bool(compiled.isinstance_python(text))
-
-
-def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    from jsonschema.exceptions import ValidationError
-
-    if validator.is_type(instance, "string") and isinstance(pattern, str):
-        if not search(pattern, instance):
-            yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-@functools.cache
-def json_schema_validator() -> Any:
-    """``jsonschema``'s Draft 2020-12 validator class with ``pattern`` on the Rust engine."""
-    from jsonschema import Draft202012Validator, validators
-
-    return validators.extend(  # type: ignore[no-untyped-call]
-        Draft202012Validator, {"pattern": _pattern_keyword}
-    )

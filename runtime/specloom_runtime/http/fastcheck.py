@@ -20,14 +20,34 @@ always jsonschema's. tests/http/test_fastcheck.py compares the two on many value
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ..patterns import json_schema_validator, search
+from ..patterns import search
 
-__all__ = ["Check", "compile_check"]
+__all__ = ["Check", "compile_check", "json_schema_validator"]
 
 Check = Callable[[Any], bool]
+
+
+def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and isinstance(pattern, str):
+        if not search(pattern, instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
+def json_schema_validator() -> Any:
+    """``jsonschema``'s Draft 2020-12 validator class with ``pattern`` on the linear-time Rust
+    engine (``specloom_runtime.patterns``), as the generated models."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": _pattern_keyword}
+    )
 
 
 def _validator(schema: Any) -> Check:

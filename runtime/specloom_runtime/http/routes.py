@@ -18,8 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from ..patterns import json_schema_validator
-from .fastcheck import Check, compile_check
+from .fastcheck import Check, compile_check, json_schema_validator
 
 __all__ = ["Route", "RouteTable", "load_openapi", "pointer_errors"]
 
