@@ -15,7 +15,7 @@ GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 # layers below, never above.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("generator", "generator.errors", "generator.names", "generator.patterns",
-              "generator.dists", "generator.cache")),
+              "generator.dists", "generator.cache", "generator.bundled")),
     ("load", ("generator.load",)),
     ("model", ("generator.model",)),
     ("diff", ("generator.diff",)),

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictFloat, StrictInt, StrictStr
-
-from .formats import Fmt_date_time
+from specloom_runtime.formats import Fmt_date_time
 
 
 class ChatMessage(BaseModel):
