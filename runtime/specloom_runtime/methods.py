@@ -28,23 +28,43 @@ InterfaceMethod = Callable[Concatenate[Any, P], Coroutine[Any, Any, R]]
 
 
 class Delegated(Generic[P, R]):
-    """A descriptor standing for an interface method: calls :meth:`route` with the method's
-    name and its arguments as ``{parameter: value}`` (every parameter, in declared order)."""
+    """A descriptor standing for an interface method: calls the class's generic path
+    (:meth:`router`) with the arguments as ``{parameter: value}`` (every parameter, in declared
+    order, defaults included)."""
 
     def __init__(self, method: InterfaceMethod[P, R]) -> None:
         self.name = method.__name__
         self.__doc__ = method.__doc__
-        params = list(inspect.signature(method).parameters.values())[1:]  # without self
+        self._signature = inspect.signature(method)
+        params = list(self._signature.parameters.values())[1:]  # without self
         kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         self._names = tuple(p.name for p in params)
         self._positional = tuple(p.name for p in params if p.kind in kinds)
         self._defaults = {p.name: p.default for p in params if p.default is not p.empty}
 
     def __set_name__(self, owner: type, name: str) -> None:
+        """Put a plain function in the class in place of the descriptor (no binding per access;
+        it returns the generic path's coroutine, so no extra frame per call); its
+        ``inspect.signature`` is the interface method's."""
         if name != self.name:
             raise TypeError(f"{owner.__name__}.{name} delegates {self.name}: names differ")
+        route, arguments = self.router(), self.arguments
+        names, count = self._names, len(self._names)
+        fast = count == len(self._positional)
 
-    def route(self, obj: Any, params: dict[str, Any]) -> Awaitable[Any]:
+        def method(obj: Any, /, *args: Any, **kwargs: Any) -> Awaitable[Any]:
+            # The generic path's own coroutine, returned unawaited: no extra frame per call.
+            if fast and not kwargs and len(args) == count:
+                return route(obj, dict(zip(names, args, strict=True)))
+            return route(obj, arguments(args, kwargs))
+
+        method.__name__, method.__qualname__ = name, f"{owner.__qualname__}.{name}"
+        method.__doc__ = self.__doc__
+        method.__dict__["__signature__"] = self._signature
+        setattr(owner, name, method)
+
+    def router(self) -> Callable[[Any, dict[str, Any]], Awaitable[Any]]:
+        """``route(obj, params)``: the class's generic path for this method."""
         raise NotImplementedError
 
     def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -77,16 +97,16 @@ class Delegated(Generic[P, R]):
     def __get__(self, obj: object, owner: type) -> Callable[P, Coroutine[Any, Any, R]]: ...
 
     def __get__(self, obj: object | None, owner: type) -> Any:
+        # Only reached before __set_name__ replaced the descriptor (never, in a class body):
+        # this is what gives type checkers the method's type.
         if obj is None:
             return self
-        route, arguments = self.route, self.arguments
+        route, arguments = self.router(), self.arguments
 
         async def call(*args: P.args, **kwargs: P.kwargs) -> R:
             result: R = await route(obj, arguments(args, kwargs))
             return result
 
-        call.__name__ = call.__qualname__ = self.name
-        call.__doc__ = self.__doc__
         return call
 
 
@@ -97,22 +117,22 @@ class Remote(Delegated[P, R]):
         super().__init__(method)
         self.contract = contract
 
-    def route(self, obj: Any, params: dict[str, Any]) -> Awaitable[Any]:
-        result: Awaitable[Any] = obj._call(self.contract, self.name, params)
-        return result
+    def router(self) -> Callable[[Any, dict[str, Any]], Awaitable[Any]]:
+        contract, name = self.contract, self.name
+        return lambda obj, params: obj._call(contract, name, params)
 
 
 class Answer(Delegated[P, R]):
     """A mock method: answered from the examples (``Mock._answer``)."""
 
-    def route(self, obj: Any, params: dict[str, Any]) -> Awaitable[Any]:
-        result: Awaitable[Any] = obj._answer(self.name, params)
-        return result
+    def router(self) -> Callable[[Any, dict[str, Any]], Awaitable[Any]]:
+        name = self.name
+        return lambda obj, params: obj._answer(name, params)
 
 
 class Forward(Delegated[P, R]):
     """An adapter method: the newer version's method called (``Adapter._forward``)."""
 
-    def route(self, obj: Any, params: dict[str, Any]) -> Awaitable[Any]:
-        result: Awaitable[Any] = obj._forward(self.name, params)
-        return result
+    def router(self) -> Callable[[Any, dict[str, Any]], Awaitable[Any]]:
+        name = self.name
+        return lambda obj, params: obj._forward(name, params)
