@@ -18,7 +18,7 @@ from ..names import contract_class, contract_slug, env_var, pascal
 from .imports import Import, all_sorted, import_block, names_in
 from .literal import pyrepr
 from .plan import Plan, build_plan
-from .shadowing import builtin_names, qualify
+from .shadowing import qualify
 from .spec import MISSING, TYPE_REF, Contract, Method, Module, SpecSet
 from .synth import SynthError, synthesize
 from .typehints import Field as ModelField
@@ -44,7 +44,6 @@ class MethodView:
     keyword_only: bool
     params_model: str
     result_hint: str  # for signatures (plain)
-    cast_hint: str  # result_hint as a method body spells it (its parameters are in scope)
     result_type: str  # for validation (with constraints)
     returns_none: bool
     errors: tuple[str, ...]
@@ -132,7 +131,6 @@ class ModuleView:
     config: tuple[ConfigField, ...]
     config_imports: tuple[tuple[str, str], ...]
     config_models: tuple[InlineModel, ...]
-    config_builtins: Mapping[str, str]  # how the config class body spells dict, frozenset, str
     config_type_imports: tuple[str, ...]  # shared types the settings use
     brief: str
     guide: str
@@ -423,7 +421,7 @@ class _Builder:
         models.append(InlineModel(model_name, tuple(fields), "forbid", None))
         if m.returns is None:
             result_hint, default_result = "None", None
-            result_type = cast_hint = "None"
+            result_type = "None"
         else:
             expr = self.annotation(
                 m.returns, pascal(m.name) + "Result", used, m.origin.at("returns")
@@ -432,7 +430,6 @@ class _Builder:
             models.extend(expr.models)
             result_type = expr.hint
             result_hint = qualify(plain_hint(expr.hint), in_class)
-            cast_hint = qualify(plain_hint(expr.hint), in_class | in_model)
             default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"), c)
         seen_default = False
         keyword_only = False
@@ -449,7 +446,6 @@ class _Builder:
             keyword_only=keyword_only,
             params_model=model_name,
             result_hint=result_hint,
-            cast_hint=cast_hint,
             result_type=result_type,
             returns_none=m.returns is None,
             errors=m.errors,
@@ -594,7 +590,6 @@ class _Builder:
             config=tuple(cfg),
             config_imports=tuple(sorted(cfg_imports)),
             config_models=_dedupe(cfg_models),
-            config_builtins=builtin_names(settings, "classmethod", "dict", "frozenset", "str"),
             config_type_imports=tuple(sorted(used)),
             brief=m.brief,
             guide=m.guide,
