@@ -27,12 +27,14 @@ LINE_LENGTH = 100
 _DIGITS = re.compile(r"(\d+)")
 
 
+@functools.cache
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
     return tuple(
         (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text) if part
     )
 
 
+@functools.cache
 def _member_key(name: str) -> tuple[int, tuple[tuple[int, int | str], ...], str]:
     if len(name) > 1 and name.isupper():
         kind = 0  # CONSTANT
@@ -62,6 +64,7 @@ def _section(module: str, first_party: Collection[str]) -> int:
     return 2
 
 
+@functools.cache
 def _module_key(module: str) -> tuple[int, tuple[tuple[int, int | str], ...], str]:
     dots = len(module) - len(module.lstrip("."))
     return -dots, _natural(module.lstrip(".").lower()), module
