@@ -120,6 +120,11 @@ RESERVED_CLASS_NAMES = frozenset(
         "True",
         "False",
         "SharedTypes",
+        # the runtime's method descriptors and config base, imported by generated modules
+        "Remote",
+        "Answer",
+        "Forward",
+        "Settings",
         # class attributes of generated mocks, module bases, config models and adapters: a
         # type of that name would be shadowed in their class bodies
         "SPEC",

@@ -16,7 +16,7 @@ GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("generator", "generator.errors", "generator.names", "generator.patterns",
               "generator.dists", "generator.cache", "generator.packs",
-              "generator.parallel")),
+              "generator.parallel", "generator.bundled")),
     ("load", ("generator.load",)),
     ("model", ("generator.model",)),
     ("diff", ("generator.diff",)),

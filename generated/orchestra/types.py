@@ -14,8 +14,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
 )
-
-from .formats import Fmt_date_time
+from specloom_runtime.formats import Fmt_date_time
 
 
 class ChatMessage(BaseModel):

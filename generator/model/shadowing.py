@@ -15,7 +15,7 @@ import ast
 import builtins
 from collections.abc import Iterable
 
-__all__ = ["BUILTINS_ALIAS", "builtin_names", "qualify"]
+__all__ = ["BUILTINS_ALIAS", "qualify"]
 
 BUILTINS_ALIAS = "_builtins"
 _BUILTINS = frozenset(dir(builtins))
@@ -42,9 +42,3 @@ def qualify(source: str, shadowed: Iterable[str]) -> str:
     if not any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(tree)):
         return source
     return ast.unparse(_Qualify(names).visit(tree))
-
-
-def builtin_names(shadowed: Iterable[str], *names: str) -> dict[str, str]:
-    """``{name: how generated code spells it}`` for builtins a template writes itself."""
-    taken = frozenset(shadowed)
-    return {n: f"{BUILTINS_ALIAS}.{n}" if n in taken else n for n in names}

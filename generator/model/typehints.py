@@ -152,7 +152,7 @@ def to_annotation(
     *,
     name_hint: str,
     ref_to_hint: Callable[[str], str],
-    formats_module: str = "formats",
+    formats_module: str = "specloom_runtime.formats",
 ) -> TypeExpr:
     """The pydantic v2 annotation for ``schema``.
 
@@ -160,7 +160,7 @@ def to_annotation(
     the property name, ``Item`` for array items, ``Value`` for additional properties, and a number
     when a name repeats). ``ref_to_hint(name)`` gives the annotation of ``#/types/<name>`` and must
     return a dotted name such as ``types_.Task``. A string ``format`` becomes the matching
-    ``Fmt_*`` annotation of ``formats_module`` (the generated copy of :mod:`.formats`).
+    ``Fmt_*`` annotation of ``formats_module`` (the runtime's ``specloom_runtime.formats``).
     """
     builder = _Builder(ref_to_hint, formats_module)
     hint = builder.hint(schema, pascal_name(name_hint))
@@ -316,7 +316,9 @@ def _infer_types(schema: Mapping[str, Any]) -> list[str]:
 class _Builder:
     """Accumulates imports and inline models while building one annotation."""
 
-    def __init__(self, ref_to_hint: Callable[[str], str], formats_module: str = "formats") -> None:
+    def __init__(
+        self, ref_to_hint: Callable[[str], str], formats_module: str = "specloom_runtime.formats"
+    ) -> None:
         self.ref_to_hint = ref_to_hint
         self.formats_module = formats_module
         self.imports: set[tuple[str, str]] = set()

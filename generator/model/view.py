@@ -9,15 +9,16 @@ from __future__ import annotations
 import ast
 import functools
 import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import Diagnostic, SpecloomError
 from ..names import contract_class, contract_slug, env_var, pascal
+from .imports import Import, all_sorted, import_block, names_in
 from .literal import pyrepr
 from .plan import Plan, build_plan
-from .shadowing import builtin_names, qualify
+from .shadowing import qualify
 from .spec import MISSING, TYPE_REF, Contract, Method, Module, SpecSet
 from .synth import SynthError, synthesize
 from .typehints import Field as ModelField
@@ -43,7 +44,6 @@ class MethodView:
     keyword_only: bool
     params_model: str
     result_hint: str  # for signatures (plain)
-    cast_hint: str  # result_hint as a method body spells it (its parameters are in scope)
     result_type: str  # for validation (with constraints)
     returns_none: bool
     errors: tuple[str, ...]
@@ -82,6 +82,11 @@ class ContractView:
     provider_agent: str
     file: str  # spec file, for headers
     event_adapters: tuple[tuple[str, str], ...] = ()  # (event, TypeAdapter expression)
+    # The import blocks of its files (only what each uses, sorted as ruff sorts), and the
+    # contract module's __all__ (sorted).
+    contract_imports: str = ""
+    mock_imports: str = ""
+    exports: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,6 @@ class ModuleView:
     config: tuple[ConfigField, ...]
     config_imports: tuple[tuple[str, str], ...]
     config_models: tuple[InlineModel, ...]
-    config_builtins: Mapping[str, str]  # how the config class body spells dict, frozenset, str
     config_type_imports: tuple[str, ...]  # shared types the settings use
     brief: str
     guide: str
@@ -138,9 +142,10 @@ class ModuleView:
     serves: tuple[ServeView, ...] = ()  # per provided version: what serves it
     legacy: tuple[LegacyView, ...] = ()
     events: tuple[tuple[str, str], ...] = ()  # (event, contract constant) of implemented ones
-    subscribes: tuple[
-        str, ...
-    ] = ()  # topics of consumed contracts' events  # older versions the module serves itself
+    subscribes: tuple[str, ...] = ()  # topics of consumed contracts' events
+    module_imports: str = ""  # import block of modules/<name>.py
+    scaffold_imports: str = ""  # import block of the implementation scaffold
+    exports: tuple[str, ...] = ()  # __all__ of modules/<name>.py
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,7 @@ class SystemView:
     type_names: tuple[str, ...]
     plan: Plan
     adapters: tuple[AdapterView, ...] = ()  # generated adapters/ (older versions served)
+    system_imports: str = ""  # import block of system.py
 
 
 # How a module serves several major versions of a contract (see generator.model.versions).
@@ -170,6 +176,7 @@ class AdapterView:
     new: ContractView
     cls: str  # KeyValueV1FromV2
     slug: str  # key_value_v1_from_v2 (the file in adapters/)
+    imports: str = ""  # import block of adapters/<slug>.py
 
 
 @dataclass(frozen=True)
@@ -205,7 +212,10 @@ class ModuleVersions:
 
 
 def module_versions(
-    served: Sequence[Served], module: Module, contracts: Mapping[str, ContractView]
+    served: Sequence[Served],
+    module: Module,
+    contracts: Mapping[str, ContractView],
+    first_party: Collection[str] = (),
 ) -> ModuleVersions:
     """Which provided versions the module implements, and how the older ones are served."""
     older = {}
@@ -225,6 +235,7 @@ def module_versions(
             a = AdapterView(
                 cv, new, f"{cv.cls}From{new.cls[len(new.name) :]}", f"{cv.slug}_from_v{new.version}"
             )
+            a = replace(a, imports=_adapter_imports(a, first_party))
             adapters.append(a)
             serves.append(ServeView(cv, adapter=a))
         else:
@@ -240,6 +251,94 @@ def module_versions(
     return ModuleVersions(tuple(implements), tuple(serves), tuple(legacy), tuple(adapters))
 
 
+# --- import blocks: the names each generated file looks up, resolved to their modules -------
+
+_KNOWN: dict[str, Import] = {
+    **{n: ("typing", n, None) for n in ("Annotated", "Any", "ClassVar", "Literal")},
+    **{n: ("pydantic", n, None) for n in ("BaseModel", "ConfigDict", "Field", "TypeAdapter")},
+    "_builtins": ("builtins", None, "_builtins"),
+}
+_FUTURE: Import = ("__future__", "annotations", None)
+
+
+def _table(
+    pairs: Iterable[tuple[str, str]], types: Iterable[str], types_module: str
+) -> dict[str, Import]:
+    """Name -> its import, for the names a file's hints and defaults may use."""
+    table = dict(_KNOWN)
+    table.update({n: (types_module, n, None) for n in types})
+    table.update({n: (module, n, None) for module, n in pairs})
+    return table
+
+
+def _uses(names: set[str], table: Mapping[str, Import]) -> list[Import]:
+    return [table[n] for n in sorted(names) if n in table]
+
+
+def _model_names(model: InlineModel) -> set[str]:
+    """The names the source of an inline model looks up (``typehints.render_model``)."""
+    names = {"BaseModel", "ConfigDict"}
+    if model.extra_hint is not None:
+        names |= {"Field"} | names_in(model.extra_hint)
+    for fld in model.fields:
+        names |= names_in(fld.hint)
+        if fld.default_repr is not None:
+            names |= names_in(fld.default_repr)
+        if fld.alias is not None or fld.description:
+            names.add("Field")
+    return names
+
+
+def _signature_names(m: MethodView) -> set[str]:
+    names = set(names_in(m.result_hint))
+    for p in m.params:
+        names |= names_in(p.hint)
+        if not p.required:
+            names |= names_in(p.default_repr)
+    return names
+
+
+def _contract_imports(
+    c: ContractView, pairs: Iterable[tuple[str, str]], types: Iterable[str], first: set[str]
+) -> tuple[str, str]:
+    """The import blocks of contracts/<slug>.py and mocks/<slug>.py (the templates' own names
+    here, the hints' and defaults' from the view)."""
+    names: set[str] = set()
+    for mdl in c.models:
+        names |= _model_names(mdl)
+    for m in c.methods:
+        names |= names_in(m.result_type) | _signature_names(m)
+    for _, adapter in c.event_adapters:
+        names |= names_in(adapter)
+    rt = "specloom_runtime"
+    contract: list[Import] = [_FUTURE, ("abc", "ABC", None), (rt, "Client", None)]
+    contract += [(rt, "ContractSpec", None)]
+    mock: list[Import] = [_FUTURE, ("typing", "Any", None), ("typing", "ClassVar", None)]
+    mock += [(rt, "ContractSpec", None), (rt, "Mock", None)]
+    mock += [(f"..contracts.{c.slug}", c.const, None), (f"..contracts.{c.slug}", c.cls, None)]
+    if c.methods:
+        contract += [("abc", None, "_abc"), ("pydantic", "TypeAdapter", None)]
+        contract += [(rt, "MethodSpec", None), (f"{rt}.methods", "Remote", None)]
+        mock.append((f"{rt}.methods", "Answer", None))
+    if c.errors:
+        contract.append((rt, "DeclaredError", None))
+    contract += _uses(names, _table(pairs, types, "..types"))
+    return import_block(contract, first), import_block(mock, first)
+
+
+def _adapter_imports(a: AdapterView, first: Collection[str]) -> str:
+    imports: list[Import] = [_FUTURE, ("typing", "ClassVar", None)]
+    imports += [("specloom_runtime", "ContractSpec", None), (".", "Adapter", None)]
+    for c in (a.old, a.new):
+        imports += [
+            (f"..contracts.{c.slug}", c.const, None),
+            (f"..contracts.{c.slug}", c.cls, None),
+        ]
+    if a.old.methods:
+        imports.append(("specloom_runtime.methods", "Forward", None))
+    return import_block(imports, first)
+
+
 def _fail(origin_at: tuple[str, int, int], code: str, msg: str) -> SpecloomError:
     return SpecloomError("cannot build the model", [Diagnostic(*origin_at, code, msg)])
 
@@ -249,9 +348,11 @@ class _Builder:
         self.spec = spec
         self.served = served
         self.types = {t.name: t.schema for t in spec.types}
-        # Contracts, mocks, adapters and modules all sit one level below the package.
-        self.formats_module = "..formats"
+        self.formats_module = "specloom_runtime.formats"
         self.samples: dict[str, dict[str, list[Any]]] = {}  # per contract (model.plausible)
+        system = spec.system
+        self.package = system.package if system is not None else ""
+        self.first = {self.package, system.impl_package} if system is not None else set()
 
     def resolve(self, name: str) -> Mapping[str, Any]:
         return self.types[name]
@@ -320,7 +421,7 @@ class _Builder:
         models.append(InlineModel(model_name, tuple(fields), "forbid", None))
         if m.returns is None:
             result_hint, default_result = "None", None
-            result_type = cast_hint = "None"
+            result_type = "None"
         else:
             expr = self.annotation(
                 m.returns, pascal(m.name) + "Result", used, m.origin.at("returns")
@@ -329,7 +430,6 @@ class _Builder:
             models.extend(expr.models)
             result_type = expr.hint
             result_hint = qualify(plain_hint(expr.hint), in_class)
-            cast_hint = qualify(plain_hint(expr.hint), in_class | in_model)
             default_result = self.synth(m.returns, f"{c.key}.{m.name}", m.origin.at("returns"), c)
         seen_default = False
         keyword_only = False
@@ -346,7 +446,6 @@ class _Builder:
             keyword_only=keyword_only,
             params_model=model_name,
             result_hint=result_hint,
-            cast_hint=cast_hint,
             result_type=result_type,
             returns_none=m.returns is None,
             errors=m.errors,
@@ -393,7 +492,7 @@ class _Builder:
                 event_types.append((e.name, adapter))
         providers = self.spec.providers(c.key)
         provider = providers[0] if providers else None
-        return ContractView(
+        cv = ContractView(
             name=c.name,
             version=c.version,
             key=c.key,
@@ -415,6 +514,11 @@ class _Builder:
             provider=provider.name if provider else "",
             provider_agent=provider.agent if provider else "",
             file=c.origin.doc.source,
+        )
+        contract_imports, mock_imports = _contract_imports(cv, imports, used, self.first)
+        exports = all_sorted([cv.cls, cv.client, cv.const, *(e.name for e in cv.errors)])
+        return replace(
+            cv, contract_imports=contract_imports, mock_imports=mock_imports, exports=exports
         )
 
     def module(
@@ -465,8 +569,8 @@ class _Builder:
                     env_default=_env_text(schema["default"], text) if has_default else "",
                 )
             )
-        versions = module_versions(self.served, m, contracts)
-        return ModuleView(
+        versions = module_versions(self.served, m, contracts, self.first)
+        mv = ModuleView(
             name=m.name,
             number=m.number,
             folder=f"{m.number:02d}-{m.name.replace('_', '-')}",
@@ -486,7 +590,6 @@ class _Builder:
             config=tuple(cfg),
             config_imports=tuple(sorted(cfg_imports)),
             config_models=_dedupe(cfg_models),
-            config_builtins=builtin_names(settings, "classmethod", "dict", "frozenset", "str"),
             config_type_imports=tuple(sorted(used)),
             brief=m.brief,
             guide=m.guide,
@@ -501,6 +604,59 @@ class _Builder:
                 f"{d.contract.key}.{name}" for d in deps for name, _ in d.contract.events
             ),
         )
+        module_imports = self.module_imports(mv, cfg_imports, used)
+        exports = all_sorted([mv.base, mv.config_cls, mv.deps_cls, *(lv.base for lv in mv.legacy)])
+        return replace(
+            mv,
+            module_imports=module_imports,
+            scaffold_imports=self.scaffold_imports(mv),
+            exports=exports,
+        )
+
+    def module_imports(
+        self, m: ModuleView, pairs: Iterable[tuple[str, str]], types: Iterable[str]
+    ) -> str:
+        """The import block of modules/<name>.py."""
+        names: set[str] = set()
+        for f in m.config:
+            names |= names_in(f.hint) | (names_in(f.default_repr) if f.default_repr else set())
+        for mdl in m.config_models:
+            names |= _model_names(mdl)
+        rt = "specloom_runtime"
+        imports: list[Import] = [
+            _FUTURE,
+            ("abc", "ABC", None),
+            ("collections.abc", "Mapping", None),
+        ]
+        imports += [("dataclasses", "dataclass", None), ("typing", "ClassVar", None)]
+        imports += [(rt, "ContractSpec", None), (rt, "ModuleRuntime", None)]
+        imports += [(f"{rt}.config", "Settings", None), ("pydantic", "BaseModel", None)]
+        if m.legacy:
+            imports.append((rt, "stub", None))
+        for s in m.serves:
+            imports.append((f"..contracts.{s.contract.slug}", s.contract.const, None))
+            if s.kind != "adapter":
+                imports.append((f"..contracts.{s.contract.slug}", s.contract.cls, None))
+        for d in m.consumes:
+            imports.append((f"..contracts.{d.contract.slug}", d.contract.cls, None))
+        imports += _uses(names, _table(pairs, types, "..types"))
+        return import_block(imports, self.first)
+
+    def scaffold_imports(self, m: ModuleView) -> str:
+        """The import block of the implementation scaffold (its stubs' signatures)."""
+        pkg = self.package
+        names: set[str] = set()
+        table = _table((), self.types, f"{pkg}.types")
+        for c in m.implements:
+            table.update(
+                {mdl.name: (f"{pkg}.contracts.{c.slug}", mdl.name, None) for mdl in c.models}
+            )
+            for meth in c.methods:
+                names |= _signature_names(meth)
+        imports: list[Import] = [_FUTURE, (f"{pkg}.modules.{m.name}", m.base, None)]
+        if any(c.methods for c in m.implements):
+            imports.append(("specloom_runtime", "stub", None))
+        return import_block(imports + _uses(names, table), self.first)
 
 
 class _StripAnnotated(ast.NodeTransformer):
@@ -571,7 +727,7 @@ def build_view(spec: SpecSet, served: Sequence[Served]) -> SystemView:
     contracts = {c.key: b.contract(c) for c in spec.contracts}
     provided = {r.key for m in spec.modules for r in m.provides}
     modules = tuple(b.module(m, contracts, plan, spec.system.package) for m in spec.modules)
-    return SystemView(
+    view = SystemView(
         name=spec.system.name,
         package=spec.system.package,
         title=spec.system.title,
@@ -585,6 +741,29 @@ def build_view(spec: SpecSet, served: Sequence[Served]) -> SystemView:
         plan=plan,
         adapters=tuple(s.adapter for m in modules for s in m.serves if s.adapter is not None),
     )
+    return replace(view, system_imports=_system_imports(view, b.first))
+
+
+def _system_imports(view: SystemView, first: Collection[str]) -> str:
+    rt = "specloom_runtime"
+    imports: list[Import] = [_FUTURE, (rt, "Client", None), (rt, "ModuleDef", None)]
+    if any(m.consumes for m in view.modules):
+        imports.append((rt, "Dependency", None))
+    if any(m.legacy for m in view.modules):
+        imports.append(("operator", "methodcaller", None))
+    for c in view.contracts:
+        imports += [
+            (f".contracts.{c.slug}", c.const, None),
+            (f".contracts.{c.slug}", c.client, None),
+        ]
+        imports.append((f".mocks.{c.slug}", c.mock, None))
+    for m in view.modules:
+        imports += [
+            (f".modules.{m.name}", m.config_cls, None),
+            (f".modules.{m.name}", m.deps_cls, None),
+        ]
+    imports += [(f".adapters.{a.slug}", a.cls, None) for a in view.adapters]
+    return import_block(imports, first)
 
 
 __all__ = ["SystemView", "ModuleView", "ContractView", "MethodView", "build_view", "TYPE_REF"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..diff.adapters import served_versions
@@ -53,12 +52,6 @@ def _env(user_dir: str | None) -> Any:
     return env
 
 
-def _formats_file(name: str = "formats.py") -> str:
-    """``<package>/formats.py`` and ``format_rules.py``: copies of generator/model's, the one
-    definition of string formats that ``validate`` checks examples with and the models use."""
-    return (Path(__file__).resolve().parents[1] / "model" / name).read_text("utf-8")
-
-
 def render_system(
     spec: SpecSet,
     *,
@@ -69,6 +62,7 @@ def render_system(
     vendor_runtime: bool = False,
     units: tuple[str, str] | None = None,
     view: SystemView | None = None,
+    raw: bool = False,
 ) -> Rendered:
     """Render everything ``specloom generate`` writes, in memory.
 
@@ -79,13 +73,15 @@ def render_system(
     ``units``: ``(name, salt)`` of the unit cache (see ``generator.render.units``): files whose
     inputs did not change since the last run are taken from it instead of being rendered.
     ``view``: the spec set's view when the caller has it (validation builds it), else built here.
+    ``raw``: the Python files as the templates wrote them, without the ruff batch
+    (what ``tests/generate/test_gen_raw_lint.py`` lints).
     """
     types_job = types_job or TypesJob()
     package = spec.system.package if spec.system is not None else "types_pkg"
     types_job.submit({t.name: t.schema for t in spec.types}, package=package, use_cache=use_cache)
     try:
         rendered = _render_all(
-            spec, user_templates, impl_root, types_job, use_cache, vendor_runtime, units, view
+            spec, user_templates, impl_root, types_job, use_cache, vendor_runtime, units, view, raw
         )
     finally:
         types_job.cancel()  # after result() a no-op; on an error, no process is left behind
@@ -103,13 +99,14 @@ def _render_all(
     vendor_runtime: bool,
     units: tuple[str, str] | None = None,
     view: SystemView | None = None,
+    raw: bool = False,
 ) -> Rendered:
     view = view or build_view(spec, served_versions(spec))
     _env(user_templates)
     pkg = view.package
     folders = {pkg, "tests", _SCAFFOLDS}  # the top-level folders of the Python batch
     memo = None
-    if units is not None and use_cache and user_templates is None:
+    if units is not None and use_cache and user_templates is None and not raw:
         memo = UnitCache(units[0], units[1], view, folders)
 
     def r(template: str, **ctx: Any) -> str:
@@ -139,8 +136,6 @@ def _render_all(
     files[f"{pkg}/__main__.py"] = r("code/package/__main__.py.jinja", impl_root=impl_root)
     files[f"{pkg}/system.py"] = r("code/package/system.py.jinja")
     files[f"{pkg}/types.py"] = ""  # from types_job, below
-    files[f"{pkg}/formats.py"] = _formats_file()
-    files[f"{pkg}/format_rules.py"] = _formats_file("format_rules.py")
     files[f"{pkg}/py.typed"] = ""
     # The HTTP edge's route table and schemas; the gateway serves this very document.
     files[f"{pkg}/openapi.json"] = dumps_indented(build_openapi(spec)) + "\n"
@@ -199,6 +194,8 @@ def _render_all(
         del files[types_rel]
     reused = memo.reused if memo is not None else set()
     batch = {k: v for k, v in files.items() if k not in reused} | scaffold_texts
+    if raw:  # the raw render (types.py is datamodel-code-generator's, formatted)
+        return Rendered({**files, **scaffold_texts, types_rel: types_job.result()}, {}, view)
     formatted = format_python(batch, files["ruff.toml"], use_cache=use_cache, folders=folders)
     if types_rel not in formatted:
         types_py = {types_rel: types_job.result()}

@@ -2,9 +2,9 @@
 version (the range a generated ``pyproject.toml`` pins), and the files ``--vendor-runtime``
 copies beside a generated package.
 
-In a checkout the source is ``runtime/specloom_runtime``; an installed specloom carries it as
-``generator/bundled_runtime`` (setup.py). It is read as text, never imported: the generator does
-not depend on the runtime it writes code for.
+Where the sources are is :mod:`generator.bundled` (``runtime/specloom_runtime`` in a checkout,
+``generator/bundled_runtime`` installed). They are read as text, never imported as a package:
+the generator does not depend on the runtime it writes code for.
 """
 
 from __future__ import annotations
@@ -13,20 +13,12 @@ import re
 from functools import cache
 from pathlib import Path
 
+from ..bundled import PACKAGE, runtime_source
 from ..errors import SpecloomError
 
-PACKAGE = "specloom_runtime"
+__all__ = ["PACKAGE", "requirement", "runtime_paths", "runtime_source", "vendored_files"]
+
 DISTRIBUTION = "specloom-runtime"
-
-
-@cache
-def runtime_source() -> Path:
-    """The folder of the ``specloom_runtime`` package sources shipped with this specloom."""
-    here = Path(__file__).resolve().parent.parent  # generator/
-    for candidate in (here / "bundled_runtime", here.parent / "runtime" / PACKAGE):
-        if (candidate / "__init__.py").is_file():
-            return candidate
-    raise SpecloomError(f"the specloom_runtime sources were not found next to {here}")
 
 
 def runtime_paths() -> list[Path]:

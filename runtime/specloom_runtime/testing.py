@@ -22,7 +22,13 @@ from .service import Client, pending_stubs
 from .system import ModuleDef, System, impl_package
 from .transport.base import Transport
 
-__all__ = ["check_edge", "check_example", "check_interface_only", "check_system"]
+__all__ = [
+    "check_edge",
+    "check_example",
+    "check_interface_only",
+    "check_system",
+    "example_names",
+]
 
 
 def _provider(modules: Sequence[ModuleDef], key: str) -> ModuleDef:
@@ -32,16 +38,33 @@ def _provider(modules: Sequence[ModuleDef], key: str) -> ModuleDef:
     raise AssertionError(f"no module provides {key}")
 
 
+def _examples(modules: Sequence[ModuleDef], key: str) -> list[Mapping[str, Any]]:
+    """The examples of contract ``key`` (kept by the provider's mock)."""
+    provider = _provider(modules, key)
+    index = next(i for i, c in enumerate(provider.provides) if c.key == key)
+    mock = provider.mocks[index]
+    if not (isinstance(mock, type) and issubclass(mock, Mock)):
+        raise AssertionError(f"{provider.name} serves {key} with no generated mock")
+    return list(mock.EXAMPLES)
+
+
+def example_names(modules: Sequence[ModuleDef], key: str) -> list[str]:
+    """The names of the examples of contract ``key``, in spec order (what contract tests
+    parametrize over)."""
+    return [example["name"] for example in _examples(modules, key)]
+
+
 async def check_example(
     modules: Sequence[ModuleDef],
     clients: Mapping[str, type[Client]],
     key: str,
-    example: Mapping[str, Any],
+    example: Mapping[str, Any] | str,
     *,
     implementation: bool,
     bus: Transport | None = None,
 ) -> str | None:
-    """Replay ``example`` of contract ``key`` through the bus against its provider.
+    """Replay ``example`` of contract ``key`` (the example, or its name) through the bus
+    against its provider.
 
     ``bus``: the transport to run the system on (a new in-process Bus by default); the check
     starts and closes it.
@@ -53,6 +76,11 @@ async def check_example(
     pending.
     """
     provider = _provider(modules, key)
+    if isinstance(example, str):
+        named = [e for e in _examples(modules, key) if e["name"] == example]
+        if not named:
+            raise AssertionError(f"{key} has no example named {example!r}")
+        example = named[0]
     if implementation:
         force, allow = [], [provider.name]
     else:

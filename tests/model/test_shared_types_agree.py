@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from specloom_runtime import formats
 
-from generator.model import formats
 from generator.model.checker import value_validator
 from generator.render.types_module import render_types
 
@@ -91,8 +91,7 @@ def load_types(source: str) -> Any:
     package.__path__ = []
     module = pytypes.ModuleType("agreepkg.types")
     module.__package__ = "agreepkg"
-    sys.modules.update({"agreepkg": package, "agreepkg.formats": formats,
-                        "agreepkg.types": module})  # fmt: skip
+    sys.modules.update({"agreepkg": package, "agreepkg.types": module})
     exec(compile(source, "<agreepkg.types>", "exec"), module.__dict__)
     return module
 

@@ -8,7 +8,7 @@ is the spec schema with the documented disagreements (``KNOWN_DISAGREEMENTS``) a
 - ``oneOf`` is checked as ``anyOf`` (a value matching several branches is accepted);
 - ``uniqueItems`` is not enforced.
 
-``format`` is asserted on both sides with the same checks (generator/model/formats.py), and a
+``format`` is asserted on both sides with the same checks (specloom_runtime/formats.py), and a
 value the model accepts dumps back to exactly the JSON it came from (the wire string is kept).
 
 Values avoid the other documented gaps: no integral floats for integers (strict ``int`` rejects
@@ -34,9 +34,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # noqa: F401
 from pydantic import BaseModel, ValidationError
+from specloom_runtime.formats import CHECKS
 
 from generator.model.checker import value_validator
-from generator.model.formats import CHECKS
 from generator.model.synth import SynthError, synthesize
 from generator.model.typehints import (
     KNOWN_DISAGREEMENTS,
@@ -50,7 +50,7 @@ from generator.model.typehints import (
     to_annotation,
 )
 
-FORMATS_MODULE = "generator.model.formats"
+FORMATS_MODULE = "specloom_runtime.formats"
 
 TYPES: dict[str, Any] = {
     "Task": {

@@ -12,23 +12,16 @@ reachable through communicate (they are reached only through their contracts, se
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import Payload, Task, TaskResult
 
-__all__ = [
-    "AGENT_V1",
-    "AgentV1",
-    "AgentV1Client",
-    "NotInitialized",
-    "TaskRejected",
-    "UnknownAgent",
-]
+__all__ = ["AGENT_V1", "AgentV1", "AgentV1Client", "NotInitialized", "TaskRejected", "UnknownAgent"]
 
 
 class NotInitialized(DeclaredError):
@@ -158,39 +151,7 @@ class AgentV1(ABC):
 class AgentV1Client(Client, AgentV1):
     """Calls Agent@1 over the bus (results checked against the contract)."""
 
-    async def initialize(self) -> bool:
-        """Initialize agent
-
-        Prepares the agent (idempotent); true when it is ready to execute tasks.
-        """
-        return _typing.cast("bool", await self._call(AGENT_V1, "initialize", {}))
-
-    async def execute_task(self, task: Task) -> TaskResult:
-        """Execute assigned task
-
-        Executes the task through the core engine and returns its result. A task the engine
-        refuses (unknown kind, engine paused) raises TaskRejected.
-        """
-        return _typing.cast(
-            "TaskResult", await self._call(AGENT_V1, "execute_task", {"task": task})
-        )
-
-    async def communicate(self, message: Payload, target: str) -> Payload:
-        """Send message to another agent
-
-        Sends `message` to the agent `target` as a request envelope and returns the payload of
-        its reply. Every hosted agent answers a custom message whose metadata.method is "echo"
-        with the same payload (a round-trip check).
-        """
-        return _typing.cast(
-            "Payload",
-            await self._call(AGENT_V1, "communicate", {"message": message, "target": target}),
-        )
-
-    async def self_validate(self) -> bool:
-        """Validate own functionality
-
-        True when the agent is initialized and its checks pass (core engine reachable, echo
-        round trip works).
-        """
-        return _typing.cast("bool", await self._call(AGENT_V1, "self_validate", {}))
+    initialize = Remote(AGENT_V1, AgentV1.initialize)
+    execute_task = Remote(AGENT_V1, AgentV1.execute_task)
+    communicate = Remote(AGENT_V1, AgentV1.communicate)
+    self_validate = Remote(AGENT_V1, AgentV1.self_validate)

@@ -12,20 +12,14 @@ answers with format_response of the result.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
-__all__ = [
-    "API_V1",
-    "ApiV1",
-    "ApiV1Client",
-    "EndpointConflict",
-    "UnknownRoute",
-]
+__all__ = ["API_V1", "ApiV1", "ApiV1Client", "EndpointConflict", "UnknownRoute"]
 
 
 class EndpointConflict(DeclaredError):
@@ -140,41 +134,6 @@ class ApiV1(ABC):
 class ApiV1Client(Client, ApiV1):
     """Calls Api@1 over the bus (results checked against the contract)."""
 
-    async def register_endpoint(
-        self,
-        path: str,
-        handler: str,
-        methods: list[Literal["GET", "POST", "PUT", "PATCH", "DELETE"]],
-    ) -> bool:
-        """Register new endpoint
-
-        Registers `path` for the given HTTP methods, forwarding to the route `handler`.
-        Registering the same path, handler and methods again is a no-op that returns true. Path
-        segments in braces (`/tasks/{id}`) match any single segment.
-        """
-        return _typing.cast(
-            "bool",
-            await self._call(
-                API_V1, "register_endpoint", {"path": path, "handler": handler, "methods": methods}
-            ),
-        )
-
-    async def validate_request(self, request: Any) -> bool:
-        """Validate incoming request
-
-        True when `request` is an object {method, path, headers?, query?, body?} whose method
-        and path match a registered endpoint (body, when present, an object); false otherwise.
-        Never raises for a malformed request: that is what it detects.
-        """
-        return _typing.cast(
-            "bool", await self._call(API_V1, "validate_request", {"request": request})
-        )
-
-    async def format_response(self, data: Any) -> FormatResponseResult:
-        """Format response
-
-        Wraps a result in the API's response body: {"success": true, "data": data}.
-        """
-        return _typing.cast(
-            "FormatResponseResult", await self._call(API_V1, "format_response", {"data": data})
-        )
+    register_endpoint = Remote(API_V1, ApiV1.register_endpoint)
+    validate_request = Remote(API_V1, ApiV1.validate_request)
+    format_response = Remote(API_V1, ApiV1.format_response)

@@ -13,12 +13,12 @@ Llm@1) are the engine's own. After each processed task the engine publishes `tas
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import Task, TaskResult
 
@@ -142,27 +142,6 @@ class CoreEngineV1(ABC):
 class CoreEngineV1Client(Client, CoreEngineV1):
     """Calls CoreEngine@1 over the bus (results checked against the contract)."""
 
-    async def process_task(self, task: Task) -> TaskResult:
-        """Process any task, return results
-
-        Runs the task to completion. A task that runs and fails is a TaskResult with status
-        `failed`; errors are for tasks the engine refuses.
-        """
-        return _typing.cast(
-            "TaskResult", await self._call(CORE_ENGINE_V1, "process_task", {"task": task})
-        )
-
-    async def get_status(self) -> GetStatusResult:
-        """Get engine status"""
-        return _typing.cast("GetStatusResult", await self._call(CORE_ENGINE_V1, "get_status", {}))
-
-    async def configure(self, config: dict[str, Any]) -> bool:
-        """Update configuration
-
-        Applies the given settings (others are kept). Known settings: paused (boolean),
-        max_concurrent_tasks (integer >= 1), task_timeout_ms (integer >= 1). Unknown settings or
-        invalid values raise InvalidConfig and change nothing.
-        """
-        return _typing.cast(
-            "bool", await self._call(CORE_ENGINE_V1, "configure", {"config": config})
-        )
+    process_task = Remote(CORE_ENGINE_V1, CoreEngineV1.process_task)
+    get_status = Remote(CORE_ENGINE_V1, CoreEngineV1.get_status)
+    configure = Remote(CORE_ENGINE_V1, CoreEngineV1.configure)

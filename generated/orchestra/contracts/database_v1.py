@@ -13,12 +13,12 @@ included. Ordering: query returns records in creation order.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 __all__ = [
     "DATABASE_V1",
@@ -171,49 +171,8 @@ class DatabaseV1(ABC):
 class DatabaseV1Client(Client, DatabaseV1):
     """Calls Database@1 over the bus (results checked against the contract)."""
 
-    async def create(self, table: str, data: dict[str, Any]) -> str:
-        """Create new record, return ID
-
-        Stores `data` as a new record. If `data.id` is given (a non-empty string) it becomes the
-        record's id.
-        """
-        return _typing.cast(
-            "str", await self._call(DATABASE_V1, "create", {"table": table, "data": data})
-        )
-
-    async def read(self, table: str, id: str) -> dict[str, Any] | None:
-        """Read record by ID"""
-        return _typing.cast(
-            "dict[str, Any] | None",
-            await self._call(DATABASE_V1, "read", {"table": table, "id": id}),
-        )
-
-    async def update(self, table: str, id: str, data: dict[str, Any]) -> bool:
-        """Update record, return success
-
-        Merges `data` into the record (top-level keys replace, others are kept). Returns false
-        when there is no such record.
-        """
-        return _typing.cast(
-            "bool",
-            await self._call(DATABASE_V1, "update", {"table": table, "id": id, "data": data}),
-        )
-
-    async def delete(self, table: str, id: str) -> bool:
-        """Delete record, return success"""
-        return _typing.cast(
-            "bool", await self._call(DATABASE_V1, "delete", {"table": table, "id": id})
-        )
-
-    async def query(
-        self, table: str, filters: dict[str, str | float | bool | None]
-    ) -> list[dict[str, Any]]:
-        """Query records with filters
-
-        Records whose top-level keys equal every filter value (an empty filter matches all), in
-        creation order.
-        """
-        return _typing.cast(
-            "list[dict[str, Any]]",
-            await self._call(DATABASE_V1, "query", {"table": table, "filters": filters}),
-        )
+    create = Remote(DATABASE_V1, DatabaseV1.create)
+    read = Remote(DATABASE_V1, DatabaseV1.read)
+    update = Remote(DATABASE_V1, DatabaseV1.update)
+    delete = Remote(DATABASE_V1, DatabaseV1.delete)
+    query = Remote(DATABASE_V1, DatabaseV1.query)

@@ -11,12 +11,12 @@ current deployment per environment.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import Deployment
 
@@ -124,32 +124,6 @@ class DeploymentV1(ABC):
 class DeploymentV1Client(Client, DeploymentV1):
     """Calls Deployment@1 over the bus (results checked against the contract)."""
 
-    async def deploy(self, version: str, environment: str) -> Deployment:
-        """Deploy a version to an environment
-
-        Runs the test gate, then deploys; the new deployment becomes the environment's current
-        one.
-        """
-        return _typing.cast(
-            "Deployment",
-            await self._call(
-                DEPLOYMENT_V1, "deploy", {"version": version, "environment": environment}
-            ),
-        )
-
-    async def rollback(self, environment: str) -> Deployment:
-        """Roll an environment back to its previous version
-
-        Deploys the version that was current before the current deployment; the replaced
-        deployment gets status rolled_back and the new one has rollback_of set to its id.
-        """
-        return _typing.cast(
-            "Deployment", await self._call(DEPLOYMENT_V1, "rollback", {"environment": environment})
-        )
-
-    async def get_deployment_status(self, environment: str) -> Deployment | None:
-        """Current deployment of an environment"""
-        return _typing.cast(
-            "Deployment | None",
-            await self._call(DEPLOYMENT_V1, "get_deployment_status", {"environment": environment}),
-        )
+    deploy = Remote(DEPLOYMENT_V1, DeploymentV1.deploy)
+    rollback = Remote(DEPLOYMENT_V1, DeploymentV1.rollback)
+    get_deployment_status = Remote(DEPLOYMENT_V1, DeploymentV1.get_deployment_status)

@@ -11,21 +11,16 @@ IMPLEMENTATION-GUIDE, TESTING-CRITERIA). `index.md`, the documentation home, alw
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import Document, DocumentInfo
 
-__all__ = [
-    "DOCUMENTATION_V1",
-    "DocumentNotFound",
-    "DocumentationV1",
-    "DocumentationV1Client",
-]
+__all__ = ["DOCUMENTATION_V1", "DocumentNotFound", "DocumentationV1", "DocumentationV1Client"]
 
 
 class DocumentNotFound(DeclaredError):
@@ -106,23 +101,6 @@ class DocumentationV1(ABC):
 class DocumentationV1Client(Client, DocumentationV1):
     """Calls Documentation@1 over the bus (results checked against the contract)."""
 
-    async def list_documents(
-        self, section: Literal["user", "api", "architecture", "module"] | None = None
-    ) -> list[DocumentInfo]:
-        """List documents, optionally of one section"""
-        return _typing.cast(
-            "list[DocumentInfo]",
-            await self._call(DOCUMENTATION_V1, "list_documents", {"section": section}),
-        )
-
-    async def get_document(self, path: str) -> Document:
-        """Get a document's Markdown source"""
-        return _typing.cast(
-            "Document", await self._call(DOCUMENTATION_V1, "get_document", {"path": path})
-        )
-
-    async def render(self, path: str, format: Literal["html", "markdown"] = "html") -> str:
-        """Render a document"""
-        return _typing.cast(
-            "str", await self._call(DOCUMENTATION_V1, "render", {"path": path, "format": format})
-        )
+    list_documents = Remote(DOCUMENTATION_V1, DocumentationV1.list_documents)
+    get_document = Remote(DOCUMENTATION_V1, DocumentationV1.get_document)
+    render = Remote(DOCUMENTATION_V1, DocumentationV1.render)

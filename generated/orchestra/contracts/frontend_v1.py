@@ -11,22 +11,16 @@ current state and data fetched through the API layer.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import UiAction, UiState
 
-__all__ = [
-    "FRONTEND_V1",
-    "FrontendV1",
-    "FrontendV1Client",
-    "UnknownAction",
-    "UnknownView",
-]
+__all__ = ["FRONTEND_V1", "FrontendV1", "FrontendV1Client", "UnknownAction", "UnknownView"]
 
 
 class UnknownView(DeclaredError):
@@ -113,21 +107,6 @@ class FrontendV1(ABC):
 class FrontendV1Client(Client, FrontendV1):
     """Calls Frontend@1 over the bus (results checked against the contract)."""
 
-    async def render_view(self, view: str, page_params: dict[str, Any] = {}) -> RenderViewResult:
-        """Render a page"""
-        return _typing.cast(
-            "RenderViewResult",
-            await self._call(
-                FRONTEND_V1, "render_view", {"view": view, "page_params": page_params}
-            ),
-        )
-
-    async def get_state(self) -> UiState:
-        """Current UI state"""
-        return _typing.cast("UiState", await self._call(FRONTEND_V1, "get_state", {}))
-
-    async def dispatch_action(self, action: UiAction) -> UiState:
-        """Apply an action to the UI state, return the new state"""
-        return _typing.cast(
-            "UiState", await self._call(FRONTEND_V1, "dispatch_action", {"action": action})
-        )
+    render_view = Remote(FRONTEND_V1, FrontendV1.render_view)
+    get_state = Remote(FRONTEND_V1, FrontendV1.get_state)
+    dispatch_action = Remote(FRONTEND_V1, FrontendV1.dispatch_action)

@@ -11,12 +11,12 @@ Resource names are unique across kinds.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import Health, Resource
 
@@ -136,32 +136,7 @@ class InfrastructureV1(ABC):
 class InfrastructureV1Client(Client, InfrastructureV1):
     """Calls Infrastructure@1 over the bus (results checked against the contract)."""
 
-    async def provision(
-        self, kind: Literal["service", "volume", "network"], name: str, spec: dict[str, Any] = {}
-    ) -> Resource:
-        """Provision a service, volume or network
-
-        Creates the resource and returns it (status provisioning or ready). Spec by kind:
-        service {image, ports?, env?}, volume {size_mb, store?} (store: folder, or kv / stream
-        in JetStream when the module has a NATS server), network {}.
-        """
-        return _typing.cast(
-            "Resource",
-            await self._call(
-                INFRASTRUCTURE_V1, "provision", {"kind": kind, "name": name, "spec": spec}
-            ),
-        )
-
-    async def get_resource(self, name: str) -> Resource | None:
-        """Get a resource by name"""
-        return _typing.cast(
-            "Resource | None", await self._call(INFRASTRUCTURE_V1, "get_resource", {"name": name})
-        )
-
-    async def release(self, name: str) -> bool:
-        """Release (remove) a resource"""
-        return _typing.cast("bool", await self._call(INFRASTRUCTURE_V1, "release", {"name": name}))
-
-    async def get_health(self) -> Health:
-        """Health of the infrastructure and of each resource"""
-        return _typing.cast("Health", await self._call(INFRASTRUCTURE_V1, "get_health", {}))
+    provision = Remote(INFRASTRUCTURE_V1, InfrastructureV1.provision)
+    get_resource = Remote(INFRASTRUCTURE_V1, InfrastructureV1.get_resource)
+    release = Remote(INFRASTRUCTURE_V1, InfrastructureV1.release)
+    get_health = Remote(INFRASTRUCTURE_V1, InfrastructureV1.get_health)

@@ -11,22 +11,16 @@ and echoed fields.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import ChatMessage
 
-__all__ = [
-    "LLM_V1",
-    "LlmUnavailable",
-    "LlmV1",
-    "LlmV1Client",
-    "ModelNotFound",
-]
+__all__ = ["LLM_V1", "LlmUnavailable", "LlmV1", "LlmV1Client", "ModelNotFound"]
 
 
 class ModelNotFound(DeclaredError):
@@ -158,34 +152,7 @@ class LlmV1(ABC):
 class LlmV1Client(Client, LlmV1):
     """Calls Llm@1 over the bus (results checked against the contract)."""
 
-    async def generate(
-        self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
-    ) -> GenerateResult:
-        """Generate a completion for a prompt"""
-        return _typing.cast(
-            "GenerateResult",
-            await self._call(
-                LLM_V1, "generate", {"prompt": prompt, "model": model, "options": options}
-            ),
-        )
-
-    async def chat(
-        self, messages: list[ChatMessage], model: str | None = None, options: dict[str, Any] = {}
-    ) -> ChatResult:
-        """Answer a chat conversation"""
-        return _typing.cast(
-            "ChatResult",
-            await self._call(
-                LLM_V1, "chat", {"messages": messages, "model": model, "options": options}
-            ),
-        )
-
-    async def list_models(self) -> list[ListModelsResultItem]:
-        """List the models available locally"""
-        return _typing.cast(
-            "list[ListModelsResultItem]", await self._call(LLM_V1, "list_models", {})
-        )
-
-    async def pull_model(self, name: str) -> bool:
-        """Download a model into the local Ollama"""
-        return _typing.cast("bool", await self._call(LLM_V1, "pull_model", {"name": name}))
+    generate = Remote(LLM_V1, LlmV1.generate)
+    chat = Remote(LLM_V1, LlmV1.chat)
+    list_models = Remote(LLM_V1, LlmV1.list_models)
+    pull_model = Remote(LLM_V1, LlmV1.pull_model)

@@ -11,21 +11,16 @@ status is the worst one, healthy when nothing was reported). Monitoring publishe
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import Health
 
-__all__ = [
-    "MONITORING_V1",
-    "InvalidEvent",
-    "MonitoringV1",
-    "MonitoringV1Client",
-]
+__all__ = ["MONITORING_V1", "InvalidEvent", "MonitoringV1", "MonitoringV1Client"]
 
 
 class InvalidEvent(DeclaredError):
@@ -117,23 +112,6 @@ class MonitoringV1(ABC):
 class MonitoringV1Client(Client, MonitoringV1):
     """Calls Monitoring@1 over the bus (results checked against the contract)."""
 
-    async def log_metric(self, name: str, value: float, tags: dict[str, str]) -> bool:
-        """Log a metric"""
-        return _typing.cast(
-            "bool",
-            await self._call(
-                MONITORING_V1, "log_metric", {"name": name, "value": value, "tags": tags}
-            ),
-        )
-
-    async def log_event(self, event: LogEventParamsEvent) -> bool:
-        """Log an event
-
-        Records a structured log event. An event named component_health sets the health of its
-        source; its data must be {status: healthy|degraded|unhealthy}.
-        """
-        return _typing.cast("bool", await self._call(MONITORING_V1, "log_event", {"event": event}))
-
-    async def get_health(self) -> Health:
-        """Get system health"""
-        return _typing.cast("Health", await self._call(MONITORING_V1, "get_health", {}))
+    log_metric = Remote(MONITORING_V1, MonitoringV1.log_metric)
+    log_event = Remote(MONITORING_V1, MonitoringV1.log_event)
+    get_health = Remote(MONITORING_V1, MonitoringV1.get_health)

@@ -12,14 +12,13 @@ strings; binary data is passed base64-encoded.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
-
-from ..formats import Fmt_date_time
+from specloom_runtime.formats import Fmt_date_time
+from specloom_runtime.methods import Remote
 
 __all__ = [
     "SECURITY_V1",
@@ -156,38 +155,8 @@ class SecurityV1(ABC):
 class SecurityV1Client(Client, SecurityV1):
     """Calls Security@1 over the bus (results checked against the contract)."""
 
-    async def issue_token(self, subject: str, roles: list[str], ttl_s: int | None = None) -> str:
-        """Issue an access token for a subject with roles"""
-        return _typing.cast(
-            "str",
-            await self._call(
-                SECURITY_V1, "issue_token", {"subject": subject, "roles": roles, "ttl_s": ttl_s}
-            ),
-        )
-
-    async def verify_token(self, token: str) -> VerifyTokenResult:
-        """Verify a token and return its claims"""
-        return _typing.cast(
-            "VerifyTokenResult", await self._call(SECURITY_V1, "verify_token", {"token": token})
-        )
-
-    async def authorize(self, token: str, action: str, resource: str) -> bool:
-        """Decide whether a token's roles allow an action on a resource"""
-        return _typing.cast(
-            "bool",
-            await self._call(
-                SECURITY_V1, "authorize", {"token": token, "action": action, "resource": resource}
-            ),
-        )
-
-    async def encrypt(self, plaintext: str) -> str:
-        """Encrypt a text"""
-        return _typing.cast(
-            "str", await self._call(SECURITY_V1, "encrypt", {"plaintext": plaintext})
-        )
-
-    async def decrypt(self, ciphertext: str) -> str:
-        """Decrypt a ciphertext made by encrypt"""
-        return _typing.cast(
-            "str", await self._call(SECURITY_V1, "decrypt", {"ciphertext": ciphertext})
-        )
+    issue_token = Remote(SECURITY_V1, SecurityV1.issue_token)
+    verify_token = Remote(SECURITY_V1, SecurityV1.verify_token)
+    authorize = Remote(SECURITY_V1, SecurityV1.authorize)
+    encrypt = Remote(SECURITY_V1, SecurityV1.encrypt)
+    decrypt = Remote(SECURITY_V1, SecurityV1.decrypt)

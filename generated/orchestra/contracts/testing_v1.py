@@ -11,21 +11,16 @@ final counts. The deployment pipeline (Deployment@1) gates on it.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import TestReport
 
-__all__ = [
-    "TESTING_V1",
-    "TestingV1",
-    "TestingV1Client",
-    "UnknownModule",
-]
+__all__ = ["TESTING_V1", "TestingV1", "TestingV1Client", "UnknownModule"]
 
 
 class UnknownModule(DeclaredError):
@@ -89,18 +84,5 @@ class TestingV1(ABC):
 class TestingV1Client(Client, TestingV1):
     """Calls Testing@1 over the bus (results checked against the contract)."""
 
-    async def run_suite(
-        self,
-        suite: Literal["unit", "contract", "integration", "e2e", "smoke"],
-        modules: list[str] = [],
-    ) -> str:
-        """Start a test run of a suite"""
-        return _typing.cast(
-            "str", await self._call(TESTING_V1, "run_suite", {"suite": suite, "modules": modules})
-        )
-
-    async def get_report(self, run_id: str) -> TestReport | None:
-        """Report of a test run"""
-        return _typing.cast(
-            "TestReport | None", await self._call(TESTING_V1, "get_report", {"run_id": run_id})
-        )
+    run_suite = Remote(TESTING_V1, TestingV1.run_suite)
+    get_report = Remote(TESTING_V1, TestingV1.get_report)

@@ -5,16 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.agent_v1 import (
-    AGENT_V1,
-    AgentV1,
-)
-from ..types import Payload, Task, TaskResult
+from ..contracts.agent_v1 import AGENT_V1, AgentV1
 
 __all__ = ["AgentV1Mock"]
 
@@ -174,36 +170,7 @@ class AgentV1Mock(Mock, AgentV1):
         "self_validate": True,
     }
 
-    async def initialize(self) -> bool:
-        """Initialize agent
-
-        Prepares the agent (idempotent); true when it is ready to execute tasks.
-        """
-        return _typing.cast("bool", await self._answer("initialize", {}))
-
-    async def execute_task(self, task: Task) -> TaskResult:
-        """Execute assigned task
-
-        Executes the task through the core engine and returns its result. A task the engine
-        refuses (unknown kind, engine paused) raises TaskRejected.
-        """
-        return _typing.cast("TaskResult", await self._answer("execute_task", {"task": task}))
-
-    async def communicate(self, message: Payload, target: str) -> Payload:
-        """Send message to another agent
-
-        Sends `message` to the agent `target` as a request envelope and returns the payload of
-        its reply. Every hosted agent answers a custom message whose metadata.method is "echo"
-        with the same payload (a round-trip check).
-        """
-        return _typing.cast(
-            "Payload", await self._answer("communicate", {"message": message, "target": target})
-        )
-
-    async def self_validate(self) -> bool:
-        """Validate own functionality
-
-        True when the agent is initialized and its checks pass (core engine reachable, echo
-        round trip works).
-        """
-        return _typing.cast("bool", await self._answer("self_validate", {}))
+    initialize = Answer(AgentV1.initialize)
+    execute_task = Answer(AgentV1.execute_task)
+    communicate = Answer(AgentV1.communicate)
+    self_validate = Answer(AgentV1.self_validate)

@@ -5,16 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.api_v1 import (
-    API_V1,
-    ApiV1,
-    FormatResponseResult,
-)
+from ..contracts.api_v1 import API_V1, ApiV1
 
 __all__ = ["ApiV1Mock"]
 
@@ -216,39 +212,6 @@ class ApiV1Mock(Mock, ApiV1):
         "format_response": {"success": True, "data": None},
     }
 
-    async def register_endpoint(
-        self,
-        path: str,
-        handler: str,
-        methods: list[Literal["GET", "POST", "PUT", "PATCH", "DELETE"]],
-    ) -> bool:
-        """Register new endpoint
-
-        Registers `path` for the given HTTP methods, forwarding to the route `handler`.
-        Registering the same path, handler and methods again is a no-op that returns true. Path
-        segments in braces (`/tasks/{id}`) match any single segment.
-        """
-        return _typing.cast(
-            "bool",
-            await self._answer(
-                "register_endpoint", {"path": path, "handler": handler, "methods": methods}
-            ),
-        )
-
-    async def validate_request(self, request: Any) -> bool:
-        """Validate incoming request
-
-        True when `request` is an object {method, path, headers?, query?, body?} whose method
-        and path match a registered endpoint (body, when present, an object); false otherwise.
-        Never raises for a malformed request: that is what it detects.
-        """
-        return _typing.cast("bool", await self._answer("validate_request", {"request": request}))
-
-    async def format_response(self, data: Any) -> FormatResponseResult:
-        """Format response
-
-        Wraps a result in the API's response body: {"success": true, "data": data}.
-        """
-        return _typing.cast(
-            "FormatResponseResult", await self._answer("format_response", {"data": data})
-        )
+    register_endpoint = Answer(ApiV1.register_endpoint)
+    validate_request = Answer(ApiV1.validate_request)
+    format_response = Answer(ApiV1.format_response)

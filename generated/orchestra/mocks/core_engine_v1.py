@@ -5,17 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.core_engine_v1 import (
-    CORE_ENGINE_V1,
-    CoreEngineV1,
-    GetStatusResult,
-)
-from ..types import Task, TaskResult
+from ..contracts.core_engine_v1 import CORE_ENGINE_V1, CoreEngineV1
 
 __all__ = ["CoreEngineV1Mock"]
 
@@ -201,23 +196,6 @@ class CoreEngineV1Mock(Mock, CoreEngineV1):
         "configure": True,
     }
 
-    async def process_task(self, task: Task) -> TaskResult:
-        """Process any task, return results
-
-        Runs the task to completion. A task that runs and fails is a TaskResult with status
-        `failed`; errors are for tasks the engine refuses.
-        """
-        return _typing.cast("TaskResult", await self._answer("process_task", {"task": task}))
-
-    async def get_status(self) -> GetStatusResult:
-        """Get engine status"""
-        return _typing.cast("GetStatusResult", await self._answer("get_status", {}))
-
-    async def configure(self, config: dict[str, Any]) -> bool:
-        """Update configuration
-
-        Applies the given settings (others are kept). Known settings: paused (boolean),
-        max_concurrent_tasks (integer >= 1), task_timeout_ms (integer >= 1). Unknown settings or
-        invalid values raise InvalidConfig and change nothing.
-        """
-        return _typing.cast("bool", await self._answer("configure", {"config": config}))
+    process_task = Answer(CoreEngineV1.process_task)
+    get_status = Answer(CoreEngineV1.get_status)
+    configure = Answer(CoreEngineV1.configure)

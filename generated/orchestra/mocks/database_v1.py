@@ -5,15 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.database_v1 import (
-    DATABASE_V1,
-    DatabaseV1,
-)
+from ..contracts.database_v1 import DATABASE_V1, DatabaseV1
 
 __all__ = ["DatabaseV1Mock"]
 
@@ -231,43 +228,8 @@ class DatabaseV1Mock(Mock, DatabaseV1):
         "query": [],
     }
 
-    async def create(self, table: str, data: dict[str, Any]) -> str:
-        """Create new record, return ID
-
-        Stores `data` as a new record. If `data.id` is given (a non-empty string) it becomes the
-        record's id.
-        """
-        return _typing.cast("str", await self._answer("create", {"table": table, "data": data}))
-
-    async def read(self, table: str, id: str) -> dict[str, Any] | None:
-        """Read record by ID"""
-        return _typing.cast(
-            "dict[str, Any] | None", await self._answer("read", {"table": table, "id": id})
-        )
-
-    async def update(self, table: str, id: str, data: dict[str, Any]) -> bool:
-        """Update record, return success
-
-        Merges `data` into the record (top-level keys replace, others are kept). Returns false
-        when there is no such record.
-        """
-        return _typing.cast(
-            "bool", await self._answer("update", {"table": table, "id": id, "data": data})
-        )
-
-    async def delete(self, table: str, id: str) -> bool:
-        """Delete record, return success"""
-        return _typing.cast("bool", await self._answer("delete", {"table": table, "id": id}))
-
-    async def query(
-        self, table: str, filters: dict[str, str | float | bool | None]
-    ) -> list[dict[str, Any]]:
-        """Query records with filters
-
-        Records whose top-level keys equal every filter value (an empty filter matches all), in
-        creation order.
-        """
-        return _typing.cast(
-            "list[dict[str, Any]]",
-            await self._answer("query", {"table": table, "filters": filters}),
-        )
+    create = Answer(DatabaseV1.create)
+    read = Answer(DatabaseV1.read)
+    update = Answer(DatabaseV1.update)
+    delete = Answer(DatabaseV1.delete)
+    query = Answer(DatabaseV1.query)

@@ -5,16 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.deployment_v1 import (
-    DEPLOYMENT_V1,
-    DeploymentV1,
-)
-from ..types import Deployment
+from ..contracts.deployment_v1 import DEPLOYMENT_V1, DeploymentV1
 
 __all__ = ["DeploymentV1Mock"]
 
@@ -189,30 +185,6 @@ class DeploymentV1Mock(Mock, DeploymentV1):
         },
     }
 
-    async def deploy(self, version: str, environment: str) -> Deployment:
-        """Deploy a version to an environment
-
-        Runs the test gate, then deploys; the new deployment becomes the environment's current
-        one.
-        """
-        return _typing.cast(
-            "Deployment",
-            await self._answer("deploy", {"version": version, "environment": environment}),
-        )
-
-    async def rollback(self, environment: str) -> Deployment:
-        """Roll an environment back to its previous version
-
-        Deploys the version that was current before the current deployment; the replaced
-        deployment gets status rolled_back and the new one has rollback_of set to its id.
-        """
-        return _typing.cast(
-            "Deployment", await self._answer("rollback", {"environment": environment})
-        )
-
-    async def get_deployment_status(self, environment: str) -> Deployment | None:
-        """Current deployment of an environment"""
-        return _typing.cast(
-            "Deployment | None",
-            await self._answer("get_deployment_status", {"environment": environment}),
-        )
+    deploy = Answer(DeploymentV1.deploy)
+    rollback = Answer(DeploymentV1.rollback)
+    get_deployment_status = Answer(DeploymentV1.get_deployment_status)

@@ -5,16 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.documentation_v1 import (
-    DOCUMENTATION_V1,
-    DocumentationV1,
-)
-from ..types import Document, DocumentInfo
+from ..contracts.documentation_v1 import DOCUMENTATION_V1, DocumentationV1
 
 __all__ = ["DocumentationV1Mock"]
 
@@ -87,18 +83,6 @@ class DocumentationV1Mock(Mock, DocumentationV1):
         "render": "Documentation@1.render",
     }
 
-    async def list_documents(
-        self, section: Literal["user", "api", "architecture", "module"] | None = None
-    ) -> list[DocumentInfo]:
-        """List documents, optionally of one section"""
-        return _typing.cast(
-            "list[DocumentInfo]", await self._answer("list_documents", {"section": section})
-        )
-
-    async def get_document(self, path: str) -> Document:
-        """Get a document's Markdown source"""
-        return _typing.cast("Document", await self._answer("get_document", {"path": path}))
-
-    async def render(self, path: str, format: Literal["html", "markdown"] = "html") -> str:
-        """Render a document"""
-        return _typing.cast("str", await self._answer("render", {"path": path, "format": format}))
+    list_documents = Answer(DocumentationV1.list_documents)
+    get_document = Answer(DocumentationV1.get_document)
+    render = Answer(DocumentationV1.render)

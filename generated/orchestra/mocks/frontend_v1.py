@@ -5,17 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.frontend_v1 import (
-    FRONTEND_V1,
-    FrontendV1,
-    RenderViewResult,
-)
-from ..types import UiAction, UiState
+from ..contracts.frontend_v1 import FRONTEND_V1, FrontendV1
 
 __all__ = ["FrontendV1Mock"]
 
@@ -124,17 +119,6 @@ class FrontendV1Mock(Mock, FrontendV1):
         "dispatch_action": {"view": "dashboard", "data": {}},
     }
 
-    async def render_view(self, view: str, page_params: dict[str, Any] = {}) -> RenderViewResult:
-        """Render a page"""
-        return _typing.cast(
-            "RenderViewResult",
-            await self._answer("render_view", {"view": view, "page_params": page_params}),
-        )
-
-    async def get_state(self) -> UiState:
-        """Current UI state"""
-        return _typing.cast("UiState", await self._answer("get_state", {}))
-
-    async def dispatch_action(self, action: UiAction) -> UiState:
-        """Apply an action to the UI state, return the new state"""
-        return _typing.cast("UiState", await self._answer("dispatch_action", {"action": action}))
+    render_view = Answer(FrontendV1.render_view)
+    get_state = Answer(FrontendV1.get_state)
+    dispatch_action = Answer(FrontendV1.dispatch_action)

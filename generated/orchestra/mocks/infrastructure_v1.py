@@ -5,16 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.infrastructure_v1 import (
-    INFRASTRUCTURE_V1,
-    InfrastructureV1,
-)
-from ..types import Health, Resource
+from ..contracts.infrastructure_v1 import INFRASTRUCTURE_V1, InfrastructureV1
 
 __all__ = ["InfrastructureV1Mock"]
 
@@ -206,27 +202,7 @@ class InfrastructureV1Mock(Mock, InfrastructureV1):
         "get_health": {"status": "healthy", "components": {}},
     }
 
-    async def provision(
-        self, kind: Literal["service", "volume", "network"], name: str, spec: dict[str, Any] = {}
-    ) -> Resource:
-        """Provision a service, volume or network
-
-        Creates the resource and returns it (status provisioning or ready). Spec by kind:
-        service {image, ports?, env?}, volume {size_mb, store?} (store: folder, or kv / stream
-        in JetStream when the module has a NATS server), network {}.
-        """
-        return _typing.cast(
-            "Resource", await self._answer("provision", {"kind": kind, "name": name, "spec": spec})
-        )
-
-    async def get_resource(self, name: str) -> Resource | None:
-        """Get a resource by name"""
-        return _typing.cast("Resource | None", await self._answer("get_resource", {"name": name}))
-
-    async def release(self, name: str) -> bool:
-        """Release (remove) a resource"""
-        return _typing.cast("bool", await self._answer("release", {"name": name}))
-
-    async def get_health(self) -> Health:
-        """Health of the infrastructure and of each resource"""
-        return _typing.cast("Health", await self._answer("get_health", {}))
+    provision = Answer(InfrastructureV1.provision)
+    get_resource = Answer(InfrastructureV1.get_resource)
+    release = Answer(InfrastructureV1.release)
+    get_health = Answer(InfrastructureV1.get_health)

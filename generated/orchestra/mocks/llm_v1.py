@@ -5,19 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.llm_v1 import (
-    LLM_V1,
-    ChatResult,
-    GenerateResult,
-    ListModelsResultItem,
-    LlmV1,
-)
-from ..types import ChatMessage
+from ..contracts.llm_v1 import LLM_V1, LlmV1
 
 __all__ = ["LlmV1Mock"]
 
@@ -111,28 +104,7 @@ class LlmV1Mock(Mock, LlmV1):
         "pull_model": True,
     }
 
-    async def generate(
-        self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
-    ) -> GenerateResult:
-        """Generate a completion for a prompt"""
-        return _typing.cast(
-            "GenerateResult",
-            await self._answer("generate", {"prompt": prompt, "model": model, "options": options}),
-        )
-
-    async def chat(
-        self, messages: list[ChatMessage], model: str | None = None, options: dict[str, Any] = {}
-    ) -> ChatResult:
-        """Answer a chat conversation"""
-        return _typing.cast(
-            "ChatResult",
-            await self._answer("chat", {"messages": messages, "model": model, "options": options}),
-        )
-
-    async def list_models(self) -> list[ListModelsResultItem]:
-        """List the models available locally"""
-        return _typing.cast("list[ListModelsResultItem]", await self._answer("list_models", {}))
-
-    async def pull_model(self, name: str) -> bool:
-        """Download a model into the local Ollama"""
-        return _typing.cast("bool", await self._answer("pull_model", {"name": name}))
+    generate = Answer(LlmV1.generate)
+    chat = Answer(LlmV1.chat)
+    list_models = Answer(LlmV1.list_models)
+    pull_model = Answer(LlmV1.pull_model)

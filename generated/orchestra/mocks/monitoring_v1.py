@@ -5,17 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.monitoring_v1 import (
-    MONITORING_V1,
-    LogEventParamsEvent,
-    MonitoringV1,
-)
-from ..types import Health
+from ..contracts.monitoring_v1 import MONITORING_V1, MonitoringV1
 
 __all__ = ["MonitoringV1Mock"]
 
@@ -157,20 +152,6 @@ class MonitoringV1Mock(Mock, MonitoringV1):
         "get_health": {"status": "healthy", "components": {}},
     }
 
-    async def log_metric(self, name: str, value: float, tags: dict[str, str]) -> bool:
-        """Log a metric"""
-        return _typing.cast(
-            "bool", await self._answer("log_metric", {"name": name, "value": value, "tags": tags})
-        )
-
-    async def log_event(self, event: LogEventParamsEvent) -> bool:
-        """Log an event
-
-        Records a structured log event. An event named component_health sets the health of its
-        source; its data must be {status: healthy|degraded|unhealthy}.
-        """
-        return _typing.cast("bool", await self._answer("log_event", {"event": event}))
-
-    async def get_health(self) -> Health:
-        """Get system health"""
-        return _typing.cast("Health", await self._answer("get_health", {}))
+    log_metric = Answer(MonitoringV1.log_metric)
+    log_event = Answer(MonitoringV1.log_event)
+    get_health = Answer(MonitoringV1.get_health)

@@ -5,16 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.security_v1 import (
-    SECURITY_V1,
-    SecurityV1,
-    VerifyTokenResult,
-)
+from ..contracts.security_v1 import SECURITY_V1, SecurityV1
 
 __all__ = ["SecurityV1Mock"]
 
@@ -165,32 +161,8 @@ class SecurityV1Mock(Mock, SecurityV1):
         "decrypt": "Security@1.decrypt",
     }
 
-    async def issue_token(self, subject: str, roles: list[str], ttl_s: int | None = None) -> str:
-        """Issue an access token for a subject with roles"""
-        return _typing.cast(
-            "str",
-            await self._answer("issue_token", {"subject": subject, "roles": roles, "ttl_s": ttl_s}),
-        )
-
-    async def verify_token(self, token: str) -> VerifyTokenResult:
-        """Verify a token and return its claims"""
-        return _typing.cast(
-            "VerifyTokenResult", await self._answer("verify_token", {"token": token})
-        )
-
-    async def authorize(self, token: str, action: str, resource: str) -> bool:
-        """Decide whether a token's roles allow an action on a resource"""
-        return _typing.cast(
-            "bool",
-            await self._answer(
-                "authorize", {"token": token, "action": action, "resource": resource}
-            ),
-        )
-
-    async def encrypt(self, plaintext: str) -> str:
-        """Encrypt a text"""
-        return _typing.cast("str", await self._answer("encrypt", {"plaintext": plaintext}))
-
-    async def decrypt(self, ciphertext: str) -> str:
-        """Decrypt a ciphertext made by encrypt"""
-        return _typing.cast("str", await self._answer("decrypt", {"ciphertext": ciphertext}))
+    issue_token = Answer(SecurityV1.issue_token)
+    verify_token = Answer(SecurityV1.verify_token)
+    authorize = Answer(SecurityV1.authorize)
+    encrypt = Answer(SecurityV1.encrypt)
+    decrypt = Answer(SecurityV1.decrypt)

@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
 from ..contracts.testing_v1 import TESTING_V1, TestingV1
-from ..types import TestReport
 
 __all__ = ["TestingV1Mock"]
 
@@ -124,18 +123,5 @@ class TestingV1Mock(Mock, TestingV1):
         },
     }
 
-    async def run_suite(
-        self,
-        suite: Literal["unit", "contract", "integration", "e2e", "smoke"],
-        modules: list[str] = [],
-    ) -> str:
-        """Start a test run of a suite"""
-        return _typing.cast(
-            "str", await self._answer("run_suite", {"suite": suite, "modules": modules})
-        )
-
-    async def get_report(self, run_id: str) -> TestReport | None:
-        """Report of a test run"""
-        return _typing.cast(
-            "TestReport | None", await self._answer("get_report", {"run_id": run_id})
-        )
+    run_suite = Answer(TestingV1.run_suite)
+    get_report = Answer(TestingV1.get_report)

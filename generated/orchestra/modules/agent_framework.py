@@ -9,15 +9,14 @@ other modules only through ``self.deps`` (clients of the consumed contracts, ove
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.agent_v1 import AGENT_V1, AgentV1
 from ..contracts.core_engine_v1 import CoreEngineV1
@@ -27,45 +26,24 @@ from ..contracts.llm_v1 import LlmV1
 __all__ = ["AgentFrameworkBase", "AgentFrameworkConfig", "AgentFrameworkDeps"]
 
 
-class AgentFrameworkConfig(BaseModel):
+class AgentFrameworkConfig(Settings, BaseModel):
     """Settings of agent_framework; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     max_agents: Annotated[int, Field(strict=True, ge=1)] = 12
     """Agents hosted at most. (env: ORCHESTRA_AGENT_FRAMEWORK_MAX_AGENTS)"""
+
     heartbeat_ms: Annotated[int, Field(strict=True, ge=100)] = 5000
     """Interval of self-validation of hosted agents. (env: ORCHESTRA_AGENT_FRAMEWORK_HEARTBEAT_MS)"""
+
     agents_table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")] = "agents"
     """Database table of the agent registry. (env: ORCHESTRA_AGENT_FRAMEWORK_AGENTS_TABLE)"""
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "max_agents": "ORCHESTRA_AGENT_FRAMEWORK_MAX_AGENTS",
         "heartbeat_ms": "ORCHESTRA_AGENT_FRAMEWORK_HEARTBEAT_MS",
         "agents_table": "ORCHESTRA_AGENT_FRAMEWORK_AGENTS_TABLE",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"agents_table"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> AgentFrameworkConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("agents_table",)
 
 
 @dataclass(frozen=True)

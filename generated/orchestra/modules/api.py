@@ -9,15 +9,14 @@ Subclass :class:`ApiBase` in ``impl/api.py`` to implement it; talk to other modu
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.api_v1 import API_V1, ApiV1
 from ..contracts.core_engine_v1 import CoreEngineV1
@@ -25,47 +24,26 @@ from ..contracts.core_engine_v1 import CoreEngineV1
 __all__ = ["ApiBase", "ApiConfig", "ApiDeps"]
 
 
-class ApiConfig(BaseModel):
+class ApiConfig(Settings, BaseModel):
     """Settings of api; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     host: Annotated[str, Field(strict=True)] = "127.0.0.1"
     """Interface the HTTP server listens on. (env: ORCHESTRA_API_HOST)"""
+
     port: Annotated[int, Field(strict=True, ge=1, le=65535)] = 8000
     """Environment variable: ORCHESTRA_API_PORT."""
+
     websocket: Annotated[bool, Field(strict=True)] = True
     """Serve task_completed events to clients over a WebSocket at /ws. (env:
     ORCHESTRA_API_WEBSOCKET)
     """
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "host": "ORCHESTRA_API_HOST",
         "port": "ORCHESTRA_API_PORT",
         "websocket": "ORCHESTRA_API_WEBSOCKET",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"host"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("host",)
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,14 @@ modules only through ``self.deps`` (clients of the consumed contracts, over the 
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.core_engine_v1 import CORE_ENGINE_V1, CoreEngineV1
 from ..contracts.database_v1 import DatabaseV1
@@ -26,60 +25,41 @@ from ..contracts.llm_v1 import LlmV1
 __all__ = ["CoreEngineBase", "CoreEngineConfig", "CoreEngineDeps"]
 
 
-class CoreEngineConfig(BaseModel):
+class CoreEngineConfig(Settings, BaseModel):
     """Settings of core_engine; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     max_concurrent_tasks: Annotated[int, Field(strict=True, ge=1)] = 4
     """Tasks processed at the same time (also settable through configure). (env:
     ORCHESTRA_CORE_ENGINE_MAX_CONCURRENT_TASKS)
     """
+
     task_timeout_ms: Annotated[int, Field(strict=True, ge=1)] = 30000
     """Longest a single task may run before it fails. (env: ORCHESTRA_CORE_ENGINE_TASK_TIMEOUT_MS)"""
+
     max_attempts: Annotated[int, Field(strict=True, ge=1)] = 3
     """Attempts of a task whose run failed for a transient reason (a dependency unavailable or
     timing out, e.g. LlmUnavailable); a task that fails on its own is not retried. (env:
     ORCHESTRA_CORE_ENGINE_MAX_ATTEMPTS)
     """
+
     retry_backoff_ms: Annotated[int, Field(strict=True, ge=0)] = 200
     """Wait before the second attempt; doubled for each further one. (env:
     ORCHESTRA_CORE_ENGINE_RETRY_BACKOFF_MS)
     """
+
     tasks_table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")] = "tasks"
     """Database table where tasks and their results are recorded. (env:
     ORCHESTRA_CORE_ENGINE_TASKS_TABLE)
     """
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "max_concurrent_tasks": "ORCHESTRA_CORE_ENGINE_MAX_CONCURRENT_TASKS",
         "task_timeout_ms": "ORCHESTRA_CORE_ENGINE_TASK_TIMEOUT_MS",
         "max_attempts": "ORCHESTRA_CORE_ENGINE_MAX_ATTEMPTS",
         "retry_backoff_ms": "ORCHESTRA_CORE_ENGINE_RETRY_BACKOFF_MS",
         "tasks_table": "ORCHESTRA_CORE_ENGINE_TASKS_TABLE",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"tasks_table"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> CoreEngineConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("tasks_table",)
 
 
 @dataclass(frozen=True)

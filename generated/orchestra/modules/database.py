@@ -9,15 +9,14 @@ only through ``self.deps`` (clients of the consumed contracts, over the bus).
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.database_v1 import DATABASE_V1, DatabaseV1
 from ..contracts.infrastructure_v1 import InfrastructureV1
@@ -25,46 +24,21 @@ from ..contracts.infrastructure_v1 import InfrastructureV1
 __all__ = ["DatabaseBase", "DatabaseConfig", "DatabaseDeps"]
 
 
-class DatabaseConfig(BaseModel):
+class DatabaseConfig(Settings, BaseModel):
     """Settings of database; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     url: Annotated[str, Field(strict=True)] = ""
     """SQLAlchemy URL of the database: sqlite:///path, sqlite:///:memory:, or
     postgresql://user:password@host/db (asyncpg). Empty: the SQLite file database.sqlite3 in the
     system's data dir ($SPECLOOM_DATA_DIR, else .orchestra/ in the project root). (env:
     ORCHESTRA_DATABASE_URL)
     """
+
     volume: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")] = "database-data"
     """Infrastructure volume holding the database files. (env: ORCHESTRA_DATABASE_VOLUME)"""
 
-    ENV: ClassVar[dict[str, str]] = {
-        "url": "ORCHESTRA_DATABASE_URL",
-        "volume": "ORCHESTRA_DATABASE_VOLUME",
-    }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"url", "volume"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> DatabaseConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    ENV = {"url": "ORCHESTRA_DATABASE_URL", "volume": "ORCHESTRA_DATABASE_VOLUME"}
+    TEXT = ("url", "volume")
 
 
 @dataclass(frozen=True)

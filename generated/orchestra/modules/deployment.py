@@ -9,15 +9,14 @@ modules only through ``self.deps`` (clients of the consumed contracts, over the 
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.deployment_v1 import DEPLOYMENT_V1, DeploymentV1
 from ..contracts.infrastructure_v1 import InfrastructureV1
@@ -26,20 +25,22 @@ from ..contracts.testing_v1 import TestingV1
 __all__ = ["DeploymentBase", "DeploymentConfig", "DeploymentDeps"]
 
 
-class DeploymentConfig(BaseModel):
+class DeploymentConfig(Settings, BaseModel):
     """Settings of deployment; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     environments: Annotated[
         list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]], Field(min_length=1)
     ] = ["staging", "production"]
     """Environment variable: ORCHESTRA_DEPLOYMENT_ENVIRONMENTS."""
+
     gate_suite: Literal["unit", "contract", "integration", "e2e", "smoke"] = "integration"
     """Testing suite that must pass before a deployment. (env: ORCHESTRA_DEPLOYMENT_GATE_SUITE)"""
+
     require_tests: Annotated[bool, Field(strict=True)] = True
     """Run the gate before deploying (turn off only for local experiments). (env:
     ORCHESTRA_DEPLOYMENT_REQUIRE_TESTS)
     """
+
     modules: Annotated[
         list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]], Field(min_length=1)
     ] = ["database"]
@@ -47,17 +48,19 @@ class DeploymentConfig(BaseModel):
     release folder of the deployed version); list every module to deploy the whole system. (env:
     ORCHESTRA_DEPLOYMENT_MODULES)
     """
+
     nats_url: Annotated[str, Field(strict=True)] = ""
     """NATS server the deployed processes join (token in the URL, or SPECLOOM_NATS_TOKEN); empty:
     each environment gets a local nats-server of its own, started and stopped by this module.
     (env: ORCHESTRA_DEPLOYMENT_NATS_URL)
     """
+
     ready_timeout_s: Annotated[float, Field(strict=True, gt=0)] = 60
     """Seconds a deployed process gets to be ready; a later one fails the deployment. (env:
     ORCHESTRA_DEPLOYMENT_READY_TIMEOUT_S)
     """
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "environments": "ORCHESTRA_DEPLOYMENT_ENVIRONMENTS",
         "gate_suite": "ORCHESTRA_DEPLOYMENT_GATE_SUITE",
         "require_tests": "ORCHESTRA_DEPLOYMENT_REQUIRE_TESTS",
@@ -65,29 +68,7 @@ class DeploymentConfig(BaseModel):
         "nats_url": "ORCHESTRA_DEPLOYMENT_NATS_URL",
         "ready_timeout_s": "ORCHESTRA_DEPLOYMENT_READY_TIMEOUT_S",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"gate_suite", "nats_url"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> DeploymentConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("gate_suite", "nats_url")
 
 
 @dataclass(frozen=True)

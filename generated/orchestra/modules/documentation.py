@@ -9,61 +9,38 @@ modules only through ``self.deps`` (clients of the consumed contracts, over the 
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.documentation_v1 import DOCUMENTATION_V1, DocumentationV1
 
 __all__ = ["DocumentationBase", "DocumentationConfig", "DocumentationDeps"]
 
 
-class DocumentationConfig(BaseModel):
+class DocumentationConfig(Settings, BaseModel):
     """Settings of documentation; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     docs_dir: Annotated[str, Field(strict=True)] = "generated/docs"
     """Root folder of the Markdown documents (generated docs plus hand-written ones); relative to
     the project root. (env: ORCHESTRA_DOCUMENTATION_DOCS_DIR)
     """
+
     extra_dirs: list[Annotated[str, Field(strict=True)]] = []
     """More folders of hand-written Markdown, merged under the same paths. (env:
     ORCHESTRA_DOCUMENTATION_EXTRA_DIRS)
     """
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "docs_dir": "ORCHESTRA_DOCUMENTATION_DOCS_DIR",
         "extra_dirs": "ORCHESTRA_DOCUMENTATION_EXTRA_DIRS",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"docs_dir"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> DocumentationConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("docs_dir",)
 
 
 @dataclass(frozen=True)

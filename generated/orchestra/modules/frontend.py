@@ -9,59 +9,36 @@ only through ``self.deps`` (clients of the consumed contracts, over the bus).
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
+from specloom_runtime.formats import Fmt_uri
 
 from ..contracts.api_v1 import ApiV1
 from ..contracts.frontend_v1 import FRONTEND_V1, FrontendV1
-from ..formats import Fmt_uri
 
 __all__ = ["FrontendBase", "FrontendConfig", "FrontendDeps"]
 
 
-class FrontendConfig(BaseModel):
+class FrontendConfig(Settings, BaseModel):
     """Settings of frontend; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     api_base_url: Fmt_uri = "http://127.0.0.1:8000"
     """Where the browser reaches the API layer. (env: ORCHESTRA_FRONTEND_API_BASE_URL)"""
+
     default_view: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")] = "dashboard"
     """Environment variable: ORCHESTRA_FRONTEND_DEFAULT_VIEW."""
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "api_base_url": "ORCHESTRA_FRONTEND_API_BASE_URL",
         "default_view": "ORCHESTRA_FRONTEND_DEFAULT_VIEW",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"api_base_url", "default_view"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> FrontendConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("api_base_url", "default_view")
 
 
 @dataclass(frozen=True)

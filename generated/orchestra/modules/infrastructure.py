@@ -9,73 +9,52 @@ other modules only through ``self.deps`` (clients of the consumed contracts, ove
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.infrastructure_v1 import INFRASTRUCTURE_V1, InfrastructureV1
 
 __all__ = ["InfrastructureBase", "InfrastructureConfig", "InfrastructureDeps"]
 
 
-class InfrastructureConfig(BaseModel):
+class InfrastructureConfig(Settings, BaseModel):
     """Settings of infrastructure; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     runtime: Literal["local", "docker", "kubernetes"] = "local"
     """Where resources are created; local runs services as processes and volumes as folders. (env:
     ORCHESTRA_INFRASTRUCTURE_RUNTIME)
     """
+
     namespace: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")] = "orchestra"
     """Docker network/project name or Kubernetes namespace holding every resource. (env:
     ORCHESTRA_INFRASTRUCTURE_NAMESPACE)
     """
+
     data_dir: Annotated[str, Field(strict=True)] = ""
     """Root folder of volumes with the local runtime; empty: volumes/ in the system's data dir
     ($SPECLOOM_DATA_DIR, else .orchestra/), where the resource registry is kept too. (env:
     ORCHESTRA_INFRASTRUCTURE_DATA_DIR)
     """
+
     nats_url: Annotated[str, Field(strict=True)] = ""
     """NATS server holding kv and stream volumes (JetStream; token in the URL or
     SPECLOOM_NATS_TOKEN); empty: SPECLOOM_NATS_URL, the server the module is served on. (env:
     ORCHESTRA_INFRASTRUCTURE_NATS_URL)
     """
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "runtime": "ORCHESTRA_INFRASTRUCTURE_RUNTIME",
         "namespace": "ORCHESTRA_INFRASTRUCTURE_NAMESPACE",
         "data_dir": "ORCHESTRA_INFRASTRUCTURE_DATA_DIR",
         "nats_url": "ORCHESTRA_INFRASTRUCTURE_NATS_URL",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"runtime", "namespace", "data_dir", "nats_url"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> InfrastructureConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("runtime", "namespace", "data_dir", "nats_url")
 
 
 @dataclass(frozen=True)

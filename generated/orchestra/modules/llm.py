@@ -9,67 +9,46 @@ Subclass :class:`LlmBase` in ``impl/llm.py`` to implement it; talk to other modu
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
+from specloom_runtime.formats import Fmt_uri
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.llm_v1 import LLM_V1, LlmV1
-from ..formats import Fmt_uri
 
 __all__ = ["LlmBase", "LlmConfig", "LlmDeps"]
 
 
-class LlmConfig(BaseModel):
+class LlmConfig(Settings, BaseModel):
     """Settings of llm; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     host: Fmt_uri = "http://127.0.0.1:11434"
     """Ollama server URL (OLLAMA_HOST-style). (env: ORCHESTRA_LLM_HOST)"""
+
     model: Annotated[str, Field(strict=True, min_length=1)] = "qwen2.5-coder:7b"
     """Default model when a call passes model null. (env: ORCHESTRA_LLM_MODEL)"""
+
     timeout_s: Annotated[float, Field(strict=True, gt=0)] = 120
     """Seconds to wait for one generation. (env: ORCHESTRA_LLM_TIMEOUT_S)"""
+
     service: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")] = "ollama"
     """Infrastructure service running Ollama (provisioned when missing). (env:
     ORCHESTRA_LLM_SERVICE)
     """
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "host": "ORCHESTRA_LLM_HOST",
         "model": "ORCHESTRA_LLM_MODEL",
         "timeout_s": "ORCHESTRA_LLM_TIMEOUT_S",
         "service": "ORCHESTRA_LLM_SERVICE",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"host", "model", "service"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> LlmConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("host", "model", "service")
 
 
 @dataclass(frozen=True)

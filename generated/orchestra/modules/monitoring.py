@@ -9,15 +9,14 @@ modules only through ``self.deps`` (clients of the consumed contracts, over the 
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.monitoring_v1 import MONITORING_V1, MonitoringV1
@@ -25,45 +24,24 @@ from ..contracts.monitoring_v1 import MONITORING_V1, MonitoringV1
 __all__ = ["MonitoringBase", "MonitoringConfig", "MonitoringDeps"]
 
 
-class MonitoringConfig(BaseModel):
+class MonitoringConfig(Settings, BaseModel):
     """Settings of monitoring; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     retention_days: Annotated[int, Field(strict=True, ge=1)] = 14
     """How long metrics and events are kept. (env: ORCHESTRA_MONITORING_RETENTION_DAYS)"""
+
     volume: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")] = "monitoring-data"
     """Infrastructure volume holding metrics and logs. (env: ORCHESTRA_MONITORING_VOLUME)"""
+
     alert_on: Literal["degraded", "unhealthy"] = "unhealthy"
     """System status at which an alert is raised. (env: ORCHESTRA_MONITORING_ALERT_ON)"""
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "retention_days": "ORCHESTRA_MONITORING_RETENTION_DAYS",
         "volume": "ORCHESTRA_MONITORING_VOLUME",
         "alert_on": "ORCHESTRA_MONITORING_ALERT_ON",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"volume", "alert_on"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> MonitoringConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("volume", "alert_on")
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,14 @@ only through ``self.deps`` (clients of the consumed contracts, over the bus).
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.security_v1 import SECURITY_V1, SecurityV1
@@ -25,58 +24,37 @@ from ..contracts.security_v1 import SECURITY_V1, SecurityV1
 __all__ = ["SecurityBase", "SecurityConfig", "SecurityDeps"]
 
 
-class SecurityConfig(BaseModel):
+class SecurityConfig(Settings, BaseModel):
     """Settings of security; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     secret_key: Annotated[str, Field(strict=True, min_length=32)] | None = None
     """Master key (env ORCHESTRA_SECURITY_SECRET_KEY; never in the specs or the repo) from which
     the token signing and encryption keys are derived. Null: the keys of key_file. (env:
     ORCHESTRA_SECURITY_SECRET_KEY)
     """
+
     key_file: Annotated[str, Field(strict=True)] | None = None
     """File of keys, one "KID SECRET" per line, newest first: the first signs and encrypts, all
     verify and decrypt (rotation: add a line on top, drop old lines once their tokens and
     ciphertexts are gone); reread when it changes. Null: security.keys in the system's data dir,
     created with one random key on first start. (env: ORCHESTRA_SECURITY_KEY_FILE)
     """
+
     token_ttl_s: Annotated[int, Field(strict=True, ge=1)] = 3600
     """Default token lifetime in seconds. (env: ORCHESTRA_SECURITY_TOKEN_TTL_S)"""
+
     policy: dict[str, list[Annotated[str, Field(strict=True)]]] = {
         "admin": ["*"],
         "reader": ["read", "query"],
     }
     """Allowed actions per role ("*" = any action). (env: ORCHESTRA_SECURITY_POLICY)"""
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "secret_key": "ORCHESTRA_SECURITY_SECRET_KEY",
         "key_file": "ORCHESTRA_SECURITY_KEY_FILE",
         "token_ttl_s": "ORCHESTRA_SECURITY_TOKEN_TTL_S",
         "policy": "ORCHESTRA_SECURITY_POLICY",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset()
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> SecurityConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
 
 
 @dataclass(frozen=True)

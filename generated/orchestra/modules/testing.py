@@ -9,15 +9,14 @@ through ``self.deps`` (clients of the consumed contracts, over the bus).
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.agent_v1 import AgentV1
 from ..contracts.api_v1 import ApiV1
@@ -33,58 +32,38 @@ from ..contracts.testing_v1 import TESTING_V1, TestingV1
 __all__ = ["TestingBase", "TestingConfig", "TestingDeps"]
 
 
-class TestingConfig(BaseModel):
+class TestingConfig(Settings, BaseModel):
     """Settings of testing; each is read from an environment variable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     coverage_threshold: Annotated[float, Field(strict=True, ge=0, le=100)] = 90
     """Minimum line coverage in percent (the seed's ">90% coverage"). (env:
     ORCHESTRA_TESTING_COVERAGE_THRESHOLD)
     """
+
     run_timeout_s: Annotated[int, Field(strict=True, ge=1)] = 900
     """Longest a run may take before it ends with status error. (env:
     ORCHESTRA_TESTING_RUN_TIMEOUT_S)
     """
+
     reports_dir: Annotated[str, Field(strict=True)] = "test-reports"
     """Folder of the reports (one JSON file per run, kept across restarts); a relative path is
     inside the system's data dir ($SPECLOOM_DATA_DIR, else .orchestra/). (env:
     ORCHESTRA_TESTING_REPORTS_DIR)
     """
+
     tests_dir: Annotated[str, Field(strict=True)] = ""
     """Folder of the generated tests that the unit suite runs (each module's generated contract
     tests against its implementation, with pytest); empty: tests/ beside the generated package.
     (env: ORCHESTRA_TESTING_TESTS_DIR)
     """
 
-    ENV: ClassVar[dict[str, str]] = {
+    ENV = {
         "coverage_threshold": "ORCHESTRA_TESTING_COVERAGE_THRESHOLD",
         "run_timeout_s": "ORCHESTRA_TESTING_RUN_TIMEOUT_S",
         "reports_dir": "ORCHESTRA_TESTING_REPORTS_DIR",
         "tests_dir": "ORCHESTRA_TESTING_TESTS_DIR",
     }
-    TEXT: ClassVar[frozenset[str]] = frozenset({"reports_dir", "tests_dir"})
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> TestingConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    TEXT = ("reports_dir", "tests_dir")
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,18 @@
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from specloom_runtime.testing import check_example
+from specloom_runtime.testing import check_example, example_names
 from specloom_runtime.transport import Transport
 
-from orchestra.mocks import core_engine_v1 as mock_module
 from orchestra.system import CLIENTS, MODULES
 
-EXAMPLES = mock_module.CoreEngineV1Mock.EXAMPLES
-IDS = [example["name"] for example in EXAMPLES]
+EXAMPLES = example_names(MODULES, "CoreEngine@1")
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
-def test_mock(example: dict[str, Any], transport: Callable[[str], Transport]) -> None:
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_mock(example: str, transport: Callable[[str], Transport]) -> None:
     bus = transport("orchestra")
     assert (
         asyncio.run(
@@ -28,8 +25,8 @@ def test_mock(example: dict[str, Any], transport: Callable[[str], Transport]) ->
     )
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
-def test_implementation(example: dict[str, Any], transport: Callable[[str], Transport]) -> None:
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_implementation(example: str, transport: Callable[[str], Transport]) -> None:
     bus = transport("orchestra")
     pending = asyncio.run(
         check_example(MODULES, CLIENTS, "CoreEngine@1", example, implementation=True, bus=bus)

@@ -20,7 +20,7 @@ def root(context, missing=missing):
     yield str(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'package'))
     yield ' run|list|call|health``.\n\nImplementations are imported from the project root ('
     yield str(t_1((undefined(name='impl_root') if l_0_impl_root is missing else l_0_impl_root)))
-    yield ' relative to the\nfolder holding this package), or from SPECLOOM_IMPL_ROOT when set.\n"""\n\nimport os\nimport sys\nfrom pathlib import Path\n\nfrom specloom_runtime.cli import main\nfrom .system import CLIENTS, MODULES\n\nif __name__ == "__main__":\n    _root = Path(os.environ.get("SPECLOOM_IMPL_ROOT", Path(__file__).resolve().parent.parent / '
+    yield ' relative to the\nfolder holding this package), or from SPECLOOM_IMPL_ROOT when set.\n"""\n\nimport os\nimport sys\nfrom pathlib import Path\n\nfrom specloom_runtime.cli import main\n\nfrom .system import CLIENTS, MODULES\n\nif __name__ == "__main__":\n    _root = Path(os.environ.get("SPECLOOM_IMPL_ROOT", Path(__file__).resolve().parent.parent / '
     yield str(t_1((undefined(name='impl_root') if l_0_impl_root is missing else l_0_impl_root)))
     yield ')).resolve()\n    sys.path.insert(0, str(_root))\n    os.environ.setdefault("SPECLOOM_IMPL_PACKAGE", '
     yield str(t_1(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'impl_package')))
@@ -31,4 +31,4 @@ def root(context, missing=missing):
     yield ', project=_root))\n'
 
 blocks = {}
-debug_info = '1=20&3=22&15=24&17=26&19=28'
+debug_info = '1=20&3=22&16=24&18=26&20=28'

@@ -16,11 +16,11 @@ def root(context, missing=missing):
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'docblock' found.")
     try:
-        t_2 = environment.filters['join']
+        t_2 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'join' found.")
+            raise TemplateRuntimeError("No filter named 'list' found.")
     try:
         t_3 = environment.filters['pyrepr']
     except KeyError:
@@ -39,37 +39,11 @@ def root(context, missing=missing):
     yield str(t_1(str_join(('Contract ', environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'key'), ': interface, parameter models, declared errors and bus client.', (str_join(('\n\n', environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'description'), )) if environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'description') else ''), )), 0))
     yield '\n\n'
     yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'header'), environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'file')))
-    yield '\n\nfrom __future__ import annotations\n\nimport abc as _abc\nimport builtins as _builtins\nimport typing as _typing\nfrom abc import ABC\nfrom typing import Any\n\n'
-    for (l_1_module, l_1_name) in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'imports'):
-        _loop_vars = {}
-        pass
-        yield 'from '
-        yield str(l_1_module)
-        yield ' import '
-        yield str(l_1_name)
-        yield '\n'
-    l_1_module = l_1_name = missing
-    yield 'from pydantic import BaseModel, ConfigDict, Field, TypeAdapter\n\nfrom specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec\n'
-    if environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'type_imports'):
-        pass
-        yield 'from ..types import '
-        yield str(t_2(context.eval_ctx, environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'type_imports'), ', '))
-        yield '\n'
-    yield '\n__all__ = [\n    '
-    yield str(t_3(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'cls')))
-    yield ',\n    '
-    yield str(t_3(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'client')))
-    yield ',\n    '
-    yield str(t_3(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'const')))
-    yield ',\n'
-    for l_1_e in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'errors'):
-        _loop_vars = {}
-        pass
-        yield '    '
-        yield str(t_3(environment.getattr(l_1_e, 'name')))
-        yield ',\n'
-    l_1_e = missing
-    yield ']\n\n'
+    yield '\n\n'
+    yield str(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'contract_imports'))
+    yield '\n__all__ = '
+    yield str(t_3(t_2(context.eval_ctx, environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'exports'))))
+    yield '\n'
     for l_1_e in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'errors'):
         _loop_vars = {}
         pass
@@ -81,7 +55,6 @@ def root(context, missing=missing):
         yield str(t_3(environment.getattr(l_1_e, 'name')))
         yield '\n'
     l_1_e = missing
-    yield '\n'
     for l_1_model in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'models'):
         _loop_vars = {}
         pass
@@ -150,39 +123,22 @@ def root(context, missing=missing):
     yield '):\n    """Calls '
     yield str(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'key'))
     yield ' over the bus (results checked against the contract)."""\n'
-    for l_1_m in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'methods'):
-        _loop_vars = {}
+    if environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'methods'):
         pass
-        yield '\n    async def '
-        yield str(environment.getattr(l_1_m, 'name'))
-        yield '('
-        yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'signature'), l_1_m, _loop_vars=_loop_vars))
-        yield ') -> '
-        yield str(environment.getattr(l_1_m, 'result_hint'))
-        yield ':\n        '
-        yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'method_doc'), l_1_m, _loop_vars=_loop_vars))
         yield '\n'
-        if environment.getattr(l_1_m, 'returns_none'):
+        for l_1_m in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'methods'):
+            _loop_vars = {}
             pass
-            yield '        await self._call('
+            yield '    '
+            yield str(environment.getattr(l_1_m, 'name'))
+            yield ' = Remote('
             yield str(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'const'))
             yield ', '
-            yield str(t_3(environment.getattr(l_1_m, 'name')))
-            yield ', '
-            yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'args_dict'), l_1_m, _loop_vars=_loop_vars))
+            yield str(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'cls'))
+            yield '.'
+            yield str(environment.getattr(l_1_m, 'name'))
             yield ')\n'
-        else:
-            pass
-            yield '        return _typing.cast('
-            yield str(t_3(environment.getattr(l_1_m, 'cast_hint')))
-            yield ', await self._call('
-            yield str(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'const'))
-            yield ', '
-            yield str(t_3(environment.getattr(l_1_m, 'name')))
-            yield ', '
-            yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'args_dict'), l_1_m, _loop_vars=_loop_vars))
-            yield '))\n'
-    l_1_m = missing
+        l_1_m = missing
 
 blocks = {}
-debug_info = '1=37&2=39&4=41&14=43&15=47&20=53&21=56&25=59&26=61&27=63&28=65&29=69&33=73&36=77&37=79&39=81&42=85&45=89&49=93&50=95&51=97&53=99&54=103&55=105&56=107&57=109&58=111&62=115&64=118&65=122&72=129&73=131&74=133&77=137&78=143&82=147&83=151&84=153&86=157&87=163&88=165&89=168&91=177'
+debug_info = '1=37&2=39&4=41&6=43&7=45&8=47&11=51&12=53&14=55&16=58&19=62&23=66&24=68&25=70&27=72&28=76&29=78&30=80&31=82&32=84&36=88&38=91&39=95&46=102&47=104&48=106&51=110&52=116&56=120&57=124&58=126&60=129&61=133'

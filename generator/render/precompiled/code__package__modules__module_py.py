@@ -9,7 +9,7 @@ def root(context, missing=missing):
     if 0: yield None
     l_0_m = resolve('m')
     l_0_impl_package = resolve('impl_package')
-    l_0_mac = l_0_b = l_0_text = missing
+    l_0_mac = l_0_text = missing
     try:
         t_1 = environment.filters['docblock']
     except KeyError:
@@ -77,61 +77,11 @@ def root(context, missing=missing):
     yield str(t_2(str_join(('Subclass :class:`', environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'base'), '` in ``', (undefined(name='impl_package') if l_0_impl_package is missing else l_0_impl_package), '/', environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'name'), '.py`` to implement it; talk to other modules only through ``self.deps`` (clients of the consumed contracts, over the bus).', )), 0))
     yield '\n"""\n\n'
     yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'header'), environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'file')))
-    yield '\n\nfrom __future__ import annotations\n\nimport builtins as _builtins\nimport json\nimport os\nfrom abc import ABC\nfrom collections.abc import Mapping\nfrom dataclasses import dataclass\nfrom typing import Any, ClassVar\n\n'
-    for (l_1_module, l_1_name) in environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config_imports'):
-        _loop_vars = {}
-        pass
-        yield 'from '
-        yield str(l_1_module)
-        yield ' import '
-        yield str(l_1_name)
-        yield '\n'
-    l_1_module = l_1_name = missing
-    yield 'from pydantic import BaseModel, ConfigDict, Field\n\n'
-    for l_1_s in environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'serves'):
-        _loop_vars = {}
-        pass
-        yield 'from ..contracts.'
-        yield str(environment.getattr(environment.getattr(l_1_s, 'contract'), 'slug'))
-        yield ' import '
-        yield str(environment.getattr(environment.getattr(l_1_s, 'contract'), 'const'))
-        if (environment.getattr(l_1_s, 'kind') != 'adapter'):
-            pass
-            yield ', '
-            yield str(environment.getattr(environment.getattr(l_1_s, 'contract'), 'cls'))
-        yield '\n'
-    l_1_s = missing
-    for l_1_d in environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'consumes'):
-        _loop_vars = {}
-        pass
-        yield 'from ..contracts.'
-        yield str(environment.getattr(environment.getattr(l_1_d, 'contract'), 'slug'))
-        yield ' import '
-        yield str(environment.getattr(environment.getattr(l_1_d, 'contract'), 'cls'))
-        yield '\n'
-    l_1_d = missing
-    yield 'from specloom_runtime import ContractSpec, ModuleRuntime\n'
-    if environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'legacy'):
-        pass
-        yield 'from specloom_runtime import stub\n'
-    if environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config_type_imports'):
-        pass
-        yield 'from ..types import '
-        yield str(t_3(context.eval_ctx, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config_type_imports'), ', '))
-        yield '\n'
-    yield '\n__all__ = ['
-    yield str(t_7(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'base')))
-    yield ', '
-    yield str(t_7(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config_cls')))
-    yield ', '
-    yield str(t_7(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'deps_cls')))
-    for l_1_lv in environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'legacy'):
-        _loop_vars = {}
-        pass
-        yield ', '
-        yield str(t_7(environment.getattr(l_1_lv, 'base')))
-    l_1_lv = missing
-    yield ']\n\n'
+    yield '\n\n'
+    yield str(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'module_imports'))
+    yield '\n__all__ = '
+    yield str(t_7(t_5(context.eval_ctx, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'exports'))))
+    yield '\n'
     for l_1_model in environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config_models'):
         _loop_vars = {}
         pass
@@ -141,13 +91,13 @@ def root(context, missing=missing):
     l_1_model = missing
     yield '\n\nclass '
     yield str(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config_cls'))
-    yield '(BaseModel):\n    """Settings of '
+    yield '(Settings, BaseModel):\n    """Settings of '
     yield str(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'name'))
-    yield '; each is read from an environment variable."""\n\n    model_config = ConfigDict(extra="forbid", frozen=True)\n'
+    yield '; each is read from an environment variable."""\n'
     for l_1_f in environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config'):
         _loop_vars = {}
         pass
-        yield '    '
+        yield '\n    '
         yield str(environment.getattr(l_1_f, 'name'))
         yield ': '
         yield str(environment.getattr(l_1_f, 'hint'))
@@ -168,50 +118,30 @@ def root(context, missing=missing):
             yield '."""\n'
     l_1_f = missing
     yield '\n'
-    l_0_b = environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config_builtins')
-    context.vars['b'] = l_0_b
-    context.exported_vars.add('b')
-    yield '    ENV: ClassVar['
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'dict'))
-    yield '['
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'str'))
-    yield ', '
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'str'))
-    yield ']] = {\n'
-    for l_1_f in environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config'):
-        _loop_vars = {}
+    if environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config'):
         pass
-        yield '        '
-        yield str(t_7(environment.getattr(l_1_f, 'name')))
-        yield ': '
-        yield str(t_7(environment.getattr(l_1_f, 'env')))
-        yield ',\n'
-    l_1_f = missing
-    yield '    }\n'
+        yield '    ENV = {'
+        l_1_loop = missing
+        for l_1_f, l_1_loop in LoopContext(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config'), undefined):
+            _loop_vars = {}
+            pass
+            yield str(t_7(environment.getattr(l_1_f, 'name')))
+            yield ': '
+            yield str(t_7(environment.getattr(l_1_f, 'env')))
+            if (not environment.getattr(l_1_loop, 'last')):
+                pass
+                yield ', '
+        l_1_loop = l_1_f = missing
+        yield '}\n'
     l_0_text = t_5(context.eval_ctx, t_6(context, t_9(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config'), 'text'), attribute='name'))
     context.vars['text'] = l_0_text
     context.exported_vars.add('text')
-    yield '    TEXT: ClassVar['
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'frozenset'))
-    yield '['
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'str'))
-    yield ']] = '
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'frozenset'))
-    yield '('
     if (undefined(name='text') if l_0_text is missing else l_0_text):
         pass
-        yield '{'
-        yield str(t_3(context.eval_ctx, t_6(context, (undefined(name='text') if l_0_text is missing else l_0_text), 'pyrepr'), ', '))
-        yield '}'
-    yield ')\n    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""\n\n    @'
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'classmethod'))
-    yield '\n    def from_env(cls, environ: Mapping['
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'str'))
-    yield ', '
-    yield str(environment.getitem((undefined(name='b') if l_0_b is missing else l_0_b), 'str'))
-    yield '] | None = None) -> '
-    yield str(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'config_cls'))
-    yield ':\n        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""\n        env = os.environ if environ is None else environ\n        values: dict[str, Any] = {}\n        for name, var in cls.ENV.items():\n            if var in env:\n                values[name] = _parse(env[var], text=name in cls.TEXT)\n        return cls.model_validate(values)\n\n\ndef _parse(value: str, *, text: bool) -> Any:\n    """A variable\'s value: a string setting\'s is plain text unless it starts with ``"`` (then\n    JSON); any other is JSON, or the text itself when it is not JSON."""\n    if text and not value.startswith(\'"\'):\n        return value\n    try:\n        return json.loads(value)\n    except ValueError:\n        return value\n\n\n@dataclass(frozen=True)\nclass '
+        yield '    TEXT = '
+        yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'py_tuple'), t_5(context.eval_ctx, t_6(context, (undefined(name='text') if l_0_text is missing else l_0_text), 'pyrepr'))))
+        yield '\n'
+    yield '\n\n@dataclass(frozen=True)\nclass '
     yield str(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'deps_cls'))
     yield ':\n    """Clients of the contracts '
     yield str(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'name'))
@@ -329,4 +259,4 @@ def root(context, missing=missing):
     l_1_lv = missing
 
 blocks = {}
-debug_info = '1=68&2=71&4=77&7=79&19=81&20=85&24=91&25=95&28=104&29=108&32=114&35=117&36=120&39=123&41=135&44=139&48=143&49=145&52=147&53=151&55=159&56=162&58=167&62=171&63=175&64=181&65=185&68=191&69=195&72=207&73=209&95=215&96=217&98=219&99=223&100=227&104=235&105=244&106=247&108=254&110=258&111=260&112=268&114=273&115=277&120=284&121=286&122=288&124=290&125=294&128=300&130=302&136=306&139=310&140=314&143=317&146=321&147=325&149=327'
+debug_info = '1=68&2=71&4=77&7=79&9=81&10=83&11=85&14=89&18=93&19=95&20=97&22=101&24=109&25=112&27=117&31=121&32=125&34=136&35=139&36=142&41=145&42=147&44=149&45=153&46=157&50=165&51=174&52=177&54=184&56=188&57=190&58=198&60=203&61=207&66=214&67=216&68=218&70=220&71=224&74=230&76=232&82=236&85=240&86=244&89=247&92=251&93=255&95=257'

@@ -24,7 +24,7 @@ def root(context, missing=missing):
     yield str(t_1((undefined(name='impl_root') if l_0_impl_root is missing else l_0_impl_root)))
     yield ')).resolve()\n\nfor path in (str(IMPL_ROOT), str(GENERATED)):\n    if path not in sys.path:\n        sys.path.insert(0, path)\nos.environ.setdefault("SPECLOOM_IMPL_PACKAGE", '
     yield str(t_1(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'impl_package')))
-    yield ')\n\n# `transport`: each contract and integration test runs in-process and over a real nats-server\n# (`nats_server`, started once per session on a free port of 127.0.0.1, always stopped).\nfrom specloom_runtime.pytest_plugin import nats_server, transport  # noqa: F401\n\n@pytest.fixture(autouse=True)\ndef _fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:\n    """Every test starts from empty state: implementations keep their files (databases, keys)\n    in SPECLOOM_DATA_DIR, a new folder per test."""\n    monkeypatch.setenv("SPECLOOM_DATA_DIR", str(tmp_path / "data"))\n'
+    yield ')\n\n# `transport`: each contract and integration test runs in-process and over a real nats-server\n# (`nats_server`, started once per session on a free port of 127.0.0.1, always stopped).\nfrom specloom_runtime.pytest_plugin import nats_server, transport  # noqa: F401\n\n\n@pytest.fixture(autouse=True)\ndef _fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:\n    """Every test starts from empty state: implementations keep their files (databases, keys)\n    in SPECLOOM_DATA_DIR, a new folder per test."""\n    monkeypatch.setenv("SPECLOOM_DATA_DIR", str(tmp_path / "data"))\n'
 
 blocks = {}
 debug_info = '1=20&4=22&16=24&21=26'

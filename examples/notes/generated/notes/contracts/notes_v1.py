@@ -9,21 +9,16 @@ Create, read and search notes.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
 from ..types import Note
 
-__all__ = [
-    "NOTES_V1",
-    "NoteNotFound",
-    "NotesV1",
-    "NotesV1Client",
-]
+__all__ = ["NOTES_V1", "NoteNotFound", "NotesV1", "NotesV1Client"]
 
 
 class NoteNotFound(DeclaredError):
@@ -97,17 +92,6 @@ class NotesV1(ABC):
 class NotesV1Client(Client, NotesV1):
     """Calls Notes@1 over the bus (results checked against the contract)."""
 
-    async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
-        """Create a note and return it with its new id."""
-        return _typing.cast(
-            "Note",
-            await self._call(NOTES_V1, "create_note", {"title": title, "body": body, "tags": tags}),
-        )
-
-    async def get_note(self, note_id: str) -> Note:
-        """Read a note by id."""
-        return _typing.cast("Note", await self._call(NOTES_V1, "get_note", {"note_id": note_id}))
-
-    async def find_by_tag(self, tag: str) -> list[Note]:
-        """Notes carrying a tag, by id order."""
-        return _typing.cast("list[Note]", await self._call(NOTES_V1, "find_by_tag", {"tag": tag}))
+    create_note = Remote(NOTES_V1, NotesV1.create_note)
+    get_note = Remote(NOTES_V1, NotesV1.get_note)
+    find_by_tag = Remote(NOTES_V1, NotesV1.find_by_tag)

@@ -5,15 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.key_value_v1 import (
-    KEY_VALUE_V1,
-    KeyValueV1,
-)
+from ..contracts.key_value_v1 import KEY_VALUE_V1, KeyValueV1
 
 __all__ = ["KeyValueV1Mock"]
 
@@ -91,18 +88,7 @@ class KeyValueV1Mock(Mock, KeyValueV1):
         "keys": [],
     }
 
-    async def put(self, key: str, value: dict[str, Any]) -> bool:
-        """Store a value under a key; return true when the key was new."""
-        return _typing.cast("bool", await self._answer("put", {"key": key, "value": value}))
-
-    async def get(self, key: str) -> dict[str, Any]:
-        """Read the value stored under a key."""
-        return _typing.cast("dict[str, Any]", await self._answer("get", {"key": key}))
-
-    async def delete(self, key: str) -> bool:
-        """Remove a key; return whether it existed."""
-        return _typing.cast("bool", await self._answer("delete", {"key": key}))
-
-    async def keys(self, prefix: str = "") -> list[str]:
-        """List the keys that start with a prefix, sorted."""
-        return _typing.cast("list[str]", await self._answer("keys", {"prefix": prefix}))
+    put = Answer(KeyValueV1.put)
+    get = Answer(KeyValueV1.get)
+    delete = Answer(KeyValueV1.delete)
+    keys = Answer(KeyValueV1.keys)

@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
 from ..contracts.notes_v1 import NOTES_V1, NotesV1
-from ..types import Note
 
 __all__ = ["NotesV1Mock"]
 
@@ -52,16 +51,6 @@ class NotesV1Mock(Mock, NotesV1):
         "find_by_tag": [],
     }
 
-    async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
-        """Create a note and return it with its new id."""
-        return _typing.cast(
-            "Note", await self._answer("create_note", {"title": title, "body": body, "tags": tags})
-        )
-
-    async def get_note(self, note_id: str) -> Note:
-        """Read a note by id."""
-        return _typing.cast("Note", await self._answer("get_note", {"note_id": note_id}))
-
-    async def find_by_tag(self, tag: str) -> list[Note]:
-        """Notes carrying a tag, by id order."""
-        return _typing.cast("list[Note]", await self._answer("find_by_tag", {"tag": tag}))
+    create_note = Answer(NotesV1.create_note)
+    get_note = Answer(NotesV1.get_note)
+    find_by_tag = Answer(NotesV1.find_by_tag)

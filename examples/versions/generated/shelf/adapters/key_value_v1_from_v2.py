@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import typing as _typing
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from specloom_runtime import ContractSpec
+from specloom_runtime.methods import Forward
 
 from ..contracts.key_value_v1 import KEY_VALUE_V1, KeyValueV1
 from ..contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2
@@ -26,14 +26,6 @@ class KeyValueV1FromV2(Adapter, KeyValueV1):
     def __init__(self, target: KeyValueV2) -> None:
         super().__init__(target)
 
-    async def put(self, key: str, value: dict[str, Any]) -> bool:
-        """Store a value under a key; return true when the key was new."""
-        return _typing.cast("bool", await self._forward("put", {"key": key, "value": value}))
-
-    async def get(self, key: str) -> dict[str, Any]:
-        """Read the value stored under a key."""
-        return _typing.cast("dict[str, Any]", await self._forward("get", {"key": key}))
-
-    async def keys(self, prefix: str = "") -> list[str]:
-        """List the keys that start with a prefix, sorted."""
-        return _typing.cast("list[str]", await self._forward("keys", {"prefix": prefix}))
+    put = Forward(KeyValueV1.put)
+    get = Forward(KeyValueV1.get)
+    keys = Forward(KeyValueV1.keys)

@@ -9,19 +9,14 @@ A key-value store of JSON objects.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
-__all__ = [
-    "KEY_VALUE_V1",
-    "KeyMissing",
-    "KeyValueV1",
-    "KeyValueV1Client",
-]
+__all__ = ["KEY_VALUE_V1", "KeyMissing", "KeyValueV1", "KeyValueV1Client"]
 
 
 class KeyMissing(DeclaredError):
@@ -96,16 +91,6 @@ class KeyValueV1(ABC):
 class KeyValueV1Client(Client, KeyValueV1):
     """Calls KeyValue@1 over the bus (results checked against the contract)."""
 
-    async def put(self, key: str, value: dict[str, Any]) -> bool:
-        """Store a value under a key; return true when the key was new."""
-        return _typing.cast(
-            "bool", await self._call(KEY_VALUE_V1, "put", {"key": key, "value": value})
-        )
-
-    async def get(self, key: str) -> dict[str, Any]:
-        """Read the value stored under a key."""
-        return _typing.cast("dict[str, Any]", await self._call(KEY_VALUE_V1, "get", {"key": key}))
-
-    async def keys(self, prefix: str = "") -> list[str]:
-        """List the keys that start with a prefix, sorted."""
-        return _typing.cast("list[str]", await self._call(KEY_VALUE_V1, "keys", {"prefix": prefix}))
+    put = Remote(KEY_VALUE_V1, KeyValueV1.put)
+    get = Remote(KEY_VALUE_V1, KeyValueV1.get)
+    keys = Remote(KEY_VALUE_V1, KeyValueV1.keys)

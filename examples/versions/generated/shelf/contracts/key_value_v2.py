@@ -9,19 +9,14 @@ A key-value store of JSON objects.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
-__all__ = [
-    "KEY_VALUE_V2",
-    "KeyMissing",
-    "KeyValueV2",
-    "KeyValueV2Client",
-]
+__all__ = ["KEY_VALUE_V2", "KeyMissing", "KeyValueV2", "KeyValueV2Client"]
 
 
 class KeyMissing(DeclaredError):
@@ -110,23 +105,7 @@ class KeyValueV2(ABC):
 class KeyValueV2Client(Client, KeyValueV2):
     """Calls KeyValue@2 over the bus (results checked against the contract)."""
 
-    async def put(self, key: str, value: dict[str, Any], overwrite: bool = True) -> bool:
-        """Store a value under a key; return true when the key was new."""
-        return _typing.cast(
-            "bool",
-            await self._call(
-                KEY_VALUE_V2, "put", {"key": key, "value": value, "overwrite": overwrite}
-            ),
-        )
-
-    async def get(self, key: str) -> dict[str, Any]:
-        """Read the value stored under a key."""
-        return _typing.cast("dict[str, Any]", await self._call(KEY_VALUE_V2, "get", {"key": key}))
-
-    async def keys(self, prefix: str) -> list[str]:
-        """List the keys that start with a prefix, sorted."""
-        return _typing.cast("list[str]", await self._call(KEY_VALUE_V2, "keys", {"prefix": prefix}))
-
-    async def count(self, prefix: str = "") -> int:
-        """Count the keys that start with a prefix."""
-        return _typing.cast("int", await self._call(KEY_VALUE_V2, "count", {"prefix": prefix}))
+    put = Remote(KEY_VALUE_V2, KeyValueV2.put)
+    get = Remote(KEY_VALUE_V2, KeyValueV2.get)
+    keys = Remote(KEY_VALUE_V2, KeyValueV2.keys)
+    count = Remote(KEY_VALUE_V2, KeyValueV2.count)

@@ -9,19 +9,14 @@ Short text notes.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.methods import Remote
 
-__all__ = [
-    "NOTES_V1",
-    "NoteNotFound",
-    "NotesV1",
-    "NotesV1Client",
-]
+__all__ = ["NOTES_V1", "NoteNotFound", "NotesV1", "NotesV1Client"]
 
 
 class NoteNotFound(DeclaredError):
@@ -78,10 +73,5 @@ class NotesV1(ABC):
 class NotesV1Client(Client, NotesV1):
     """Calls Notes@1 over the bus (results checked against the contract)."""
 
-    async def add(self, text: str) -> str:
-        """Add a note; return its id."""
-        return _typing.cast("str", await self._call(NOTES_V1, "add", {"text": text}))
-
-    async def read(self, note_id: str) -> str:
-        """Read a note by id."""
-        return _typing.cast("str", await self._call(NOTES_V1, "read", {"note_id": note_id}))
+    add = Remote(NOTES_V1, NotesV1.add)
+    read = Remote(NOTES_V1, NotesV1.read)

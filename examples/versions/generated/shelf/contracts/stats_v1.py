@@ -9,18 +9,14 @@ Figures about what is stored.
 from __future__ import annotations
 
 import abc as _abc
-import typing as _typing
 from abc import ABC
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, MethodSpec
+from specloom_runtime.methods import Remote
 
-__all__ = [
-    "STATS_V1",
-    "StatsV1",
-    "StatsV1Client",
-]
+__all__ = ["STATS_V1", "StatsV1", "StatsV1Client"]
 
 
 class StoredParams(BaseModel):
@@ -56,6 +52,4 @@ class StatsV1(ABC):
 class StatsV1Client(Client, StatsV1):
     """Calls Stats@1 over the bus (results checked against the contract)."""
 
-    async def stored(self, prefix: str = "") -> int:
-        """How many values are stored under a prefix."""
-        return _typing.cast("int", await self._call(STATS_V1, "stored", {"prefix": prefix}))
+    stored = Remote(STATS_V1, StatsV1.stored)

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
 from ..contracts.key_value_v1 import KEY_VALUE_V1, KeyValueV1
 
@@ -64,14 +64,6 @@ class KeyValueV1Mock(Mock, KeyValueV1):
         "keys": [],
     }
 
-    async def put(self, key: str, value: dict[str, Any]) -> bool:
-        """Store a value under a key; return true when the key was new."""
-        return _typing.cast("bool", await self._answer("put", {"key": key, "value": value}))
-
-    async def get(self, key: str) -> dict[str, Any]:
-        """Read the value stored under a key."""
-        return _typing.cast("dict[str, Any]", await self._answer("get", {"key": key}))
-
-    async def keys(self, prefix: str = "") -> list[str]:
-        """List the keys that start with a prefix, sorted."""
-        return _typing.cast("list[str]", await self._answer("keys", {"prefix": prefix}))
+    put = Answer(KeyValueV1.put)
+    get = Answer(KeyValueV1.get)
+    keys = Answer(KeyValueV1.keys)

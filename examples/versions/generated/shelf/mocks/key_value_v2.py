@@ -5,15 +5,12 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
-from ..contracts.key_value_v2 import (
-    KEY_VALUE_V2,
-    KeyValueV2,
-)
+from ..contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2
 
 __all__ = ["KeyValueV2Mock"]
 
@@ -75,20 +72,7 @@ class KeyValueV2Mock(Mock, KeyValueV2):
         "count": 0,
     }
 
-    async def put(self, key: str, value: dict[str, Any], overwrite: bool = True) -> bool:
-        """Store a value under a key; return true when the key was new."""
-        return _typing.cast(
-            "bool", await self._answer("put", {"key": key, "value": value, "overwrite": overwrite})
-        )
-
-    async def get(self, key: str) -> dict[str, Any]:
-        """Read the value stored under a key."""
-        return _typing.cast("dict[str, Any]", await self._answer("get", {"key": key}))
-
-    async def keys(self, prefix: str) -> list[str]:
-        """List the keys that start with a prefix, sorted."""
-        return _typing.cast("list[str]", await self._answer("keys", {"prefix": prefix}))
-
-    async def count(self, prefix: str = "") -> int:
-        """Count the keys that start with a prefix."""
-        return _typing.cast("int", await self._answer("count", {"prefix": prefix}))
+    put = Answer(KeyValueV2.put)
+    get = Answer(KeyValueV2.get)
+    keys = Answer(KeyValueV2.keys)
+    count = Answer(KeyValueV2.count)

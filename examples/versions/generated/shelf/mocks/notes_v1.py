@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
 from ..contracts.notes_v1 import NOTES_V1, NotesV1
 
@@ -48,10 +48,5 @@ class NotesV1Mock(Mock, NotesV1):
         "read": "Notes@1.read",
     }
 
-    async def add(self, text: str) -> str:
-        """Add a note; return its id."""
-        return _typing.cast("str", await self._answer("add", {"text": text}))
-
-    async def read(self, note_id: str) -> str:
-        """Read a note by id."""
-        return _typing.cast("str", await self._answer("read", {"note_id": note_id}))
+    add = Answer(NotesV1.add)
+    read = Answer(NotesV1.read)

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import typing as _typing
 from typing import Any, ClassVar
 
 from specloom_runtime import ContractSpec, Mock
+from specloom_runtime.methods import Answer
 
 from ..contracts.stats_v1 import STATS_V1, StatsV1
 
@@ -37,6 +37,4 @@ class StatsV1Mock(Mock, StatsV1):
         "stored": 0,
     }
 
-    async def stored(self, prefix: str = "") -> int:
-        """How many values are stored under a prefix."""
-        return _typing.cast("int", await self._answer("stored", {"prefix": prefix}))
+    stored = Answer(StatsV1.stored)

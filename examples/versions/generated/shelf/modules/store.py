@@ -9,15 +9,14 @@ through ``self.deps`` (clients of the consumed contracts, over the bus).
 
 from __future__ import annotations
 
-import json
-import os
 from abc import ABC
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from specloom_runtime import ContractSpec, ModuleRuntime
+from specloom_runtime.config import Settings
 
 from ..contracts.key_value_v1 import KEY_VALUE_V1
 from ..contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2
@@ -25,35 +24,8 @@ from ..contracts.key_value_v2 import KEY_VALUE_V2, KeyValueV2
 __all__ = ["StoreBase", "StoreConfig", "StoreDeps"]
 
 
-class StoreConfig(BaseModel):
+class StoreConfig(Settings, BaseModel):
     """Settings of store; each is read from an environment variable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    ENV: ClassVar[dict[str, str]] = {}
-    TEXT: ClassVar[frozenset[str]] = frozenset()
-    """String settings: their variables are plain text (or a JSON string, starting with ``"``)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> StoreConfig:
-        """Read settings from ``environ`` (default ``os.environ``); values are JSON or text."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, var in cls.ENV.items():
-            if var in env:
-                values[name] = _parse(env[var], text=name in cls.TEXT)
-        return cls.model_validate(values)
-
-
-def _parse(value: str, *, text: bool) -> Any:
-    """A variable's value: a string setting's is plain text unless it starts with ``"`` (then
-    JSON); any other is JSON, or the text itself when it is not JSON."""
-    if text and not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
 
 
 @dataclass(frozen=True)

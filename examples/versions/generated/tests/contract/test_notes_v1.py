@@ -4,21 +4,18 @@
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from specloom_runtime.testing import check_example
+from specloom_runtime.testing import check_example, example_names
 from specloom_runtime.transport import Transport
 
-from shelf.mocks import notes_v1 as mock_module
 from shelf.system import CLIENTS, MODULES
 
-EXAMPLES = mock_module.NotesV1Mock.EXAMPLES
-IDS = [example["name"] for example in EXAMPLES]
+EXAMPLES = example_names(MODULES, "Notes@1")
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
-def test_mock(example: dict[str, Any], transport: Callable[[str], Transport]) -> None:
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_mock(example: str, transport: Callable[[str], Transport]) -> None:
     bus = transport("shelf")
     assert (
         asyncio.run(
@@ -28,8 +25,8 @@ def test_mock(example: dict[str, Any], transport: Callable[[str], Transport]) ->
     )
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
-def test_implementation(example: dict[str, Any], transport: Callable[[str], Transport]) -> None:
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_implementation(example: str, transport: Callable[[str], Transport]) -> None:
     bus = transport("shelf")
     pending = asyncio.run(
         check_example(MODULES, CLIENTS, "Notes@1", example, implementation=True, bus=bus)

@@ -1,7 +1,8 @@
-"""The rules of the string formats (stdlib only): see :mod:`formats` for what they are.
+"""The rules of the string formats (stdlib only): see :mod:`.formats` for what they are.
 
-Imported by ``specloom validate`` (a ``jsonschema`` FormatChecker) and, next to ``formats.py``,
-copied into every generated package, so both sides run this very code.
+The one definition: generated models check formats with it (through :mod:`.formats`), and
+``specloom validate`` loads this very file (by path, without importing the package: it imports
+nothing but the standard library) to check examples and defaults.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """String formats of JSON Schema: checked exactly, and the value stays the string that was sent.
 
-One source for both sides: ``specloom validate`` checks examples and defaults with
-:data:`CHECKS` (through a ``jsonschema`` FormatChecker), and this very file is copied into every
-generated package as ``<package>/formats.py``, whose ``Fmt_*`` annotations the models use. So a
-value is accepted by ``validate`` exactly when the generated code accepts it, and a value that
-passes comes back byte-identical (a ``str``, never a ``datetime``, ``UUID`` or ``AnyUrl``).
+One source for both sides: generated models annotate a string with a ``format`` as the matching
+``Fmt_*`` of this module (``from specloom_runtime.formats import Fmt_date_time``), and
+``specloom validate`` checks examples and defaults with the same :data:`CHECKS`
+(:mod:`.format_rules`, through a ``jsonschema`` FormatChecker). So a value is accepted by
+``validate`` exactly when the generated code accepts it, and a value that passes comes back
+byte-identical (a ``str``, never a ``datetime``, ``UUID`` or ``AnyUrl``).
 
 The rules (RFC 3339 for dates and times, RFC 3986 for URIs, RFC 4122 textual form for UUIDs):
 
