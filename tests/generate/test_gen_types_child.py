@@ -46,7 +46,7 @@ def test_the_warm_child_generates_what_a_cold_process_does() -> None:
     finally:
         job.cancel()
     assert warm == cold
-    assert "class Task(BaseModel)" in warm and "from .formats import" in warm
+    assert "class Task(BaseModel)" in warm and "from specloom_runtime.formats import" in warm
 
 
 def test_a_failing_schema_is_one_clean_line_from_the_child() -> None:
