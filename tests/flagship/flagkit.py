@@ -58,3 +58,32 @@ def started_worker(env: dict[str, str], *args: str) -> Iterator[subprocess.Popen
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=30)
+
+
+def merge_concurrently(env: dict[str, str], writers: int = 4, each: int = 25) -> None:
+    """Create record ``counters/c``, then ``writers`` worker processes at once each merge
+    ``each`` keys into it; the read back must hold every key (no update lost)."""
+    create = json.dumps({"table": "counters", "data": {"id": "c"}})
+    run_worker(env, "database", "Database@1", "create", create)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), "database", "Database@1"]
+            + ["--merge", "c", f"w{w}_", str(each)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(writers)
+    ]
+    try:
+        for p in processes:
+            _, err = p.communicate(timeout=240)
+            assert p.returncode == 0, err[-3000:]
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+    [record] = run_worker(env, "database", "Database@1", "read", '{"table": "counters", "id": "c"}')
+    assert record == {f"w{w}_{i}": i for w in range(writers) for i in range(each)} | {"id": "c"}

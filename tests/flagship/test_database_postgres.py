@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from .flagkit import ROOT, run_worker, worker_env
+from .flagkit import ROOT, merge_concurrently, worker_env
 from .pgserver import PostgresServer, find_bindir
 from .test_database_real import HOSTILE, OTHERS, _with_db
 
@@ -163,31 +162,7 @@ def test_hostile_table_names_are_invalid_params(pg_url: str, table: str) -> None
 
 def test_concurrent_writer_processes_lose_no_update(pg_url: str, tmp_path: Path) -> None:
     env = worker_env(SPECLOOM_DATA_DIR=str(tmp_path / "data"), ORCHESTRA_DATABASE_URL=pg_url)
-    create = json.dumps({"table": "counters", "data": {"id": "c"}})
-    run_worker(env, "database", "Database@1", "create", create)
-    writers, each = 4, 25
-    processes = [
-        subprocess.Popen(
-            [sys.executable, str(ROOT / "tests/flagship/worker.py"), "database", "Database@1"]
-            + ["--merge", "c", f"w{w}_", str(each)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for w in range(writers)
-    ]
-    try:
-        for p in processes:
-            _, err = p.communicate(timeout=240)
-            assert p.returncode == 0, err[-3000:]
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-    [record] = run_worker(env, "database", "Database@1", "read", '{"table": "counters", "id": "c"}')
-    assert record == {f"w{w}_{i}": i for w in range(writers) for i in range(each)} | {"id": "c"}
+    merge_concurrently(env)
 
 
 def test_an_unreachable_server_is_a_clear_start_error(

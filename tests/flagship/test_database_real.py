@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .flagkit import ROOT, run_worker, started_worker, worker_env
+from .flagkit import ROOT, merge_concurrently, run_worker, started_worker, worker_env
 
 sys.path[:0] = [str(ROOT / "generated"), str(ROOT)]
 
@@ -158,33 +158,7 @@ def test_record_survives_kill_9(tmp_path: Path) -> None:
 
 def test_concurrent_writer_processes_lose_no_update(tmp_path: Path) -> None:
     env = worker_env(SPECLOOM_DATA_DIR=str(tmp_path / "data"))
-    create = json.dumps({"table": "counters", "data": {"id": "c"}})
-    run_worker(env, "database", "Database@1", "create", create)
-    writers, each = 4, 25
-
-    processes = [
-        subprocess.Popen(
-            [sys.executable, str(ROOT / "tests/flagship/worker.py"), "database", "Database@1"]
-            + ["--merge", "c", f"w{w}_", str(each)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for w in range(writers)
-    ]
-    try:
-        for p in processes:
-            out, err = p.communicate(timeout=240)
-            assert p.returncode == 0, err[-3000:]
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-    [record] = run_worker(env, "database", "Database@1", "read", '{"table": "counters", "id": "c"}')
-    expected = {f"w{w}_{i}": i for w in range(writers) for i in range(each)} | {"id": "c"}
-    assert record == expected
+    merge_concurrently(env)
 
 
 def test_concurrent_creates_of_one_id_exactly_one_wins(tmp_path: Path) -> None:
