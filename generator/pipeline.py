@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import os
 import sys
@@ -72,6 +73,7 @@ def _generator_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json", ".jinja"))
 
 
+@functools.cache
 def _tool_digest() -> str:
     """Hash of the generator's code, its built-in templates and the libraries that shape output.
 
@@ -289,6 +291,7 @@ def _render(opts: Options, types_job: Any, units: str | None) -> Rendering:
 
 
 def generate(opts: Options) -> Outcome:
+    _tool_digest.cache_clear()  # once per run (a watch runs many), not once per use
     try:
         return _generate(opts)
     finally:

@@ -78,16 +78,20 @@ def atomic_write(root: Path, rel: str, data: bytes) -> None:
     path = safe_target(root, rel)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()  # a leftover of a killed process that had our pid
     try:
-        with os.fdopen(os.open(tmp, _NEW_FILE, 0o644), "wb") as fh:
+        fd = os.open(tmp, _NEW_FILE, 0o644)
+    except FileExistsError:  # a leftover of a killed process that had our pid
+        tmp.unlink()
+        fd = os.open(tmp, _NEW_FILE, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         _pause_for_tests()
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        raise
 
 
 def sweep_temporaries(root: Path, rels: Iterable[str]) -> int:
