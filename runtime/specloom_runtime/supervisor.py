@@ -26,6 +26,7 @@ stop()`` drains it (SIGTERM, then SIGKILL). Its output goes to a log file.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import os
 import signal
@@ -62,6 +63,26 @@ def _log(line: str) -> None:
     print(f"{time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
 
 
+async def _spawn(
+    argv: Sequence[str],
+    env: Mapping[str, str] | None,
+    cwd: str | None,
+    stderr: int | None = None,
+) -> asyncio.subprocess.Process:
+    """A child with its stdout piped, in a session of its own (Ctrl-C reaches its starter only,
+    which stops it) and sent SIGTERM when its starter dies (PDEATHSIG)."""
+    return await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=stderr,
+        env=env,
+        cwd=cwd,
+        start_new_session=True,
+        preexec_fn=die_with_parent,
+    )
+
+
 class Supervisor:
     def __init__(
         self,
@@ -89,15 +110,7 @@ class Supervisor:
 
     async def _spawn(self, child: Child) -> None:
         child.ready.clear()
-        child.process = await asyncio.create_subprocess_exec(
-            *child.argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            env=self.env,
-            cwd=self.cwd,
-            start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops the children
-            preexec_fn=die_with_parent,
-        )
+        child.process = await _spawn(child.argv, self.env, self.cwd)
         child.pid = child.process.pid
         child.started_at = time.monotonic()
         self._state(child, "starting")
@@ -216,7 +229,7 @@ class ManagedProcess:
         self.process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
-        self._tail: list[str] = []
+        self._tail: collections.deque[str] = collections.deque(maxlen=50)
 
     @property
     def pid(self) -> int | None:
@@ -242,16 +255,7 @@ class ManagedProcess:
     async def start(self, ready_timeout: float = 60.0) -> None:
         """Start the child; return once it printed a line starting with ``ready``. RuntimeError
         (with the end of its output) when it exits first or is not ready in time."""
-        self.process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            env=self.env,
-            cwd=self.cwd,
-            start_new_session=True,
-            preexec_fn=die_with_parent,
-        )
+        self.process = await _spawn(self.argv, self.env, self.cwd, stderr=asyncio.subprocess.STDOUT)
         self._reader = asyncio.ensure_future(self._read())
         ready = asyncio.ensure_future(self._ready.wait())
         try:
@@ -263,7 +267,7 @@ class ManagedProcess:
         if not self._ready.is_set():
             what = "exited" if self.process.returncode is not None else "was not ready"
             await self.stop(drain_seconds=1.0)
-            tail = "\n".join(self._tail[-15:])
+            tail = "\n".join(list(self._tail)[-15:])
             raise RuntimeError(f"{self.argv[-1] if self.argv else 'process'} {what}: {tail}")
 
     async def _read(self) -> None:
@@ -275,7 +279,7 @@ class ManagedProcess:
                     log.write(raw)
                     log.flush()
                 line = raw.decode(errors="replace").rstrip()
-                self._tail = [*self._tail[-49:], line]
+                self._tail.append(line)
                 if line.startswith("ready"):
                     self._ready.set()
             await self.process.wait()
