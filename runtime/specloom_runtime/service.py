@@ -155,6 +155,28 @@ async def _observed(
             done(outcome)
 
 
+async def request_result(
+    bus: Transport, source: str, contract: ContractSpec, method: str, request: Envelope
+) -> Any:
+    """Send ``request`` (a call of ``contract.method``) from ``source`` over ``bus``, observed
+    by the :data:`CALL_OBSERVERS`; the reply's ``result`` as it came off the wire.
+
+    Raises the declared or standard error of an error reply, ContractViolation when the reply
+    carries no result. Shared by generated clients and the HTTP edge, which validate the result
+    against their own schema afterwards.
+    """
+    if CALL_OBSERVERS:
+        reply = await _observed("client", source, contract.key, method, request, bus.request)
+    else:
+        reply = await bus.request(request)
+    payload = reply.payload.data
+    if reply.message_type == "error":
+        raise error_from_payload(payload, contract.methods[method].declared)
+    if "result" not in payload:
+        raise ContractViolation(f"{contract.key}.{method} reply has no result", {})
+    return payload["result"]
+
+
 class ServiceHost:
     """Serves implementations of contracts as one agent on a transport (``bus``).
 
@@ -367,19 +389,9 @@ class Client:
             priority=self._priority,
             timeout_ms=self._timeout_ms,
         )
-        if CALL_OBSERVERS:
-            reply = await _observed(
-                "client", self._source_agent, contract.key, method, request, self._bus.request
-            )
-        else:
-            reply = await self._bus.request(request)
-        payload = reply.payload.data
-        if reply.message_type == "error":
-            raise error_from_payload(payload, spec.declared)
-        if "result" not in payload:
-            raise ContractViolation(f"{contract.key}.{method} reply has no result", {})
+        result = await request_result(self._bus, self._source_agent, contract, method, request)
         try:
-            return spec.result.validate_python(payload["result"])
+            return spec.result.validate_python(result)
         except ValidationError as exc:
             raise ContractViolation(
                 f"{contract.key}.{method} returned a result that breaks the contract",

@@ -16,8 +16,8 @@ from pydantic_core import to_jsonable_python
 
 from ..bus import Bus
 from ..envelope import Envelope
-from ..errors import ContractViolation, DeclaredError, error_from_payload
-from ..service import CALL_OBSERVERS, Client, ContractSpec, ServiceHost, _observed
+from ..errors import DeclaredError
+from ..service import Client, ContractSpec, ServiceHost, request_result
 from ..system import ModuleDef, System
 from ..transport.base import Transport
 
@@ -63,16 +63,7 @@ async def forward(
         timeout_ms=timeout_ms,
         correlation_id=correlation_id,
     )
-    if CALL_OBSERVERS:
-        reply = await _observed("client", source, spec.key, method, request, bus.request)
-    else:
-        reply = await bus.request(request)
-    data = reply.payload.data
-    if reply.message_type == "error":
-        raise error_from_payload(data, spec.methods[method].declared)
-    if "result" not in data:
-        raise ContractViolation(f"{spec.key}.{method} reply has no result", {})
-    return data["result"]
+    return await request_result(bus, source, spec, method, request)
 
 
 class Backend:
