@@ -31,8 +31,12 @@ What it does:
   the gate: that version passed it already), marks the replaced deployment rolled_back and sets
   rollback_of; a further rollback goes one deployment further back.
 - get_deployment_status (and deploy, rollback) lists the deployment's processes as they are
-  now: module, pid, alive, version, metrics endpoint. A process that died is ``alive: false``
-  (it is not restarted behind the operator's back; deploy or roll back to replace it).
+  now: module, pid, alive, version, metrics endpoint.
+- A deployed process that exits on its own (a crash, a kill) is started again from the same
+  release folder, with the same environment and port, after a backoff of 1 s that doubles up to
+  30 s (back to 1 s once a process ran 30 s); each exit and restart is a log line, and ``health``
+  counts the restarts. Until it is ready again it is ``alive: false``. With ``restart_on_exit:
+  false`` a process that died stays ``alive: false`` until the next deploy or rollback.
 - The history and the current deployment of each environment are the file
   ``deployment/history.json`` in the system's data dir (``$SPECLOOM_DATA_DIR``, else
   ``.orchestra/``), replaced atomically after every change. When this module starts again it
@@ -40,7 +44,7 @@ What it does:
   folder); when it stops, it stops them and the nats-servers it started.
 - Deployment ids are ``<environment>-<n>``. ``health`` shows each environment's current
   deployment and how many of its processes run (``staging: staging-3 1.0.0, 1/1 processes
-  alive``).
+  alive``, then ``, 2 restarts`` when there were any).
 
 Limits: one machine (local processes); no health-based automatic rollback.
 """
@@ -49,6 +53,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import json
 import logging
@@ -56,6 +61,8 @@ import os
 import secrets
 import shutil
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -73,6 +80,7 @@ logger = logging.getLogger(__name__)
 Status = Literal["pending", "running", "succeeded", "failed", "rolled_back"]
 PACKAGE = DeploymentBase.__module__.split(".")[0]  # the generated package: "orchestra"
 DRAIN_SECONDS = 5.0
+RESTART_FIRST, RESTART_MAX, RESTART_STABLE = 1.0, 30.0, 30.0  # seconds
 _COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".specloom")
 
 
@@ -120,12 +128,16 @@ class Release:
 
 @dataclass
 class Launched:
-    """A running process of a deployment."""
+    """A running process of a deployment; ``make`` builds its process again (for a restart)."""
 
     module: str
     version: str
     process: ManagedProcess
     metrics: str | None
+    make: Callable[[], ManagedProcess]
+    restarts: int = 0
+    retired: bool = False
+    keeper: asyncio.Task[None] | None = None
 
 
 class DeploymentImpl(DeploymentBase):
@@ -160,9 +172,7 @@ class DeploymentImpl(DeploymentBase):
     async def on_stop(self) -> None:
         launched = [item for items in self._running.values() for item in items]
         self._running = {}
-        await asyncio.gather(
-            *(item.process.stop(DRAIN_SECONDS) for item in launched), return_exceptions=True
-        )
+        await _stop_all(launched, DRAIN_SECONDS)
         for server in self._servers.values():
             server.stop()
         self._servers = {}
@@ -173,10 +183,14 @@ class DeploymentImpl(DeploymentBase):
         for environment in self.config.environments:
             release = self._history.get(self._current.get(environment, ""))
             if release is not None:
-                alive = sum(item.process.alive for item in self._running.get(release.id, []))
+                launched = self._running.get(release.id, [])
+                alive = sum(item.process.alive for item in launched)
                 count = len(release.modules)
+                restarts = sum(item.restarts for item in launched)
+                again = f", {restarts} restart{'s' * (restarts != 1)}" if restarts else ""
                 parts.append(
-                    f"{environment}: {release.id} {release.version}, {alive}/{count} processes alive"
+                    f"{environment}: {release.id} {release.version}, "
+                    f"{alive}/{count} processes alive{again}"
                 )
         return "; ".join(parts) or "nothing deployed"
 
@@ -371,28 +385,68 @@ class DeploymentImpl(DeploymentBase):
                 port = port if isinstance(port, int) and 0 < port < 65536 else None
                 env = self._child_env(release, data, token, port)
                 argv = [sys.executable, "-m", PACKAGE, "--nats", url, "serve", module]
-                process = ManagedProcess(
+                make = functools.partial(
+                    ManagedProcess,
                     [*argv, "--drain-seconds", str(DRAIN_SECONDS)],
                     env=env,
                     cwd=folder / "generated",
                     log_path=logs / f"{release.id}-{module}.log",
                 )
+                process = make()
                 await process.start(self.config.ready_timeout_s)
                 metrics = None if port is None else f"127.0.0.1:{port}"
-                launched.append(Launched(module, release.version, process, metrics))
+                launched.append(Launched(module, release.version, process, metrics, make))
         except BaseException:
-            await asyncio.gather(*(item.process.stop(1.0) for item in launched))
+            await _stop_all(launched, 1.0)
             for name in release.services:
                 with contextlib.suppress(SpecloomError):
                     await infrastructure.release(name)
             release.services = []
             raise
         self._running[release.id] = launched
+        if self.config.restart_on_exit:
+            for item in launched:
+                item.keeper = asyncio.ensure_future(self._keep_running(release, item))
+
+    async def _keep_running(self, release: Release, item: Launched) -> None:
+        """Start ``item``'s process again whenever it exits while its deployment runs."""
+        delay = RESTART_FIRST
+        while True:
+            started = time.monotonic()
+            code = await item.process.wait()
+            if item.retired:
+                return
+            if time.monotonic() - started > RESTART_STABLE:
+                delay = RESTART_FIRST
+            logger.warning(
+                "%s: %s process %s exited (code %s); starting it again in %g s",
+                release.id,
+                item.module,
+                item.process.pid,
+                code,
+                delay,
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RESTART_MAX)
+            if item.retired:
+                return
+            process = item.make()
+            item.restarts += 1
+            try:  # until it is ready, status shows the process that died
+                await process.start(self.config.ready_timeout_s)
+            except (RuntimeError, OSError) as exc:
+                logger.warning("%s: %s did not start again: %s", release.id, item.module, exc)
+                continue
+            except BaseException:  # stopped for good while starting
+                await process.stop(1.0)
+                raise
+            item.process = process
+            logger.warning("%s: %s is ready again (pid %s)", release.id, item.module, process.pid)
 
     async def _retire(self, release: Release) -> None:
         """Stop a replaced deployment's processes (drained) and release its services."""
         launched = self._running.pop(release.id, [])
-        await asyncio.gather(*(item.process.stop(DRAIN_SECONDS) for item in launched))
+        await _stop_all(launched, DRAIN_SECONDS)
         for name in release.services:
             with contextlib.suppress(SpecloomError):
                 await self.deps.infrastructure.release(name)
@@ -442,6 +496,19 @@ class DeploymentImpl(DeploymentBase):
         if port is not None:
             env["SPECLOOM_METRICS_PORT"] = str(port)
         return env
+
+
+async def _stop_all(launched: list[Launched], drain_seconds: float) -> None:
+    """Stop the processes for good: no restart, then drained (SIGTERM, later SIGKILL)."""
+    for item in launched:
+        item.retired = True
+        if item.keeper is not None:
+            item.keeper.cancel()
+    await asyncio.gather(
+        *(item.process.stop(drain_seconds) for item in launched), return_exceptions=True
+    )
+    keepers = [item.keeper for item in launched if item.keeper is not None]
+    await asyncio.gather(*keepers, return_exceptions=True)
 
 
 # The release folder holds the code (not SPECLOOM_IMPL_ROOT); the process's own port and NATS.

@@ -83,6 +83,31 @@ async def _spawn(
     )
 
 
+async def terminate(
+    processes: Sequence[asyncio.subprocess.Process],
+    drain_seconds: float,
+    on_kill: Callable[[asyncio.subprocess.Process], None] | None = None,
+) -> None:
+    """SIGTERM each running process, wait up to ``drain_seconds`` for all of them, then SIGKILL
+    (``on_kill`` told of each) and reap the rest."""
+    live = [p for p in processes if p.returncode is None]
+    for process in live:
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate()
+    if not live:
+        return
+    try:
+        await asyncio.wait_for(asyncio.gather(*(p.wait() for p in live)), drain_seconds)
+    except TimeoutError:
+        for process in live:
+            if process.returncode is None:
+                if on_kill is not None:
+                    on_kill(process)
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+        await asyncio.gather(*(p.wait() for p in live), return_exceptions=True)
+
+
 class Supervisor:
     def __init__(
         self,
@@ -187,22 +212,12 @@ class Supervisor:
         live = [c for c in self.children if c.process and c.process.returncode is None]
         for child in live:
             self._state(child, "stopping")
-            with contextlib.suppress(ProcessLookupError):
-                assert child.process is not None
-                child.process.terminate()
-        if live:
-            waits = [c.process.wait() for c in live if c.process]
-            try:
-                await asyncio.wait_for(asyncio.gather(*waits), self.drain_seconds + 1)
-            except TimeoutError:
-                for child in live:
-                    if child.process and child.process.returncode is None:
-                        self._state(child, "killed", "did not stop in time")
-                        with contextlib.suppress(ProcessLookupError):
-                            child.process.kill()
-                await asyncio.gather(
-                    *(c.process.wait() for c in live if c.process), return_exceptions=True
-                )
+        labels = {id(c.process): c for c in live}
+
+        def killed(process: asyncio.subprocess.Process) -> None:
+            self._state(labels[id(process)], "killed", "did not stop in time")
+
+        await terminate([c.process for c in live if c.process], self.drain_seconds + 1, killed)
         if self._watchers:
             await asyncio.wait(self._watchers, timeout=2)
             for task in self._watchers:
@@ -287,20 +302,21 @@ class ManagedProcess:
             if log is not None:
                 log.close()
 
+    async def wait(self) -> int:
+        """Wait until the child exited (its output read to the end); its exit code."""
+        if self.process is None:
+            raise RuntimeError("the process was never started")
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._reader)
+        return await self.process.wait()
+
     async def stop(self, drain_seconds: float = 10.0) -> int | None:
         """SIGTERM, wait ``drain_seconds``, SIGKILL; the exit code (None if never started)."""
         process = self.process
         if process is None:
             return None
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.terminate()
-            try:
-                await asyncio.wait_for(process.wait(), drain_seconds)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    process.kill()
-                await process.wait()
+        await terminate([process], drain_seconds)
         if self._reader is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(self._reader, 2)

@@ -1,8 +1,9 @@
 """Module 11 for real, with the real infrastructure module: a deployment is a process
 (``python -m orchestra serve database``) started from the deployed version's release folder; it
 answers over its environment's NATS, a newer version replaces it, rollback runs the previous
-version's code again, status shows the processes as they are (a killed one is not alive), the
-replaced processes' services are released, and no process outlives the Deployment host."""
+version's code again, status shows the processes as they are, a killed one is started again
+(unless ``restart_on_exit`` is off: then it is reported not alive), the replaced processes'
+services are released, and no process outlives the Deployment host."""
 
 from __future__ import annotations
 
@@ -137,18 +138,56 @@ def test_deploy_answer_replace_roll_back_kill_and_stop(data: Path) -> None:
                 "text": "kept",
             }
 
-            os.kill(p3.pid, signal.SIGKILL)
+            os.kill(p3.pid, signal.SIGKILL)  # it is started again, from the same release
             _wait_gone(p3.pid)
-            status = await deployment.get_deployment_status(environment="staging")
-            assert status.id == back.id and status.processes[0].alive is False
-            assert status.processes[0].pid == p3.pid
+            p4 = await _restarted(deployment, "staging", p3.pid)
+            assert (p4.version, p4.metrics) == ("1.0.0", p3.metrics)
+            assert Path(f"/proc/{p4.pid}/cwd").resolve() == release / "generated"
+            assert await _database_over_nats(data, "staging", read) == {
+                "id": record,
+                "text": "kept",
+            }
             detail = await system.modules["deployment"].detail()
-            assert detail == f"staging: {back.id} 1.0.0, 0/1 processes alive", detail
+            assert detail == f"staging: {back.id} 1.0.0, 1/1 processes alive, 1 restart", detail
             seen["nats"] = system.modules["deployment"].objects[0]._servers["staging"]
         return seen
 
     seen = asyncio.run(main())
     assert seen["nats"].process is None  # the environment's nats-server stopped with the host
+
+
+async def _restarted(deployment: Any, environment: str, dead_pid: int) -> Any:
+    """The environment's process once it runs again under a new pid (within WAIT)."""
+    end = time.monotonic() + WAIT
+    while True:
+        status = await deployment.get_deployment_status(environment=environment)
+        [process] = status.processes
+        if process.alive and process.pid != dead_pid:
+            return process
+        assert time.monotonic() < end, f"not restarted: {process}"
+        await asyncio.sleep(0.1)
+
+
+def test_a_killed_process_stays_down_when_restart_is_off(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORCHESTRA_DEPLOYMENT_RESTART_ON_EXIT", "false")
+
+    async def main() -> None:
+        async with _system() as system:
+            deployment, _ = _clients(system)
+            first = await deployment.deploy(version="1.0.0", environment="staging")
+            [p1] = first.processes
+            os.kill(p1.pid, signal.SIGKILL)
+            _wait_gone(p1.pid)
+            await asyncio.sleep(1.5)  # past the first restart delay: nothing starts
+            status = await deployment.get_deployment_status(environment="staging")
+            assert status.id == first.id and status.processes[0].alive is False
+            assert status.processes[0].pid == p1.pid
+            detail = await system.modules["deployment"].detail()
+            assert detail == f"staging: {first.id} 1.0.0, 0/1 processes alive", detail
+
+    asyncio.run(main())
 
 
 def test_a_restarted_host_starts_the_current_deployment_again(data: Path) -> None:

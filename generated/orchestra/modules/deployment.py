@@ -60,6 +60,12 @@ class DeploymentConfig(Settings, BaseModel):
     ORCHESTRA_DEPLOYMENT_READY_TIMEOUT_S)
     """
 
+    restart_on_exit: Annotated[bool, Field(strict=True)] = True
+    """Start a deployed process again when it exits on its own (crash, kill), with backoff from 1 s
+    doubling to 30 s; false: report it not alive until the next deploy or rollback. (env:
+    ORCHESTRA_DEPLOYMENT_RESTART_ON_EXIT)
+    """
+
     ENV = {
         "environments": "ORCHESTRA_DEPLOYMENT_ENVIRONMENTS",
         "gate_suite": "ORCHESTRA_DEPLOYMENT_GATE_SUITE",
@@ -67,6 +73,7 @@ class DeploymentConfig(Settings, BaseModel):
         "modules": "ORCHESTRA_DEPLOYMENT_MODULES",
         "nats_url": "ORCHESTRA_DEPLOYMENT_NATS_URL",
         "ready_timeout_s": "ORCHESTRA_DEPLOYMENT_READY_TIMEOUT_S",
+        "restart_on_exit": "ORCHESTRA_DEPLOYMENT_RESTART_ON_EXIT",
     }
     TEXT = ("gate_suite", "nats_url")
 
