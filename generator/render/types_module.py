@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -103,6 +104,19 @@ def _codegen_version() -> str:
     return version("datamodel-code-generator")
 
 
+@functools.cache
+def _cache_key_base() -> str:
+    """What the cached ``types.py`` depends on besides its input: datamodel-code-generator's
+    version and the code that calls it (this module's options and post-processing, and the
+    strict scalars of ``names``). Without the code, a cache entry written before an option
+    changed was served as if it were current."""
+    here = Path(__file__).resolve()
+    code = hashlib.sha256()
+    for source in (here, here.parent.parent / "names.py"):
+        code.update(source.read_bytes())
+    return f"{_codegen_version()}\n{code.hexdigest()}"
+
+
 def render_types(
     types: Mapping[str, Mapping[str, Any]], *, package: str = "types_pkg", use_cache: bool = True
 ) -> str:
@@ -167,7 +181,7 @@ class TypesJob:
             self.text = '"""Shared types: none are defined in this spec set."""\n'
             return
         source = json.dumps(_json_schema(types, package), sort_keys=True)
-        key = hashlib.sha256(f"{_codegen_version()}\n{source}".encode()).hexdigest()
+        key = hashlib.sha256(f"{_cache_key_base()}\n{source}".encode()).hexdigest()
         cached = cache_dir() / "types" / f"{key}.py"
         if use_cache and cached.is_file():
             self.cancel()

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictStr
 
 
 class Note(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    body: str
-    id: Annotated[str, Field(min_length=1)]
-    tags: list[str]
-    title: Annotated[str, Field(max_length=120, min_length=1)]
+    body: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
+    tags: list[StrictStr]
+    title: Annotated[StrictStr, Field(max_length=120, min_length=1)]
 
 
 class SharedTypes(RootModel[Note]):
