@@ -119,6 +119,65 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
                             + errs[0].message,
                         )
                     )
+    diags.extend(check_default_endless(spec))
+    return diags
+
+
+def check_default_endless(spec: SpecSet) -> list[Diagnostic]:
+    """A recursive type whose ``default`` would be completed without end (E_DEFAULT_ENDLESS).
+
+    Completing a default fills the defaults of the properties it leaves out; a default that is an
+    object and refers (directly or through an anyOf/oneOf member) back to a type being completed
+    with that same default never ends. The spec's own values are finite, so an endless completion
+    must meet the same (type, default) pair twice.
+    """
+    types = {t.name: t for t in spec.types}
+
+    def refs(schema: Any) -> list[str]:
+        if not isinstance(schema, Mapping):
+            return []
+        found = []
+        for s in [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]:
+            m = TYPE_REF.fullmatch(s.get("$ref", "")) if isinstance(s, Mapping) else None
+            if m and m.group(1) in types:
+                found.append(m.group(1))
+        return found
+
+    def endless(name: str, value: Any, seen: frozenset[tuple[str, int]]) -> bool:
+        props = types[name].schema.get("properties") or {}
+        if not isinstance(value, Mapping) or not isinstance(props, Mapping):
+            return False
+        for prop, sub in props.items():
+            if not isinstance(sub, Mapping):
+                continue
+            if prop in value:
+                if any(endless(r, value[prop], seen) for r in refs(sub)):
+                    return True
+            elif isinstance(sub.get("default"), Mapping):
+                key = (name, id(sub["default"]))
+                if key in seen:
+                    return True
+                if any(endless(r, sub["default"], seen | {key}) for r in refs(sub)):
+                    return True
+        return False
+
+    diags = []
+    for t in spec.types:
+        for prop, sub in (t.schema.get("properties") or {}).items():
+            if not isinstance(sub, Mapping) or not isinstance(sub.get("default"), Mapping):
+                continue
+            key = (t.name, id(sub["default"]))
+            if any(endless(r, sub["default"], frozenset({key})) for r in refs(sub)):
+                diags.append(
+                    Diagnostic(
+                        *t.origin.at("properties", prop, "default"),
+                        "E_DEFAULT_ENDLESS",
+                        f"default of {t.name}.{prop} never ends: completing it with the "
+                        "defaults it leaves out fills a recursive type in again and again",
+                        f"give {prop} the default null (and allow null), or spell out the "
+                        "recursive property in the default",
+                    )
+                )
     return diags
 
 
