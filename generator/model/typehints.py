@@ -59,7 +59,6 @@ KNOWN_DISAGREEMENTS = (
     "keywords outside the subset (allOf, not, if/then, patternProperties, ...) are ignored",
     "an aliased property is also accepted under its Python name (populate_by_name=True)",
     "number fields convert ints to float: ints beyond 2**53 are compared after rounding",
-    "a required property missing from properties is accepted even if additionalProperties is false",
     "patterns run on the Rust regex engine (see generator.patterns.PATTERN_SUBSET): \\d, \\w,"
     " \\s and \\b are Unicode-aware; lookarounds and backreferences are a validate error",
 )
@@ -556,6 +555,11 @@ class _Builder:
             if not isinstance(prop, str):
                 raise SchemaError(f"required entries must be strings, not {prop!r}")
             if prop not in properties:
+                if extra is False:
+                    raise SchemaError(
+                        f"required property {prop!r} is not in properties and"
+                        " additionalProperties is false (matches nothing)"
+                    )
                 self.use("typing", "Any")
                 drafts.append((prop, extra_hint or "Any", True, None, None))
         taken = set(_reserved_field_names()) | self.model_names

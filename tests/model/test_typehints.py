@@ -416,6 +416,13 @@ def test_refs_use_the_callers_hint_and_reject_other_forms() -> None:
         {"anyOf": []},
         {"type": "object", "properties": {"a": {"type": "string", "default": float("nan")}}},
         {"type": "object", "properties": {"a": {"default": {1: 2}}}},
+        # jsonschema: nothing is valid (b is required but may not be present).
+        {
+            "type": "object",
+            "properties": {"a": {}},
+            "required": ["a", "b"],
+            "additionalProperties": False,
+        },
     ],
 )
 def test_unsupported_or_malformed_schemas_raise_schema_error(schema: Any) -> None:
