@@ -315,6 +315,23 @@ def one_method_changed(
     bench.rows.append(row)
 
 
+def incremental(bench: Bench, sizes: list[int], methods: int = 5) -> None:
+    """The no-op and one-method rows alone (no cold runs): the set is generated once to warm the
+    caches, then the no-op regenerate and the one-method change are measured as in ``synthetic``."""
+    for size in sizes:
+        proj = bench.work / f"incr-{size}"
+        synth_specs.write_system(proj / "specs", size, methods)
+        gen = specloom_cmd("generate", "specs")
+        env = bench.env(bench.work / f"cache-incr-{size}")
+        repeat = min(bench.repeat, 3) if size >= 1000 else bench.repeat
+        timed(gen, proj, env)  # warm the caches, output in place
+        t, peak, n = measure(bench, gen, proj, env, repeat=repeat)
+        bench.rows.append(
+            Row(f"synthetic {size} modules: no-op regenerate", t, n, peak, size, size * methods)
+        )
+        one_method_changed(bench, proj, gen, env, size, methods, repeat, t)
+
+
 def bus(bench: Bench, n: int = 20_000) -> None:
     """In-process: the generated client -> bus -> host -> an in-memory create (the flagship's
     old DatabaseImpl: random id + deep copy), against a direct await of the same object."""
@@ -446,7 +463,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 runs, sizes 10 and 100 only")
     parser.add_argument("--markdown", type=Path, default=ROOT / "bench-results" / "latest.md")
     parser.add_argument(
-        "--only", default="", help="comma-separated sections: flagship,synthetic,bus,nats,gateway"
+        "--only",
+        default="",
+        help="comma-separated sections: flagship,synthetic,incremental,bus,nats,gateway "
+        "(incremental: the no-op and one-method rows of --sizes, without the cold runs; "
+        "not in the default run)",
     )
     args = parser.parse_args()
     only = {s for s in args.only.split(",") if s}
@@ -473,13 +494,14 @@ def main() -> None:
         sections: list[tuple[str, Callable[[], None]]] = [
             ("flagship", lambda: flagship(bench)),
             ("synthetic", lambda: synthetic(bench, sizes)),
+            ("incremental", lambda: incremental(bench, sizes)),
             ("bus", lambda: bus(bench)),
             ("nats", lambda: nats(bench)),
             ("gateway", lambda: gateway(bench)),
         ]
         print(f"floor {t:.3f}s", file=sys.stderr, flush=True)
         for section, run in sections:
-            if wanted(section):
+            if wanted(section) and (section != "incremental" or section in only):
                 print(f"{section} ...", file=sys.stderr, flush=True)
                 run()
     finally:
