@@ -20,6 +20,7 @@ from .http import check_http_routes
 from .known import KnownValid
 from .schema import check_schema, schema_for
 from .semantic import (
+    check_default_endless,
     check_graph,
     check_identifiers,
     check_references,
@@ -101,6 +102,7 @@ def validate_specs(folder: Path, base: Path | None = None) -> ValidationResult:
             check_identifiers,
             check_references,
             check_schemas_in_use,
+            check_default_endless,
             check_honoured,
             check_graph,
             check_examples,

@@ -119,7 +119,6 @@ def check_schemas_in_use(spec: SpecSet) -> list[Diagnostic]:
                             + errs[0].message,
                         )
                     )
-    diags.extend(check_default_endless(spec))
     return diags
 
 

@@ -98,29 +98,23 @@ def test_a_child_started_first_thing_is_never_left_behind(tmp_path: Path, case: 
         assert _children_marked(marker) == []
 
 
-def test_a_cached_types_module_from_other_generator_code_is_not_served(tmp_path: Path) -> None:
+def test_a_cached_types_module_from_other_generator_code_is_not_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cache key holds the code that calls datamodel-code-generator, not only its version and
     input: an entry stored under the old key (version + input, as before an option such as
     ``strict_types`` was added) is ignored, and the module is generated afresh."""
     import hashlib
-    import os
 
     from generator.render.types_module import _codegen_version, render_types
 
     types = {"Note": {"type": "object", "properties": {"body": {"type": "string"}}}}
     source = json.dumps(_json_schema(types, "notes"), sort_keys=True)
     old_key = hashlib.sha256(f"{_codegen_version()}\n{source}".encode()).hexdigest()
-    before = os.environ.get("SPECLOOM_CACHE_DIR")
-    os.environ["SPECLOOM_CACHE_DIR"] = str(tmp_path)
-    try:
-        (tmp_path / "types").mkdir()
-        (tmp_path / "types" / f"{old_key}.py").write_text("STALE = True\n", "utf-8")
-        text = render_types(types, package="notes")
-        assert "STALE" not in text
-        assert "class Note(BaseModel)" in text and "StrictStr" in text
-        assert render_types(types, package="notes") == text  # and its own entry is served
-    finally:
-        if before is None:
-            os.environ.pop("SPECLOOM_CACHE_DIR", None)
-        else:
-            os.environ["SPECLOOM_CACHE_DIR"] = before
+    monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(tmp_path))
+    (tmp_path / "types").mkdir()
+    (tmp_path / "types" / f"{old_key}.py").write_text("STALE = True\n", "utf-8")
+    text = render_types(types, package="notes")
+    assert "STALE" not in text
+    assert "class Note(BaseModel)" in text and "StrictStr" in text
+    assert render_types(types, package="notes") == text  # and its own entry is served
