@@ -33,6 +33,10 @@ class ParamView:
     required: bool
     default_repr: str
     description: str
+    # The default is a list, dict or model instance: interface signatures hand it out fresh per
+    # call (specloom_runtime.defaults), scaffold stubs take None and apply it inside.
+    mutable: bool = False
+    fresh_repr: str = ""  # the mutable default as ``_defaults.fresh(...)`` source
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,8 @@ def _contract_imports(
         mock.append((f"{rt}.methods", "Answer", None))
     if c.errors:
         contract.append((rt, "DeclaredError", None))
+    if any(p.mutable for m in c.methods for p in m.params):
+        contract.append((f"{rt}.defaults", None, "_defaults"))
     contract += _uses(names, _table(pairs, types, "..types"))
     return import_block(contract, first), import_block(mock, first)
 
@@ -407,6 +413,7 @@ class _Builder:
             models.extend(expr.models)
             known = set(self.types) | {mdl.name for mdl in expr.models}
             default = "" if p.required else _default_repr(p.default, expr.hint, known)
+            mutable = not p.required and isinstance(p.default, (list, dict))
             params.append(
                 ParamView(
                     p.name,
@@ -414,6 +421,8 @@ class _Builder:
                     p.required,
                     default,
                     p.schema.get("description", ""),
+                    mutable,
+                    _fresh_repr(p.default, expr.hint, known) if mutable else "",
                 )
             )
             hint = qualify(expr.hint, in_model)
@@ -685,6 +694,19 @@ def plain_hint(hint: str) -> str:
 def _default_repr(value: Any, hint: str, models: set[str]) -> str:
     """A default as Python source of the annotated type: an object default of a model-typed
     parameter becomes ``Model.model_validate({...})``, so signatures type-check."""
+    model = _default_model(value, hint, models)
+    return f"{model}.model_validate({pyrepr(value)})" if model else pyrepr(value)
+
+
+def _fresh_repr(value: Any, hint: str, models: set[str]) -> str:
+    """A list, dict or model default as ``_defaults.fresh(...)`` source: a new copy (a new
+    ``Model.model_validate(...)``) per call, no call in the signature but the marker's."""
+    model = _default_model(value, hint, models)
+    return f"_defaults.fresh({pyrepr(value)}" + (f", {model})" if model else ")")
+
+
+def _default_model(value: Any, hint: str, models: set[str]) -> str | None:
+    """The model class of an object default of a model-typed parameter, else None."""
     if isinstance(value, dict):
         node = ast.parse(plain_hint(hint), mode="eval").body
         while isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
@@ -693,8 +715,8 @@ def _default_repr(value: Any, hint: str, models: set[str]) -> str:
             if not is_none:
                 break
         if isinstance(node, ast.Name) and node.id in models:
-            return f"{node.id}.model_validate({pyrepr(value)})"
-    return pyrepr(value)
+            return node.id
+    return None
 
 
 def _env_text(value: Any, text: bool) -> str:

@@ -16,6 +16,8 @@ import inspect
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
 
+from .defaults import Fresh
+
 if TYPE_CHECKING:
     from .service import ContractSpec
 
@@ -30,7 +32,8 @@ InterfaceMethod = Callable[Concatenate[Any, P], Coroutine[Any, Any, R]]
 class Delegated(Generic[P, R]):
     """A descriptor standing for an interface method: calls the class's generic path
     (:meth:`router`) with the arguments as ``{parameter: value}`` (every parameter, in declared
-    order, defaults included)."""
+    order, defaults included; a mutable default, :func:`~specloom_runtime.defaults.fresh`, as a
+    new deep copy per call)."""
 
     def __init__(self, method: InterfaceMethod[P, R]) -> None:
         self.name = method.__name__
@@ -85,7 +88,9 @@ class Delegated(Generic[P, R]):
             if key in given:
                 out[key] = given[key]
             elif key in self._defaults:
-                out[key] = self._defaults[key]
+                default = self._defaults[key]
+                # A mutable default (defaults.fresh): a new deep copy per call.
+                out[key] = default.new() if isinstance(default, Fresh) else default
             else:
                 raise TypeError(f"{self.name}() missing required argument {key!r}")
         return out

@@ -17,10 +17,10 @@ class NotesImpl(NotesBase):
 
     _next_number: int | None = None  # the next note number this process will try
 
-    async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
+    async def create_note(self, title: str, body: str = "", tags: list[str] | None = None) -> Note:
         """Create a note and return it with its new id."""
         note_id = f"{self.config.id_prefix}{await self._new_number()}"
-        note = Note(id=note_id, title=title, body=body, tags=list(tags))
+        note = Note(id=note_id, title=title, body=body, tags=list(tags or []))
         await self.deps.key_value.put(key=f"note:{note_id}", value=note.model_dump())
         return note
 

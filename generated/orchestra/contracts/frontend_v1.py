@@ -14,6 +14,7 @@ import abc as _abc
 from abc import ABC
 from typing import Annotated, Any
 
+import specloom_runtime.defaults as _defaults
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from specloom_runtime.methods import Remote
@@ -92,7 +93,9 @@ class FrontendV1(ABC):
     """
 
     @_abc.abstractmethod
-    async def render_view(self, view: str, page_params: dict[str, Any] = {}) -> RenderViewResult:
+    async def render_view(
+        self, view: str, page_params: dict[str, Any] = _defaults.fresh({})
+    ) -> RenderViewResult:
         """Render a page"""
 
     @_abc.abstractmethod

@@ -14,6 +14,7 @@ import abc as _abc
 from abc import ABC
 from typing import Annotated, Any, Literal
 
+import specloom_runtime.defaults as _defaults
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from specloom_runtime.methods import Remote
@@ -111,7 +112,10 @@ class InfrastructureV1(ABC):
 
     @_abc.abstractmethod
     async def provision(
-        self, kind: Literal["service", "volume", "network"], name: str, spec: dict[str, Any] = {}
+        self,
+        kind: Literal["service", "volume", "network"],
+        name: str,
+        spec: dict[str, Any] = _defaults.fresh({}),
     ) -> Resource:
         """Provision a service, volume or network
 

@@ -14,6 +14,7 @@ import abc as _abc
 from abc import ABC
 from typing import Annotated, Any
 
+import specloom_runtime.defaults as _defaults
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from specloom_runtime.methods import Remote
@@ -130,13 +131,16 @@ class LlmV1(ABC):
 
     @_abc.abstractmethod
     async def generate(
-        self, prompt: str, model: str | None = None, options: dict[str, Any] = {}
+        self, prompt: str, model: str | None = None, options: dict[str, Any] = _defaults.fresh({})
     ) -> GenerateResult:
         """Generate a completion for a prompt"""
 
     @_abc.abstractmethod
     async def chat(
-        self, messages: list[ChatMessage], model: str | None = None, options: dict[str, Any] = {}
+        self,
+        messages: list[ChatMessage],
+        model: str | None = None,
+        options: dict[str, Any] = _defaults.fresh({}),
     ) -> ChatResult:
         """Answer a chat conversation"""
 

@@ -14,6 +14,7 @@ import abc as _abc
 from abc import ABC
 from typing import Annotated, Literal
 
+import specloom_runtime.defaults as _defaults
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from specloom_runtime.methods import Remote
@@ -72,7 +73,7 @@ class TestingV1(ABC):
     async def run_suite(
         self,
         suite: Literal["unit", "contract", "integration", "e2e", "smoke"],
-        modules: list[str] = [],
+        modules: list[str] = _defaults.fresh([]),
     ) -> str:
         """Start a test run of a suite"""
 

@@ -5,7 +5,7 @@ template is compiled from its source."""
 
 STAMP = 'jinja2 3.1.6; autoescape=False, keep_trailing_newline=True, lstrip_blocks=True, trim_blocks=True'
 SOURCES = {
-    'code/_macros.jinja': 'c6bd53fb9a200f35dc9aaa034187966ff1142caf9bad2319c8ca0a88885a1af2',
+    'code/_macros.jinja': '824f7dccad346afa2792c3b6fb480726cf953fd6f5dadaffefac5e7103025ed8',
     'code/package/__init__.py.jinja': 'a2d6b9e5ebb39ce42e1907f0d0686cdbe5e39ec2a104c68758b63f886159eba7',
     'code/package/__main__.py.jinja': '0ec5be672ec149e455110ed5e193c810517661b4d40388044fe877832a02804d',
     'code/package/adapters/__init__.py.jinja': '8baace029eb6636e3437fecec15fa4bb4404b4176e6bf33c5fbf558b4545628c',
@@ -19,14 +19,14 @@ SOURCES = {
     'code/package/system.py.jinja': '100b3a72e0b6d0433fbcc3d380f469e462d14de2e4be6557c6ee7defd783adc1',
     'code/pyproject.toml.jinja': '57c132d60831742516fd2fbfff9237da4a044dee07676540fa49529c4e922410',
     'code/scaffold/__init__.py.jinja': '28d000f9dc8afbdfc2cd2f09757471c5f728739b82f2a7bb91ddccc9ef666cd4',
-    'code/scaffold/method.py.jinja': 'dfbc8ce23d647bebe4d00d864f3d0fe068372de05e3c89e79ff5b9c257b379fc',
+    'code/scaffold/method.py.jinja': '8384e0f8d665fc7932ff00b42a158b0bf8b88c04fcd72b91cff3616e9346ea89',
     'code/scaffold/module.py.jinja': '4d17d1dfd7f776d6388fdc90a1c3fe0b132f2b5b480b14ab026ddad52efe2da0',
     'code/tests/conftest.py.jinja': 'f9f94c88c1d87298aa9ac8e735499490f74a231a7b9c5dc3b84d7b8a1e5eb9f9',
     'code/tests/test_contract.py.jinja': 'd0e97f8bdffd1c3852caae4afb14b245c63f5a5bf339d3a96951513a35b3fdc3',
     'code/tests/test_integration.py.jinja': '321a6cd05cd4aa6268b6ca50104b050ae61360cce538075f0852ee30fcd14328',
     'code/tests/test_smoke.py.jinja': '9315ec7d7bc9b2241f69e770883a73b52cc00436e137b889b3085d06bf89dc5b',
     'config/env.example.jinja': '33ca5e17fe102c5cc5652a8b4b9bd45103efadeb09ba78fcbbba747c11349001',
-    'config/ruff.toml.jinja': '72d0cfd8c61c4edb56a652a192ee405048ebfe407c9c31666b9ac2ff18b059fa',
+    'config/ruff.toml.jinja': 'e0618fcf375d7744e9f6a5b37eeac9376ad0e14eb8ac5f63a795641cdf9ad3e9',
     'deploy/Dockerfile.dockerignore.jinja': '34d745349a81b3715b8b2af932e3a7dec05d7680b4b014f0edc493f0f395d882',
     'deploy/Dockerfile.jinja': '6542a75c1805b47b4a8c10181fd4aeffcaf085c2e6afecba02813362f7a69e99',
     'deploy/README.md.jinja': 'c4e6bc3b88d7897dd596383140a353b22e3a952d8453e6eda30e2db1eea90a8e',

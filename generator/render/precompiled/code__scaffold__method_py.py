@@ -15,12 +15,14 @@ def root(context, missing=missing):
     yield '    @stub\n    async def '
     yield str(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'name'))
     yield '('
-    yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'signature'), (undefined(name='m') if l_0_m is missing else l_0_m)))
+    yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'stub_signature'), (undefined(name='m') if l_0_m is missing else l_0_m)))
     yield ') -> '
     yield str(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'result_hint'))
     yield ':\n        '
     yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'method_doc'), (undefined(name='m') if l_0_m is missing else l_0_m)))
-    yield '\n        raise NotImplementedError\n'
+    yield '\n'
+    yield str(context.call(environment.getattr((undefined(name='mac') if l_0_mac is missing else l_0_mac), 'stub_defaults'), (undefined(name='m') if l_0_m is missing else l_0_m)))
+    yield '        raise NotImplementedError\n'
 
 blocks = {}
-debug_info = '1=13&3=16&4=22'
+debug_info = '1=13&3=16&4=22&5=24'

@@ -12,6 +12,7 @@ import abc as _abc
 from abc import ABC
 from typing import Annotated
 
+import specloom_runtime.defaults as _defaults
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from specloom_runtime.methods import Remote
@@ -77,7 +78,9 @@ class NotesV1(ABC):
     """
 
     @_abc.abstractmethod
-    async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
+    async def create_note(
+        self, title: str, body: str = "", tags: list[str] = _defaults.fresh([])
+    ) -> Note:
         """Create a note and return it with its new id."""
 
     @_abc.abstractmethod
