@@ -43,7 +43,11 @@ class Delegated(Generic[P, R]):
         kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         self._names = tuple(p.name for p in params)
         self._positional = tuple(p.name for p in params if p.kind in kinds)
-        self._defaults = {p.name: p.default for p in params if p.default is not p.empty}
+        defaults = {p.name: p.default for p in params if p.default is not p.empty}
+        # A mutable default (defaults.fresh): a new deep copy per call, made by its factory;
+        # an immutable one is passed as it is (no cost beyond the lookup).
+        self._fresh = {k: v._new for k, v in defaults.items() if isinstance(v, Fresh)}
+        self._defaults = {k: v for k, v in defaults.items() if k not in self._fresh}
 
     def __set_name__(self, owner: type, name: str) -> None:
         """Put a plain function in the class in place of the descriptor (no binding per access;
@@ -88,9 +92,9 @@ class Delegated(Generic[P, R]):
             if key in given:
                 out[key] = given[key]
             elif key in self._defaults:
-                default = self._defaults[key]
-                # A mutable default (defaults.fresh): a new deep copy per call.
-                out[key] = default.new() if isinstance(default, Fresh) else default
+                out[key] = self._defaults[key]
+            elif key in self._fresh:
+                out[key] = self._fresh[key]()
             else:
                 raise TypeError(f"{self.name}() missing required argument {key!r}")
         return out

@@ -35,11 +35,13 @@ async def keys(self, prefix: str = "") -> list[str]:
     return sorted(k for k in self.__dict__.setdefault("_values", {}) if k.startswith(prefix))
 '''
 CREATE_NOTE = '''\
-async def create_note(self, title: str, body: str = "", tags: list[str] = []) -> Note:
+async def create_note(
+    self, title: str, body: str = "", tags: list[str] | None = None
+) -> Note:
     """Create a note and return it with its new id."""
     existing = await self.deps.key_value.keys(prefix="note:")
     note_id = f"{self.config.id_prefix}{len(existing) + 1}"
-    note = Note(id=note_id, title=title, body=body, tags=list(tags))
+    note = Note(id=note_id, title=title, body=body, tags=list(tags or []))
     await self.deps.key_value.put(key=f"note:{note_id}", value=note.model_dump())
     return note
 '''

@@ -78,11 +78,11 @@ def test_an_edited_template_is_noticed(tmp_path: Path) -> None:
     ok(specloom("check", "specs", *args, cwd=root))
     ok(specloom("check", "specs", *args, cwd=root))
     # The scaffold's methods now take one more parameter: every implementation lacks it.
-    edit(method, "({{ mac.signature(m) }})", "({{ mac.signature(m) }}, audit: str = '')")
+    edit(method, "({{ mac.stub_signature(m) }})", "({{ mac.stub_signature(m) }}, audit: str = '')")
     ok(specloom("generate", "specs", *args, cwd=root))
     assert f"{DRIFT}(key, value, overwrite, audit): it does not accept 'audit'" in _drift(
         root, *args
     )
-    edit(method, "({{ mac.signature(m) }}, audit: str = '')", "({{ mac.signature(m) }})")
+    edit(method, "({{ mac.stub_signature(m) }}, audit: str = '')", "({{ mac.stub_signature(m) }})")
     ok(specloom("generate", "specs", *args, cwd=root))
     ok(specloom("check", "specs", *args, cwd=root))

@@ -10,6 +10,7 @@ the second call still receives, and records on the wire, exactly the spec's defa
 from __future__ import annotations
 
 import asyncio
+import copy
 import importlib
 import inspect
 import sys
@@ -168,8 +169,37 @@ def test_mutable_defaults_are_fresh_per_call_and_lint_clean(tmp_path: Path) -> N
             "nested": NESTED,
             "point": POINT,
         }
-        # The default the signature shows is still the spec's, after what a call got was mutated.
+        # The generated client over a real in-process bus to a host: what goes on the wire and
+        # what the provider receives are the spec's defaults on every call, though the provider
+        # mutates what it got.
+        rt = importlib.import_module("specloom_runtime")
         contracts = importlib.import_module("defs.contracts.echo_v1")
+        served: list[dict[str, Any]] = []
+
+        class Provider:
+            async def echo(self, **args: Any) -> bool:
+                served.append(copy.deepcopy({k: _wire(v) for k, v in args.items()}))
+                args["tags"].append("mutated")
+                args["options"]["flags"].append("mutated")
+                args["point"].tags.append("mutated")
+                return True
+
+        async def over_the_bus() -> list[Any]:
+            bus = rt.Bus()
+            seen: list[Any] = []  # what was sent, as it was then (the provider mutates it after)
+            bus.on_envelope(lambda e: seen.append(copy.deepcopy(e.payload)))
+            rt.ServiceHost("echoer", bus, [(contracts.ECHO_V1, Provider())])
+            client = contracts.EchoV1Client(bus, "caller", "echoer")
+            assert await client.echo() is True
+            assert await client.echo() is True
+            return [p.data for p in seen if p.metadata.get("method") == "echo"]
+
+        wire = asyncio.run(over_the_bus())
+        spec_defaults = {"tags": TAGS, "options": OPTIONS, "nested": NESTED, "point": POINT}
+        requests = [data for data in wire if "tags" in data]
+        assert requests == [spec_defaults, spec_defaults]
+        assert served == [spec_defaults, spec_defaults]
+        # The default the signature shows is still the spec's, after what a call got was mutated.
         shown = inspect.signature(contracts.EchoV1.echo).parameters
         assert repr(shown["tags"].default) == repr(TAGS)
         assert repr(shown["options"].default) == repr(OPTIONS)
