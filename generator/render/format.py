@@ -1,5 +1,11 @@
-"""Formatting generated Python with ruff, in one batch per run (import sorting, unused imports,
-then ``ruff format``), isolated from any ruff configuration of the user's project.
+"""Formatting generated Python with ruff, in one batch per run (``ruff format``), isolated from
+any ruff configuration of the user's project.
+
+The built-in templates write imports sorted and used, and ``__all__`` sorted (``model/imports``;
+``tests/generate/test_gen_raw_lint.py``), and ``types.py`` comes from its child with its imports
+sorted the same way (``types_module``), so the batch is ``ruff format`` alone: no ``ruff check
+--fix``, which used to rewrite every file for nothing. Only a run with user templates
+(``--templates``), whose output specloom does not control, still gets the fix pass first.
 
 Formatted files are cached by content (ruff, config, path, text): a regeneration only formats
 what it has not formatted before, and a warm one skips ruff altogether."""
@@ -56,8 +62,10 @@ def format_python(
     *,
     use_cache: bool = True,
     folders: Iterable[str] = (),
+    fix: bool = False,
 ) -> dict[str, str]:
-    """Return ``files`` with every ``*.py`` sorted, pruned of unused imports and formatted.
+    """Return ``files`` with every ``*.py`` formatted (``fix``: first sorted and pruned of unused
+    imports by ``ruff check --fix``, for output of user templates).
 
     ``config`` is the text of the ``ruff.toml`` shipped with the generated code, so that
     ``ruff check`` and ``ruff format --check`` pass there with the same settings. Results are
@@ -72,7 +80,7 @@ def format_python(
     out = dict(files)
     ruff = ruff_binary()
     tops = {rel.split("/", 1)[0] for rel in py if "/" in rel} | set(folders)
-    base = _cache_base(ruff, config, tops) if use_cache else None
+    base = _cache_base(ruff, config, tops, fix) if use_cache else None
     pack = _FormatPack(base)
     todo = {}
     for rel, text in py.items():
@@ -84,7 +92,7 @@ def format_python(
     if todo:
         # Every top-level name of the batch is in the scratch tree, as ruff's import sorting
         # tells first-party modules by what it finds there: a partial batch formats the same.
-        formatted = _ruff(ruff, todo, config, tops)
+        formatted = _ruff(ruff, todo, config, tops, fix)
         for rel, text in formatted.items():
             out[rel] = text
             pack.put(rel, todo[rel], text)
@@ -92,7 +100,9 @@ def format_python(
     return out
 
 
-def _ruff(ruff: str, py: dict[str, str], config: str, folders: set[str]) -> dict[str, str]:
+def _ruff(
+    ruff: str, py: dict[str, str], config: str, folders: set[str], fix: bool = False
+) -> dict[str, str]:
     size = sum(len(text) for text in py.values())
     with tempfile.TemporaryDirectory(prefix="specloom-fmt-", dir=_scratch_parent(size)) as tmp:
         root = Path(tmp)
@@ -104,9 +114,10 @@ def _ruff(ruff: str, py: dict[str, str], config: str, folders: set[str]) -> dict
             path.write_text(text, "utf-8")
         (root / "ruff.toml").write_text(config, "utf-8")
         common = ["--config", str(root / "ruff.toml")]
-        fix = ["--select", "I,F401,RUF022,PIE790", "--fix", "--exit-zero", "--quiet", "--no-cache"]
         try:
-            _run([ruff, "check", *common, *fix, "."], root)
+            if fix:
+                rules = ["--select", "I,F401,RUF022,PIE790", "--fix", "--exit-zero"]
+                _run([ruff, "check", *common, *rules, "--quiet", "--no-cache", "."], root)
             _run([ruff, "format", *common, "--quiet", "--no-cache", "."], root)
         except SpecloomError:
             _raise_syntax_error(py)
@@ -114,14 +125,17 @@ def _ruff(ruff: str, py: dict[str, str], config: str, folders: set[str]) -> dict
         return {rel: (root / rel).read_text("utf-8") for rel in py}
 
 
-def _cache_base(ruff: str, config: str, tops: set[str]) -> str | None:
+def _cache_base(ruff: str, config: str, tops: set[str], fix: bool = False) -> str | None:
     """What every formatted file depends on besides itself: ruff (its binary's size and mtime
-    change with its version), the config, the batch's top-level folders; None: no cache."""
+    change with its version), the config, the batch's top-level folders, whether the fix pass
+    ran; None: no cache."""
     try:
         st = os.stat(ruff)
     except OSError:
         return None  # "ruff" from PATH: unknown version, no cache
-    h = hashlib.sha256(f"{ruff}:{st.st_size}:{st.st_mtime_ns}\n{config}\n{sorted(tops)}".encode())
+    h = hashlib.sha256(
+        f"{ruff}:{st.st_size}:{st.st_mtime_ns}\n{config}\n{sorted(tops)}\nfix={fix}".encode()
+    )
     return h.hexdigest()
 
 

@@ -196,12 +196,12 @@ def _render_all(
     batch = {k: v for k, v in files.items() if k not in reused} | scaffold_texts
     if raw:  # the raw render (types.py is datamodel-code-generator's, formatted)
         return Rendered({**files, **scaffold_texts, types_rel: types_job.result()}, {}, view)
-    formatted = format_python(batch, files["ruff.toml"], use_cache=use_cache, folders=folders)
+    fix = user_templates is not None  # the built-in templates' output needs no fixing
+    config = files["ruff.toml"]
+    formatted = format_python(batch, config, use_cache=use_cache, folders=folders, fix=fix)
     if types_rel not in formatted:
         types_py = {types_rel: types_job.result()}
-        formatted |= format_python(
-            types_py, files["ruff.toml"], use_cache=use_cache, folders=folders
-        )
+        formatted |= format_python(types_py, config, use_cache=use_cache, folders=folders, fix=fix)
     scaffold_texts = {k: formatted.pop(k) for k in scaffold_texts}
     if memo is not None:
         memo.store(formatted)
@@ -269,7 +269,9 @@ def render_scaffolds(
     view: SystemView, ruff_config: str, user_templates: str | None = None
 ) -> dict[str, ScaffoldSpec]:
     """The implementation files (``impl/<module>.py``), relative to the project root."""
-    texts = format_python(_scaffold_texts(view, user_templates), ruff_config)
+    texts = format_python(
+        _scaffold_texts(view, user_templates), ruff_config, fix=user_templates is not None
+    )
     return _scaffold_specs(view, texts, user_templates)
 
 

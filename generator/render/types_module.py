@@ -7,6 +7,7 @@ its input and version, so a warm regeneration does not pay for it (see :class:`T
 
 from __future__ import annotations
 
+import ast
 import atexit
 import contextlib
 import functools
@@ -24,6 +25,7 @@ from typing import Any
 from ..cache import cache_dir
 from ..errors import SpecloomError
 from ..model.format_rules import FORMAT_TYPES
+from ..model.imports import Import, import_block
 from ..names import STRICT_SCALARS
 
 ROOT_NAME = "SharedTypes"
@@ -363,7 +365,42 @@ def _run_codegen(source: str) -> str:
         '"""Shared types of the system, generated from specs/types by specloom '
         '(via datamodel-code-generator)."""\n'
     )
-    return header + body.lstrip("\n")
+    return header + _sorted_imports(body.lstrip("\n"))
+
+
+def _sorted_imports(body: str) -> str:
+    """``body`` with its import block as ruff's isort writes it (``model.imports``), names it
+    does not use left out (F401): datamodel-code-generator's own order is not isort's, and the
+    render step runs ``ruff format`` only, no ``ruff check --fix``. A block of another form than
+    datamodel-code-generator writes (an aliased name, an import after code) is kept as it is."""
+    try:
+        tree = ast.parse(body)
+    except SyntaxError:
+        return body  # the render step names the file that is not valid Python
+    imports: list[Import] = []
+    end = 0  # the last line of the leading import statements
+    code: list[ast.stmt] = []
+    for i, node in enumerate(tree.body):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if any(a.asname not in (None, a.name) for a in node.names):
+                return body
+            imports += [(node.module, a.name, None) for a in node.names]
+        elif isinstance(node, ast.Import):
+            imports += [(a.name, None, a.asname) for a in node.names]
+        else:
+            code = tree.body[i:]
+            break
+        end = node.end_lineno or node.lineno
+    if not imports or any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in code):
+        return body
+    used = {n.id for stmt in code for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    kept = [
+        (module, name, alias)
+        for module, name, alias in imports
+        if module == "__future__" or (name or alias or module.split(".")[0]) in used
+    ]
+    rest = body.splitlines(keepends=True)[end:]
+    return import_block(kept) + "".join(rest)
 
 
 if __name__ == "__main__":

@@ -118,3 +118,60 @@ def test_a_cached_types_module_from_other_generator_code_is_not_served(
     assert "STALE" not in text
     assert "class Note(BaseModel)" in text and "StrictStr" in text
     assert render_types(types, package="notes") == text  # and its own entry is served
+
+
+@pytest.mark.parametrize("specs", ["flagship", "shared-types"])
+def test_types_py_of_a_real_generate_is_lint_clean_with_no_fix_and_stable(
+    tmp_path: Path, specs: str
+) -> None:
+    """``types.py`` comes out of the child import-sorted (no ``ruff check --fix`` in the render
+    step): after a cold ``generate``, ``ruff check`` with the generated ``ruff.toml`` (plus the
+    rules a fix pass fixes) finds nothing, ``ruff format --check`` agrees, two cold runs with
+    separate caches write the same bytes, and the flagship's is the checked-in one."""
+    import yaml
+    from genkit import run, tool, write_tree
+    from test_gen_raw_lint import SHARED_TYPES
+
+    if specs == "flagship":
+        shutil.copytree(FLAGSHIP_SPECS, tmp_path / "specs")
+    else:
+        tree = {
+            "specs/system.yaml": {
+                "specloom": 1,
+                "system": {"name": "kinds", "title": "K", "version": "0.1.0", "description": "k"},
+            },
+            "specs/types/kinds.yaml": {"types": SHARED_TYPES},
+        }
+        write_tree(tmp_path, {rel: yaml.safe_dump(d, sort_keys=False) for rel, d in tree.items()})
+    texts = []
+    for i in range(2):
+        out = tmp_path / f"out{i}"
+        ok(specloom("generate", "specs", "--out", out, cwd=tmp_path, cache=tmp_path / f"c{i}"))
+        (types_py,) = out.glob("*/types.py")
+        texts.append(types_py.read_bytes())
+    out = tmp_path / "out0"
+    rel = str(types_py.relative_to(tmp_path / "out1"))
+    lint = run(
+        [tool("ruff"), "check", "--no-cache", "--no-fix", "--config", "ruff.toml"]
+        + ["--extend-select", "I,F401,RUF022,PIE790", "--output-format", "concise", rel],
+        out,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    fmt = run([tool("ruff"), "format", "--check", "--no-cache", "--config", "ruff.toml", rel], out)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+    assert texts[0] == texts[1]
+    if specs == "flagship":
+        assert texts[0] == (ROOT / "generated" / "orchestra" / "types.py").read_bytes()
+
+
+def test_the_format_step_fixes_only_for_user_templates(tmp_path: Path) -> None:
+    """Without ``fix`` the batch is ``ruff format`` alone (an unsorted, unused import stays as
+    written); with it (a run with user templates) ``ruff check --fix`` sorts and prunes first."""
+    from generator.render.format import format_python
+
+    text = "import sys\nimport os\n\nprint(os.sep)\n"
+    config = 'line-length = 100\ntarget-version = "py311"\n'
+    plain = format_python({"pkg/m.py": text}, config, use_cache=False)
+    assert plain["pkg/m.py"] == text
+    fixed = format_python({"pkg/m.py": text}, config, use_cache=False, fix=True)
+    assert fixed["pkg/m.py"] == "import os\n\nprint(os.sep)\n"
