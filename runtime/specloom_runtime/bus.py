@@ -77,7 +77,7 @@ class _Job:
     """One request waiting in or served by a mailbox. ``future``: where the in-process caller
     waits (None when the reply goes elsewhere, e.g. over NATS to ``reply_to``)."""
 
-    __slots__ = ("__weakref__", "deadline", "envelope", "future", "reply_to", "task")
+    __slots__ = ("__weakref__", "deadline", "envelope", "future", "reply_to", "task", "timer")
 
     def __init__(
         self,
@@ -91,6 +91,7 @@ class _Job:
         self.deadline = deadline
         self.reply_to = reply_to
         self.task: asyncio.Task[Any] | None = None
+        self.timer: asyncio.TimerHandle | None = None
 
 
 def _expire(job: _Job) -> None:

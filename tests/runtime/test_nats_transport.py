@@ -14,6 +14,7 @@ import nats
 import pytest
 from specloom_runtime import Envelope
 from specloom_runtime.natsserver import LocalNatsServer
+from specloom_runtime.service import current_caller
 from specloom_runtime.transport import connect
 from specloom_runtime.transport.nats_transport import NatsTransport
 from specloom_runtime.transport.subjects import rpc_subject
@@ -298,3 +299,48 @@ def test_hosts_and_callers_reconnect_after_the_server_restarts(
 
     with LocalNatsServer(data_dir=tmp_path / "nats") as server:
         run(lambda: main(server))
+
+
+def test_a_handler_that_suspends_is_cancelled_at_its_own_deadline_and_keeps_its_caller(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    """The host runs a request's first step in the subscription callback and moves a handler
+    that suspends into a task: that task keeps the request's context (current_caller) and is
+    cancelled at the request's deadline; a handler that does not suspend is served at once."""
+
+    class Slow(Database):
+        def __init__(self, db: ModuleType) -> None:
+            super().__init__(db)
+            self.cancelled = asyncio.Event()
+            self.callers: list[str | None] = []
+
+        async def create(self, table: str, data: dict[str, Any]) -> str:
+            if table == "slow":
+                try:
+                    await asyncio.sleep(5)
+                except asyncio.CancelledError:
+                    self.cancelled.set()
+                    raise
+            await asyncio.sleep(0)
+            self.callers.append(current_caller.get())
+            return f"{table}-ok"
+
+    async def main() -> None:
+        impl = Slow(db)
+        host_bus = await serve(rt, db, nats_server, impl)
+        async with transport(nats_server) as caller:
+            client = db.DatabaseV1Client(
+                caller, "agent-03-core-engine", "agent-02-database", timeout_ms=100
+            )
+            loop = asyncio.get_running_loop()
+            t0 = loop.time()
+            with pytest.raises(rt.RequestTimeout):
+                await client.create("slow", {})
+            await asyncio.wait_for(impl.cancelled.wait(), 2)
+            assert loop.time() - t0 < 2  # cancelled at its deadline, not after the 5 s sleep
+            results = await asyncio.gather(*(client.create(f"t{i}", {}) for i in range(20)))
+            assert results == [f"t{i}-ok" for i in range(20)]
+            assert impl.callers == ["agent-03-core-engine"] * 20
+        await host_bus.close(drain_seconds=0.1)
+
+    run(main)

@@ -47,10 +47,12 @@ receives what was published while it was down.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+import types
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -130,6 +132,26 @@ def _no_reply(future: asyncio.Future[Msg | None]) -> None:
 _CLOSED: Any = object()
 
 
+@types.coroutine
+def _resume(coro: Coroutine[Any, Any, None], waiter: Any) -> Generator[Any, Any, None]:
+    """The rest of a coroutine whose first step already ran and yielded ``waiter``, as a
+    Task would have driven it (values sent in, exceptions and cancellation thrown in)."""
+    yielded = waiter
+    while True:
+        try:
+            sent = yield yielded
+        except BaseException as exc:  # noqa: BLE001 - cancellation goes to the coroutine
+            try:
+                yielded = coro.throw(exc)
+            except StopIteration:
+                return
+        else:
+            try:
+                yielded = coro.send(sent)
+            except StopIteration:
+                return
+
+
 class _HostMailbox(_Mailbox):
     """The work queue of an agent hosted on NATS: each job is answered by publishing its reply
     to the request's reply subject, from the task that served it (no future, no callback).
@@ -145,17 +167,41 @@ class _HostMailbox(_Mailbox):
         super().__init__(agent_id, handler, limit)
         self.transport = transport
 
+    def _start(self, job: _Job, loop: asyncio.AbstractEventLoop) -> None:
+        # Eager start: the first step of the job runs here, in the subscription callback, in a
+        # context of its own. A handler that never suspends (and a publish that does not wait)
+        # is served with no task and no deadline timer; one that suspends continues in a task
+        # (same context) with one deadline timer that cancels it at ``timeout_ms``.
+        self.running += 1
+        context = contextvars.copy_context()
+        coro = self._serve(job)
+        try:
+            waiter = context.run(coro.send, None)
+        except StopIteration:
+            return
+        task = loop.create_task(_resume(coro, waiter), context=context)
+        job.task = task
+        self.tasks.add(task)
+        job.timer = loop.call_at(job.deadline, task.cancel)
+
+    def _release(self, job: _Job) -> None:
+        task = job.task
+        if task is None:  # served in its first step: it never had a task
+            self.running -= 1
+            if self.queue and self.running < self.limit:
+                self._pump(asyncio.get_running_loop())
+            return
+        super()._release(job)
+
     async def _serve(self, job: _Job) -> None:
         request = job.envelope
-        task = job.task
-        assert task is not None
         loop = asyncio.get_running_loop()
-        timer = loop.call_at(job.deadline, task.cancel)
         try:
             try:
                 reply = await answer(self.handler, self.agent_id, request)
             except asyncio.CancelledError:
-                if loop.time() < job.deadline or task.uncancel() > 0:
+                task = job.task
+                if task is None or loop.time() < job.deadline or task.uncancel() > 0:
                     # not our deadline (close() gave up on it, or its task is being stopped)
                     self.transport._reply(
                         job.reply_to, request.make_error("internal_error", "handler cancelled", {})
@@ -163,7 +209,8 @@ class _HostMailbox(_Mailbox):
                     raise
                 reply = timeout_reply(request)
             finally:
-                timer.cancel()
+                if job.timer is not None:
+                    job.timer.cancel()
             await self.transport._send(job.reply_to, reply)
         finally:
             self._release(job)  # after the reply went out: close() waits for it
