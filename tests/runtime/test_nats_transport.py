@@ -12,6 +12,7 @@ from typing import Any
 
 import nats
 import pytest
+import specloom_runtime
 from specloom_runtime import Envelope
 from specloom_runtime.natsserver import LocalNatsServer
 from specloom_runtime.service import current_caller
@@ -255,19 +256,142 @@ def test_durable_events_wait_for_a_subscriber_that_was_down(nats_server: LocalNa
     run(main)
 
 
-def test_each_agent_is_a_nats_micro_service(
+async def _answers(nc: Any, subject: str, wait: float = 0.3) -> list[dict[str, Any]]:
+    """Every answer to ``subject`` within ``wait`` seconds (one per service that answers)."""
+    inbox = nc.new_inbox()
+    got: list[dict[str, Any]] = []
+
+    async def on_msg(msg: Any) -> None:
+        got.append(json.loads(msg.data))
+
+    sub = await nc.subscribe(inbox, cb=on_msg)
+    await nc.publish(subject, b"", reply=inbox)
+    await nc.flush()
+    await asyncio.sleep(wait)
+    await sub.unsubscribe()
+    return got
+
+
+def test_each_agent_answers_the_nats_services_protocol_as_nats_micro_does(
     db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
 ) -> None:
+    """The runtime answers $SRV.PING/INFO/STATS itself (not through nats.micro): the answers
+    parse with nats.micro's own response types, on all three subject forms, and STATS counts
+    the requests each endpoint served."""
+    from nats.micro.service import (
+        INFO_RESPONSE_TYPE,
+        PING_RESPONSE_TYPE,
+        STATS_RESPONSE_TYPE,
+        ServiceInfo,
+        ServicePing,
+        ServiceStats,
+    )
+
     async def main() -> None:
         host_bus = await serve(rt, db, nats_server, Database(db))
         nc = await nats.connect(nats_server.url, token=nats_server.token)
         try:
-            info = json.loads((await nc.request("$SRV.INFO.sysx-agent-02-database", b"", 5)).data)
+            async with transport(nats_server) as caller:
+                client = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+                for _ in range(3):
+                    await client.create("users", {})
+                with pytest.raises(db.TableNotFound):
+                    await client.read("nope", "1")
+            name = "sysx-agent-02-database"
+            pings = await _answers(nc, "$SRV.PING")
+            assert [p["type"] for p in pings] == [PING_RESPONSE_TYPE]
+            ping = ServicePing.from_dict(pings[0])
+            assert (ping.name, ping.metadata["agent"]) == (name, "agent-02-database")
+            assert ping.version == specloom_runtime.__version__
+            for subject in (f"$SRV.INFO.{name}", f"$SRV.INFO.{name}.{ping.id}"):
+                (raw,) = await _answers(nc, subject)
+                assert raw["type"] == INFO_RESPONSE_TYPE
+                info = ServiceInfo.from_dict(raw)
+                assert (info.id, info.description) == (ping.id, "sysx agent agent-02-database")
+                by_name = {e.name: e for e in info.endpoints}
+                read = by_name["Database_v1_read"]
+                assert read.subject == rpc_subject(SYSTEM, "Database", 1, "read")
+                assert read.queue_group == "sysx.Database.v1"
+                assert read.metadata == {"contract": "Database@1", "method": "read"}
+                assert by_name["agent"].subject == "sysx.agent.agent-02-database"
+                assert by_name["agent"].metadata is None
+                assert info.metadata["system"] == SYSTEM
+            assert await _answers(nc, "$SRV.INFO.some-other-service") == []
+            (raw,) = await _answers(nc, f"$SRV.STATS.{name}")
+            assert raw["type"] == STATS_RESPONSE_TYPE
+            stats = ServiceStats.from_dict(raw)  # parses "started" with micro's own format
+            assert stats.id == ping.id
+            counts = {e.name: e.num_requests for e in stats.endpoints}
+            assert counts["Database_v1_create"] == 3
+            assert counts["Database_v1_read"] == 1  # a declared error is still one request
+            assert counts["agent"] == 0
+            create = next(e for e in stats.endpoints if e.name == "Database_v1_create")
+            assert create.num_errors == 0 and create.last_error == ""
+            assert create.processing_time >= create.average_processing_time > 0
+            await host_bus.close()
+            assert await _answers(nc, "$SRV.PING") == []  # a closed host leaves the protocol
         finally:
             await nc.close()
-        subjects = {e["subject"] for e in info["endpoints"]}
-        assert rpc_subject(SYSTEM, "Database", 1, "read") in subjects
-        assert info["metadata"]["agent"] == "agent-02-database"
+
+    run(main)
+
+
+def test_a_busy_host_serves_waiting_requests_by_priority(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    """With its one slot taken, a host queues what arrives and serves it critical first, FIFO
+    within a priority."""
+
+    class Recording(Database):
+        def __init__(self, db: ModuleType) -> None:
+            super().__init__(db)
+            self.order: list[str] = []
+            self.release = asyncio.Event()
+
+        async def create(self, table: str, data: dict[str, Any]) -> str:
+            if table == "block":
+                await self.release.wait()
+            self.order.append(table)
+            return table
+
+    async def main() -> None:
+        impl = Recording(db)
+        host_bus = transport(nats_server)
+        await host_bus.start()
+        rt.ServiceHost("agent-02-database", host_bus, [(db.DATABASE_V1, impl)], concurrency=1)
+        await host_bus.ready()
+        async with transport(nats_server) as caller:
+            base = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+            blocker = asyncio.ensure_future(base.create("block", {}))
+            while host_bus._hosted["agent-02-database"].mailbox.running == 0:
+                await asyncio.sleep(0.005)
+            calls = []
+            for table, priority in [
+                ("low_a", "low"),
+                ("medium_a", "medium"),
+                ("critical_a", "critical"),
+                ("low_b", "low"),
+                ("high_a", "high"),
+                ("critical_b", "critical"),
+            ]:
+                client = base._with_options(priority=priority)
+                calls.append(asyncio.ensure_future(client.create(table, {})))
+                await asyncio.sleep(0.02)  # arrival order on the wire is the list's order
+            mailbox = host_bus._hosted["agent-02-database"].mailbox
+            while len(mailbox.queue) < 6:
+                await asyncio.sleep(0.005)
+            impl.release.set()
+            assert await blocker == "block"
+            await asyncio.gather(*calls)
+        assert impl.order == [
+            "block",
+            "critical_a",
+            "critical_b",
+            "high_a",
+            "medium_a",
+            "low_a",
+            "low_b",
+        ]
         await host_bus.close()
 
     run(main)

@@ -51,6 +51,7 @@ import contextvars
 import itertools
 import logging
 import re
+import time
 import types
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from types import TracebackType
@@ -59,12 +60,9 @@ from typing import Any, Self
 import nats
 import nats.errors
 import nats.js.errors
-import nats.micro
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
-from nats.micro.request import Request as MicroRequest
-from nats.micro.service import Service as MicroService
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import __version__
@@ -73,6 +71,7 @@ from ..envelope import Envelope, Payload, utc_timestamp
 from ..errors import validation_details
 from ..signing import Signer
 from .base import Handler, Observed, Route, Subscriber
+from .discovery import Endpoint, Service
 from .subjects import agent_subject, event_subject, request_subject, rpc_group, rpc_subject
 
 __all__ = ["DEFAULT_MAX_BYTES", "SECURITY_TOPIC", "NatsTransport"]
@@ -114,6 +113,7 @@ def _invalid_reply(data: bytes, agent: str, message: str, details: dict[str, Any
 
 
 _to_json = Envelope.__pydantic_serializer__.to_json
+_validate_json = Envelope.model_validate_json
 _STATUS = "Status"  # the header of a NATS status message (nats.js.api.Header.STATUS)
 _NO_RESPONDERS = "503"  # its value when no subscriber took a request
 
@@ -229,7 +229,7 @@ class _Hosted:
         self.agent_id = agent_id
         self.mailbox = mailbox
         self.routes = tuple(routes)
-        self.service: MicroService | None = None
+        self.service: Service | None = None
 
 
 class NatsTransport(Observed):
@@ -352,7 +352,7 @@ class NatsTransport(Observed):
                 try:
                     await hosted.service.stop()
                 except Exception:  # noqa: BLE001 - a lost connection must not stop the close
-                    logger.debug("stopping the micro service of %s failed", hosted.agent_id)
+                    logger.debug("stopping the service of %s failed", hosted.agent_id)
                 hosted.service = None
         for sub in self._subscriptions:
             try:
@@ -440,11 +440,7 @@ class NatsTransport(Observed):
 
     async def _serve(self, hosted: _Hosted) -> None:
         nc = self._client()
-
-        async def on_request(request: MicroRequest) -> None:
-            self._on_request(hosted, request)
-
-        service = await nats.micro.add_service(
+        service = Service(
             nc,
             name=_SERVICE_NAME.sub("_", f"{self.system}-{hosted.agent_id}"),
             version=__version__,
@@ -456,24 +452,41 @@ class NatsTransport(Observed):
             },
         )
         hosted.service = service
-        for contract, version, method in hosted.routes:
-            await service.add_endpoint(
-                name=f"{contract}_v{version}_{method}",
-                subject=rpc_subject(self.system, contract, version, method),
-                queue_group=rpc_group(self.system, contract, version),
-                handler=on_request,
-                metadata={"contract": f"{contract}@{version}", "method": method},
+        await service.start()
+        endpoints = [
+            Endpoint(
+                f"{contract}_v{version}_{method}",
+                rpc_subject(self.system, contract, version, method),
+                rpc_group(self.system, contract, version),
+                {"contract": f"{contract}@{version}", "method": method},
             )
-        await service.add_endpoint(
-            name="agent",
-            subject=agent_subject(self.system, hosted.agent_id),
-            queue_group=f"{self.system}.agent.{hosted.agent_id}",
-            handler=on_request,
+            for contract, version, method in hosted.routes
+        ]
+        endpoints.append(
+            Endpoint(
+                "agent",
+                agent_subject(self.system, hosted.agent_id),
+                f"{self.system}.agent.{hosted.agent_id}",
+                None,
+            )
         )
+        for endpoint in endpoints:
+            await service.add_endpoint(endpoint, self._on_msg(hosted, endpoint))
 
-    def _on_request(self, hosted: _Hosted, request: MicroRequest) -> None:
-        data = request.data
-        reply_to = request._msg.reply
+    def _on_msg(self, hosted: _Hosted, endpoint: Endpoint) -> Callable[[Msg], Awaitable[None]]:
+        """The subscription callback of one endpoint: count the request, serve it."""
+        on_request = self._on_request
+        clock = time.perf_counter_ns
+
+        async def on_msg(msg: Msg) -> None:
+            start = clock()
+            endpoint.num_requests += 1
+            on_request(hosted, msg.data, msg.reply, msg.subject)
+            endpoint.processing_time += clock() - start
+
+        return on_msg
+
+    def _on_request(self, hosted: _Hosted, data: bytes, reply_to: str, subject: str) -> None:
         if len(data) > self.max_bytes:
             self._reply(
                 reply_to,
@@ -486,7 +499,7 @@ class NatsTransport(Observed):
             )
             return
         try:
-            envelope = Envelope.model_validate_json(data)
+            envelope = _validate_json(data)
         except ValidationError as exc:
             details = validation_details(exc)
             self._reply(reply_to, _invalid_reply(data, hosted.agent_id, "not an envelope", details))
@@ -501,7 +514,7 @@ class NatsTransport(Observed):
             reason = self.signer.check(envelope)
             if reason is not None:  # deny by default: never reaches the implementation
                 self._reply(reply_to, envelope.make_error("unauthorized", reason, {}))
-                self._security_event(hosted.agent_id, reason, request.subject, envelope)
+                self._security_event(hosted.agent_id, reason, subject, envelope)
                 return
         if self._observers:
             self._observe(envelope)
