@@ -585,14 +585,47 @@ class NatsTransport(Observed):
     # -- calling ---------------------------------------------------------------------------
 
     async def request(self, envelope: Envelope) -> Envelope:
+        # Request/reply on one wildcard inbox subscription, as nats-py's ``request`` does, but
+        # with a counter for the token and one deadline timer: its ``request`` draws a NUID and
+        # random bytes per call and waits through ``asyncio.wait_for``. One coroutine from the
+        # caller's await to the reply.
         if envelope.message_type != "request":
             raise ValueError(f"not a request: {envelope.message_type!r}")
-        nc = self._client()
+        nc = self._nc
+        if nc is None or self._closed:
+            raise RuntimeError("the NATS transport is not started")
         if self.signer is not None:
             envelope = self.signer.sign(envelope)
         if self._observers:
             self._observe(envelope)
-        reply = await self._request(nc, envelope)
+        subject = request_subject(self.system, envelope)
+        token = f"{next(self._tokens):x}"
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Msg | None] = loop.create_future()
+        waiting = self._waiting
+        waiting[token] = future
+        timer = loop.call_later(envelope.timeout_ms / 1000, _no_reply, future)
+        try:
+            await nc.publish(subject, _to_json(envelope), reply=self._inbox + token)
+            msg = await future
+        except nats.errors.MaxPayloadError as exc:
+            reply = envelope.make_error(
+                "invalid_envelope", f"request too large for the server: {exc}", {}
+            )
+        except (
+            nats.errors.ConnectionClosedError,
+            nats.errors.ConnectionReconnectingError,
+            nats.errors.ConnectionDrainingError,
+            nats.errors.OutboundBufferLimitError,
+        ):
+            reply = envelope.make_error(
+                "service_unavailable", "not connected to NATS", {"url": self.url}
+            )
+        else:
+            reply = self._read_reply(envelope, subject, msg)
+        finally:
+            timer.cancel()
+            waiting.pop(token, None)
         if self._observers:
             self._observe(reply)
         return reply
@@ -602,37 +635,9 @@ class NatsTransport(Observed):
         if future is not None and not future.done():
             future.set_result(msg)
 
-    async def _request(self, nc: NatsClient, envelope: Envelope) -> Envelope:
-        # Request/reply on one wildcard inbox subscription, as nats-py's ``request`` does, but
-        # with a counter for the token and one deadline timer: its ``request`` draws a NUID and
-        # random bytes per call and waits through ``asyncio.wait_for``.
-        subject = request_subject(self.system, envelope)
-        timeout_ms = envelope.timeout_ms
-        token = f"{next(self._tokens):x}"
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Msg | None] = loop.create_future()
-        waiting = self._waiting
-        waiting[token] = future
-        timer = loop.call_later(timeout_ms / 1000, _no_reply, future)
-        try:
-            await nc.publish(subject, _dump(envelope), reply=self._inbox + token)
-            msg = await future
-        except nats.errors.MaxPayloadError as exc:
-            return envelope.make_error(
-                "invalid_envelope", f"request too large for the server: {exc}", {}
-            )
-        except (
-            nats.errors.ConnectionClosedError,
-            nats.errors.ConnectionReconnectingError,
-            nats.errors.ConnectionDrainingError,
-            nats.errors.OutboundBufferLimitError,
-        ):
-            return envelope.make_error(
-                "service_unavailable", "not connected to NATS", {"url": self.url}
-            )
-        finally:
-            timer.cancel()
-            waiting.pop(token, None)
+    def _read_reply(self, envelope: Envelope, subject: str, msg: Msg | None) -> Envelope:
+        """The reply envelope of ``envelope`` from what arrived on its inbox (None: nothing
+        within its deadline)."""
         if msg is None:
             return timeout_reply(envelope)
         if msg is _CLOSED:
@@ -647,7 +652,7 @@ class NatsTransport(Observed):
                 {"subject": subject, "target_agent": envelope.target_agent},
             )
         try:
-            reply = Envelope.model_validate_json(msg.data)
+            reply = _validate_json(msg.data)
         except ValidationError as exc:
             return envelope.make_error(
                 "internal_error", "the reply is not an envelope", validation_details(exc)
