@@ -24,7 +24,16 @@ from .envelope import PRIORITY_RANK, Envelope
 from .errors import SpecloomError
 from .transport.base import Handler, Observed, Observer, Route, Subscriber
 
-__all__ = ["Bus", "Handler", "Observer", "Subscriber", "answer", "error_reply", "timeout_reply"]
+__all__ = [
+    "Bus",
+    "Handler",
+    "Observer",
+    "Subscriber",
+    "answer",
+    "error_reply",
+    "invalid_handler_reply",
+    "timeout_reply",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +70,11 @@ async def answer(handler: Handler, agent_id: str, request: Envelope) -> Envelope
         or reply.correlation_id != request.correlation_id
         or reply.message_type not in ("response", "error")
     ):
-        return _invalid_reply(request, agent_id, reply)
+        return invalid_handler_reply(request, agent_id, reply)
     return reply
 
 
-def _invalid_reply(request: Envelope, agent_id: str, reply: object) -> Envelope:
+def invalid_handler_reply(request: Envelope, agent_id: str, reply: object) -> Envelope:
     return request.make_error(
         "internal_error",
         f"handler of {agent_id!r} returned an invalid reply",
@@ -393,7 +402,7 @@ class Bus(Observed):
                 or reply.correlation_id != correlation_id
                 or reply.message_type not in ("response", "error")
             ):
-                reply = _invalid_reply(envelope, mailbox.agent_id, reply)
+                reply = invalid_handler_reply(envelope, mailbox.agent_id, reply)
         except asyncio.CancelledError:
             if task.cancelling() <= cancelling:
                 raise

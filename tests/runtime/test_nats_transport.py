@@ -123,6 +123,55 @@ def test_timeout_is_the_callers_deadline(
     run(main)
 
 
+def test_each_request_times_out_at_its_own_deadline_and_answered_ones_are_forgotten(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    """Deadlines are kept per timeout value (one timer per value): interleaved requests with
+    different timeouts each fail at their own deadline, later ones with a shorter timeout
+    before earlier ones with a longer; answered requests leave the deadline queues."""
+
+    class Slow(Database):
+        async def create(self, table: str, data: dict[str, Any]) -> str:
+            if table == "slow":
+                await asyncio.sleep(5)
+            return table
+
+    async def main() -> None:
+        host_bus = await serve(rt, db, nats_server, Slow(db))
+        async with transport(nats_server) as caller:
+            base = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+            loop = asyncio.get_running_loop()
+            ended: dict[str, float] = {}
+
+            async def call(name: str, timeout_ms: int) -> None:
+                start = loop.time()
+                with pytest.raises(rt.RequestTimeout):
+                    await base._with_options(timeout_ms=timeout_ms).create("slow", {})
+                ended[name] = loop.time() - start
+
+            calls = [
+                asyncio.ensure_future(call("long", 600)),
+                asyncio.ensure_future(call("short", 150)),
+                asyncio.ensure_future(call("medium", 300)),
+                asyncio.ensure_future(call("short-2", 150)),
+            ]
+            # meanwhile, many answered requests with the default timeout
+            assert (
+                await asyncio.gather(*(base.create("fast", {}) for _ in range(200)))
+                == ["fast"] * 200
+            )
+            await asyncio.gather(*calls)
+            assert list(ended) == ["short", "short-2", "medium", "long"]
+            for name, timeout in (("short", 0.15), ("medium", 0.3), ("long", 0.6)):
+                assert timeout - 0.01 <= ended[name] < timeout + 0.25, (name, ended[name])
+            await asyncio.sleep(0.35)  # a sweep has run since the last answer
+            assert caller._waiting == {}
+            assert sum(len(q) for q in caller._deadlines.values()) == 0
+        await host_bus.close(drain_seconds=0.1)
+
+    run(main)
+
+
 def test_closing_the_caller_answers_its_waiting_requests_at_once(
     db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
 ) -> None:

@@ -47,6 +47,7 @@ receives what was published while it was down.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import itertools
 import logging
@@ -66,9 +67,9 @@ from nats.aio.subscription import Subscription
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import __version__
-from ..bus import _Job, _Mailbox, answer, timeout_reply
+from ..bus import _Job, _Mailbox, error_reply, invalid_handler_reply, timeout_reply
 from ..envelope import Envelope, Payload, utc_timestamp
-from ..errors import validation_details
+from ..errors import SpecloomError, validation_details
 from ..signing import Signer
 from .base import Handler, Observed, Route, Subscriber
 from .discovery import Endpoint, Service
@@ -114,6 +115,7 @@ def _invalid_reply(data: bytes, agent: str, message: str, details: dict[str, Any
 
 _to_json = Envelope.__pydantic_serializer__.to_json
 _validate_json = Envelope.model_validate_json
+_REPLY_TYPES = ("response", "error")
 _STATUS = "Status"  # the header of a NATS status message (nats.js.api.Header.STATUS)
 _NO_RESPONDERS = "503"  # its value when no subscriber took a request
 
@@ -123,10 +125,8 @@ def _dump(envelope: Envelope) -> bytes:
     return _to_json(envelope)
 
 
-def _no_reply(future: asyncio.Future[Msg | None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
+#: Longest time between two sweeps of a deadline queue (answered requests leave it then).
+_SWEEP = 0.25
 
 #: What a request still waiting for its reply gets when the transport closes.
 _CLOSED: Any = object()
@@ -198,7 +198,19 @@ class _HostMailbox(_Mailbox):
         loop = asyncio.get_running_loop()
         try:
             try:
-                reply = await answer(self.handler, self.agent_id, request)
+                # answer(), inline: one frame less per request
+                reply = await self.handler(request)
+                if (
+                    type(reply) is not Envelope
+                    and not isinstance(reply, Envelope)
+                    or reply.correlation_id != request.correlation_id
+                    or reply.message_type not in _REPLY_TYPES
+                ):
+                    reply = invalid_handler_reply(request, self.agent_id, reply)
+            except Exception as exc:
+                if not isinstance(exc, SpecloomError | NotImplementedError):
+                    logger.exception("handler of %r failed", self.agent_id)
+                reply = error_reply(request, exc)
             except asyncio.CancelledError:
                 task = job.task
                 if task is None or loop.time() < job.deadline or task.uncancel() > 0:
@@ -211,7 +223,15 @@ class _HostMailbox(_Mailbox):
             finally:
                 if job.timer is not None:
                     job.timer.cancel()
-            await self.transport._send(job.reply_to, reply)
+            transport = self.transport
+            nc = transport._nc
+            if transport._observers or transport.signer is not None or nc is None:
+                await transport._send(job.reply_to, reply)
+            elif job.reply_to:  # _send, inline
+                try:
+                    await nc.publish(job.reply_to, _to_json(reply))
+                except Exception as exc:  # noqa: BLE001 - a lost connection must not kill it
+                    logger.warning("reply not sent: %s", exc or type(exc).__name__)
         finally:
             self._release(job)  # after the reply went out: close() waits for it
 
@@ -280,6 +300,10 @@ class NatsTransport(Observed):
         self._inbox = ""
         self._waiting: dict[str, asyncio.Future[Msg | None]] = {}
         self._tokens = itertools.count(1)
+        # Their deadlines: one queue per timeout_ms (requests with one timeout expire in the
+        # order they were sent) and one timer per queue, not one per request (see _expire).
+        self._deadlines: dict[int, collections.deque[tuple[float, str]]] = {}
+        self._deadline_timers: dict[int, asyncio.TimerHandle] = {}
         #: Extra metadata of each agent's micro service (``$SRV.INFO``): agent id -> strings.
         #: Called when the service registers; ``serve`` reports process, mode and status here.
         self.metadata_for: Callable[[str], dict[str, str]] | None = None
@@ -340,6 +364,10 @@ class NatsTransport(Observed):
             return
         self._closed = True
         nc = self._nc
+        for timer in self._deadline_timers.values():
+            timer.cancel()
+        self._deadline_timers.clear()
+        self._deadlines.clear()
         for future in self._waiting.values():  # callers still waiting: answer them now
             if not future.done():
                 future.set_result(_CLOSED)
@@ -604,7 +632,15 @@ class NatsTransport(Observed):
         future: asyncio.Future[Msg | None] = loop.create_future()
         waiting = self._waiting
         waiting[token] = future
-        timer = loop.call_later(envelope.timeout_ms / 1000, _no_reply, future)
+        timeout_ms = envelope.timeout_ms
+        deadline = loop.time() + timeout_ms / 1000
+        queue = self._deadlines.get(timeout_ms)
+        if queue is None:
+            queue = self._deadlines[timeout_ms] = collections.deque()
+        queue.append((deadline, token))
+        if timeout_ms not in self._deadline_timers:
+            at = min(deadline, loop.time() + _SWEEP)
+            self._deadline_timers[timeout_ms] = loop.call_at(at, self._expire, timeout_ms)
         try:
             await nc.publish(subject, _to_json(envelope), reply=self._inbox + token)
             msg = await future
@@ -624,11 +660,37 @@ class NatsTransport(Observed):
         else:
             reply = self._read_reply(envelope, subject, msg)
         finally:
-            timer.cancel()
             waiting.pop(token, None)
         if self._observers:
             self._observe(reply)
         return reply
+
+    def _expire(self, timeout_ms: int) -> None:
+        """The timer of the requests with ``timeout_ms``: those whose deadline passed get no
+        reply (``timeout``); answered ones are forgotten; the timer moves to the oldest
+        request still waiting, and comes back at least every ``_SWEEP`` s so that the queue
+        holds little more than the requests in flight."""
+        queue = self._deadlines.get(timeout_ms)
+        self._deadline_timers.pop(timeout_ms, None)
+        if queue is None:
+            return
+        waiting = self._waiting
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        while queue:
+            deadline, token = queue[0]
+            if token in waiting:
+                if deadline > now + 1e-6:  # a timer may run a hair early
+                    break
+                future = waiting.pop(token)
+                if not future.done():
+                    future.set_result(None)
+            queue.popleft()
+        if not queue:
+            del self._deadlines[timeout_ms]
+            return
+        at = min(queue[0][0], now + _SWEEP)
+        self._deadline_timers[timeout_ms] = loop.call_at(at, self._expire, timeout_ms)
 
     async def _on_reply(self, msg: Msg) -> None:
         future = self._waiting.pop(msg.subject[len(self._inbox) :], None)
