@@ -24,7 +24,16 @@ from .envelope import PRIORITY_RANK, Envelope
 from .errors import SpecloomError
 from .transport.base import Handler, Observed, Observer, Route, Subscriber
 
-__all__ = ["Bus", "Handler", "Observer", "Subscriber", "answer", "error_reply", "timeout_reply"]
+__all__ = [
+    "Bus",
+    "Handler",
+    "Observer",
+    "Subscriber",
+    "answer",
+    "error_reply",
+    "invalid_handler_reply",
+    "timeout_reply",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +70,11 @@ async def answer(handler: Handler, agent_id: str, request: Envelope) -> Envelope
         or reply.correlation_id != request.correlation_id
         or reply.message_type not in ("response", "error")
     ):
-        return _invalid_reply(request, agent_id, reply)
+        return invalid_handler_reply(request, agent_id, reply)
     return reply
 
 
-def _invalid_reply(request: Envelope, agent_id: str, reply: object) -> Envelope:
+def invalid_handler_reply(request: Envelope, agent_id: str, reply: object) -> Envelope:
     return request.make_error(
         "internal_error",
         f"handler of {agent_id!r} returned an invalid reply",
@@ -77,7 +86,7 @@ class _Job:
     """One request waiting in or served by a mailbox. ``future``: where the in-process caller
     waits (None when the reply goes elsewhere, e.g. over NATS to ``reply_to``)."""
 
-    __slots__ = ("__weakref__", "deadline", "envelope", "future", "reply_to", "task")
+    __slots__ = ("__weakref__", "deadline", "envelope", "future", "reply_to", "task", "timer")
 
     def __init__(
         self,
@@ -91,6 +100,7 @@ class _Job:
         self.deadline = deadline
         self.reply_to = reply_to
         self.task: asyncio.Task[Any] | None = None
+        self.timer: asyncio.TimerHandle | None = None
 
 
 def _expire(job: _Job) -> None:
@@ -392,7 +402,7 @@ class Bus(Observed):
                 or reply.correlation_id != correlation_id
                 or reply.message_type not in ("response", "error")
             ):
-                reply = _invalid_reply(envelope, mailbox.agent_id, reply)
+                reply = invalid_handler_reply(envelope, mailbox.agent_id, reply)
         except asyncio.CancelledError:
             if task.cancelling() <= cancelling:
                 raise

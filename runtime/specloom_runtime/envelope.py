@@ -40,9 +40,17 @@ CRUD_ACTIONS: Final[frozenset[str]] = frozenset({"create", "read", "update", "de
 _TIMESTAMP_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 
 
+_last_instant = ""
+
+
 def _real_instant(value: str) -> str:
-    # The pattern checks the shape; this rejects impossible dates such as month 13.
-    datetime.fromisoformat(value[:-1])
+    # The pattern checks the shape; this rejects impossible dates such as month 13. Envelopes
+    # stamped within one millisecond share their timestamp: the last valid one is not parsed
+    # again.
+    global _last_instant
+    if value != _last_instant:
+        datetime.fromisoformat(value[:-1])
+        _last_instant = value
     return value
 
 
@@ -229,6 +237,7 @@ def _check(source_agent: str, target_agent: str, priority: str, timeout_ms: int)
 # given (what it stores is checked once below) but several times faster; falls back to
 # ``model_construct`` if a pydantic version ever lays instances out differently.
 _object_setattr = object.__setattr__
+_new = object.__new__
 # BaseModel's slots, set through their descriptors (what object.__setattr__ ends up doing).
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
@@ -236,7 +245,7 @@ _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _fast_payload(action: str, data: dict[str, Any], metadata: dict[str, Any]) -> Payload:
-    model = Payload.__new__(Payload)
+    model = _new(Payload)
     _object_setattr(model, "__dict__", {"action": action, "data": data, "metadata": metadata})
     _set_fields_set(model, {"action", "data", "metadata"})
     _set_extra(model, None)
@@ -257,7 +266,7 @@ def _fast_envelope(
     priority: str,
     timeout_ms: int,
 ) -> Envelope:
-    model = Envelope.__new__(Envelope)
+    model = _new(Envelope)
     _object_setattr(
         model,
         "__dict__",

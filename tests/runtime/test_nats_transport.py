@@ -12,8 +12,10 @@ from typing import Any
 
 import nats
 import pytest
+import specloom_runtime
 from specloom_runtime import Envelope
 from specloom_runtime.natsserver import LocalNatsServer
+from specloom_runtime.service import current_caller
 from specloom_runtime.transport import connect
 from specloom_runtime.transport.nats_transport import NatsTransport
 from specloom_runtime.transport.subjects import rpc_subject
@@ -116,6 +118,55 @@ def test_timeout_is_the_callers_deadline(
             )
             with pytest.raises(rt.RequestTimeout):
                 await client.create("users", {})
+        await host_bus.close(drain_seconds=0.1)
+
+    run(main)
+
+
+def test_each_request_times_out_at_its_own_deadline_and_answered_ones_are_forgotten(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    """Deadlines are kept per timeout value (one timer per value): interleaved requests with
+    different timeouts each fail at their own deadline, later ones with a shorter timeout
+    before earlier ones with a longer; answered requests leave the deadline queues."""
+
+    class Slow(Database):
+        async def create(self, table: str, data: dict[str, Any]) -> str:
+            if table == "slow":
+                await asyncio.sleep(5)
+            return table
+
+    async def main() -> None:
+        host_bus = await serve(rt, db, nats_server, Slow(db))
+        async with transport(nats_server) as caller:
+            base = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+            loop = asyncio.get_running_loop()
+            ended: dict[str, float] = {}
+
+            async def call(name: str, timeout_ms: int) -> None:
+                start = loop.time()
+                with pytest.raises(rt.RequestTimeout):
+                    await base._with_options(timeout_ms=timeout_ms).create("slow", {})
+                ended[name] = loop.time() - start
+
+            calls = [
+                asyncio.ensure_future(call("long", 600)),
+                asyncio.ensure_future(call("short", 150)),
+                asyncio.ensure_future(call("medium", 300)),
+                asyncio.ensure_future(call("short-2", 150)),
+            ]
+            # meanwhile, many answered requests with the default timeout
+            assert (
+                await asyncio.gather(*(base.create("fast", {}) for _ in range(200)))
+                == ["fast"] * 200
+            )
+            await asyncio.gather(*calls)
+            assert list(ended) == ["short", "short-2", "medium", "long"]
+            for name, timeout in (("short", 0.15), ("medium", 0.3), ("long", 0.6)):
+                assert timeout - 0.01 <= ended[name] < timeout + 0.25, (name, ended[name])
+            await asyncio.sleep(0.35)  # a sweep has run since the last answer
+            assert caller._waiting == {}
+            assert sum(len(q) for q in caller._deadlines.values()) == 0
         await host_bus.close(drain_seconds=0.1)
 
     run(main)
@@ -254,19 +305,142 @@ def test_durable_events_wait_for_a_subscriber_that_was_down(nats_server: LocalNa
     run(main)
 
 
-def test_each_agent_is_a_nats_micro_service(
+async def _answers(nc: Any, subject: str, wait: float = 0.3) -> list[dict[str, Any]]:
+    """Every answer to ``subject`` within ``wait`` seconds (one per service that answers)."""
+    inbox = nc.new_inbox()
+    got: list[dict[str, Any]] = []
+
+    async def on_msg(msg: Any) -> None:
+        got.append(json.loads(msg.data))
+
+    sub = await nc.subscribe(inbox, cb=on_msg)
+    await nc.publish(subject, b"", reply=inbox)
+    await nc.flush()
+    await asyncio.sleep(wait)
+    await sub.unsubscribe()
+    return got
+
+
+def test_each_agent_answers_the_nats_services_protocol_as_nats_micro_does(
     db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
 ) -> None:
+    """The runtime answers $SRV.PING/INFO/STATS itself (not through nats.micro): the answers
+    parse with nats.micro's own response types, on all three subject forms, and STATS counts
+    the requests each endpoint served."""
+    from nats.micro.service import (
+        INFO_RESPONSE_TYPE,
+        PING_RESPONSE_TYPE,
+        STATS_RESPONSE_TYPE,
+        ServiceInfo,
+        ServicePing,
+        ServiceStats,
+    )
+
     async def main() -> None:
         host_bus = await serve(rt, db, nats_server, Database(db))
         nc = await nats.connect(nats_server.url, token=nats_server.token)
         try:
-            info = json.loads((await nc.request("$SRV.INFO.sysx-agent-02-database", b"", 5)).data)
+            async with transport(nats_server) as caller:
+                client = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+                for _ in range(3):
+                    await client.create("users", {})
+                with pytest.raises(db.TableNotFound):
+                    await client.read("nope", "1")
+            name = "sysx-agent-02-database"
+            pings = await _answers(nc, "$SRV.PING")
+            assert [p["type"] for p in pings] == [PING_RESPONSE_TYPE]
+            ping = ServicePing.from_dict(pings[0])
+            assert (ping.name, ping.metadata["agent"]) == (name, "agent-02-database")
+            assert ping.version == specloom_runtime.__version__
+            for subject in (f"$SRV.INFO.{name}", f"$SRV.INFO.{name}.{ping.id}"):
+                (raw,) = await _answers(nc, subject)
+                assert raw["type"] == INFO_RESPONSE_TYPE
+                info = ServiceInfo.from_dict(raw)
+                assert (info.id, info.description) == (ping.id, "sysx agent agent-02-database")
+                by_name = {e.name: e for e in info.endpoints}
+                read = by_name["Database_v1_read"]
+                assert read.subject == rpc_subject(SYSTEM, "Database", 1, "read")
+                assert read.queue_group == "sysx.Database.v1"
+                assert read.metadata == {"contract": "Database@1", "method": "read"}
+                assert by_name["agent"].subject == "sysx.agent.agent-02-database"
+                assert by_name["agent"].metadata is None
+                assert info.metadata["system"] == SYSTEM
+            assert await _answers(nc, "$SRV.INFO.some-other-service") == []
+            (raw,) = await _answers(nc, f"$SRV.STATS.{name}")
+            assert raw["type"] == STATS_RESPONSE_TYPE
+            stats = ServiceStats.from_dict(raw)  # parses "started" with micro's own format
+            assert stats.id == ping.id
+            counts = {e.name: e.num_requests for e in stats.endpoints}
+            assert counts["Database_v1_create"] == 3
+            assert counts["Database_v1_read"] == 1  # a declared error is still one request
+            assert counts["agent"] == 0
+            create = next(e for e in stats.endpoints if e.name == "Database_v1_create")
+            assert create.num_errors == 0 and create.last_error == ""
+            assert create.processing_time >= create.average_processing_time > 0
+            await host_bus.close()
+            assert await _answers(nc, "$SRV.PING") == []  # a closed host leaves the protocol
         finally:
             await nc.close()
-        subjects = {e["subject"] for e in info["endpoints"]}
-        assert rpc_subject(SYSTEM, "Database", 1, "read") in subjects
-        assert info["metadata"]["agent"] == "agent-02-database"
+
+    run(main)
+
+
+def test_a_busy_host_serves_waiting_requests_by_priority(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    """With its one slot taken, a host queues what arrives and serves it critical first, FIFO
+    within a priority."""
+
+    class Recording(Database):
+        def __init__(self, db: ModuleType) -> None:
+            super().__init__(db)
+            self.order: list[str] = []
+            self.release = asyncio.Event()
+
+        async def create(self, table: str, data: dict[str, Any]) -> str:
+            if table == "block":
+                await self.release.wait()
+            self.order.append(table)
+            return table
+
+    async def main() -> None:
+        impl = Recording(db)
+        host_bus = transport(nats_server)
+        await host_bus.start()
+        rt.ServiceHost("agent-02-database", host_bus, [(db.DATABASE_V1, impl)], concurrency=1)
+        await host_bus.ready()
+        async with transport(nats_server) as caller:
+            base = db.DatabaseV1Client(caller, "agent-03-core-engine", "agent-02-database")
+            blocker = asyncio.ensure_future(base.create("block", {}))
+            while host_bus._hosted["agent-02-database"].mailbox.running == 0:
+                await asyncio.sleep(0.005)
+            calls = []
+            for table, priority in [
+                ("low_a", "low"),
+                ("medium_a", "medium"),
+                ("critical_a", "critical"),
+                ("low_b", "low"),
+                ("high_a", "high"),
+                ("critical_b", "critical"),
+            ]:
+                client = base._with_options(priority=priority)
+                calls.append(asyncio.ensure_future(client.create(table, {})))
+                await asyncio.sleep(0.02)  # arrival order on the wire is the list's order
+            mailbox = host_bus._hosted["agent-02-database"].mailbox
+            while len(mailbox.queue) < 6:
+                await asyncio.sleep(0.005)
+            impl.release.set()
+            assert await blocker == "block"
+            await asyncio.gather(*calls)
+        assert impl.order == [
+            "block",
+            "critical_a",
+            "critical_b",
+            "high_a",
+            "medium_a",
+            "low_a",
+            "low_b",
+        ]
         await host_bus.close()
 
     run(main)
@@ -298,3 +472,48 @@ def test_hosts_and_callers_reconnect_after_the_server_restarts(
 
     with LocalNatsServer(data_dir=tmp_path / "nats") as server:
         run(lambda: main(server))
+
+
+def test_a_handler_that_suspends_is_cancelled_at_its_own_deadline_and_keeps_its_caller(
+    db: ModuleType, rt: ModuleType, nats_server: LocalNatsServer
+) -> None:
+    """The host runs a request's first step in the subscription callback and moves a handler
+    that suspends into a task: that task keeps the request's context (current_caller) and is
+    cancelled at the request's deadline; a handler that does not suspend is served at once."""
+
+    class Slow(Database):
+        def __init__(self, db: ModuleType) -> None:
+            super().__init__(db)
+            self.cancelled = asyncio.Event()
+            self.callers: list[str | None] = []
+
+        async def create(self, table: str, data: dict[str, Any]) -> str:
+            if table == "slow":
+                try:
+                    await asyncio.sleep(5)
+                except asyncio.CancelledError:
+                    self.cancelled.set()
+                    raise
+            await asyncio.sleep(0)
+            self.callers.append(current_caller.get())
+            return f"{table}-ok"
+
+    async def main() -> None:
+        impl = Slow(db)
+        host_bus = await serve(rt, db, nats_server, impl)
+        async with transport(nats_server) as caller:
+            client = db.DatabaseV1Client(
+                caller, "agent-03-core-engine", "agent-02-database", timeout_ms=100
+            )
+            loop = asyncio.get_running_loop()
+            t0 = loop.time()
+            with pytest.raises(rt.RequestTimeout):
+                await client.create("slow", {})
+            await asyncio.wait_for(impl.cancelled.wait(), 2)
+            assert loop.time() - t0 < 2  # cancelled at its deadline, not after the 5 s sleep
+            results = await asyncio.gather(*(client.create(f"t{i}", {}) for i in range(20)))
+            assert results == [f"t{i}-ok" for i in range(20)]
+            assert impl.callers == ["agent-03-core-engine"] * 20
+        await host_bus.close(drain_seconds=0.1)
+
+    run(main)

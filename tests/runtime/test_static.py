@@ -14,9 +14,11 @@ import pytest
 RUNTIME_SRC = Path(__file__).resolve().parents[2] / "runtime" / "specloom_runtime"
 BIN = Path(sys.executable).parent
 ALLOWED_THIRD_PARTY = {"pydantic", "pydantic_core"}
-# Optional dependencies, each imported by one module only (importing the package never needs them).
+# Optional dependencies, each imported by the modules that need it only (importing the package
+# never needs them; transport/discovery.py imports nats for type checking only).
 OPTIONAL = {
     "transport/nats_transport.py": {"nats"},
+    "transport/discovery.py": {"nats"},
     "pytest_plugin.py": {"pytest"},
     "metrics_prometheus.py": {"prometheus_client"},
 }

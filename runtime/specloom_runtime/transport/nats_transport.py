@@ -47,30 +47,32 @@ receives what was published while it was down.
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextvars
 import itertools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+import time
+import types
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from types import TracebackType
 from typing import Any, Self
 
 import nats
 import nats.errors
 import nats.js.errors
-import nats.micro
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
-from nats.micro.request import Request as MicroRequest
-from nats.micro.service import Service as MicroService
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import __version__
-from ..bus import _Job, _Mailbox, answer, timeout_reply
+from ..bus import _Job, _Mailbox, error_reply, invalid_handler_reply, timeout_reply
 from ..envelope import Envelope, Payload, utc_timestamp
-from ..errors import validation_details
+from ..errors import SpecloomError, validation_details
 from ..signing import Signer
 from .base import Handler, Observed, Route, Subscriber
+from .discovery import Endpoint, Service
 from .subjects import agent_subject, event_subject, request_subject, rpc_group, rpc_subject
 
 __all__ = ["DEFAULT_MAX_BYTES", "SECURITY_TOPIC", "NatsTransport"]
@@ -112,6 +114,8 @@ def _invalid_reply(data: bytes, agent: str, message: str, details: dict[str, Any
 
 
 _to_json = Envelope.__pydantic_serializer__.to_json
+_validate_json = Envelope.model_validate_json
+_REPLY_TYPES = ("response", "error")
 _STATUS = "Status"  # the header of a NATS status message (nats.js.api.Header.STATUS)
 _NO_RESPONDERS = "503"  # its value when no subscriber took a request
 
@@ -121,13 +125,31 @@ def _dump(envelope: Envelope) -> bytes:
     return _to_json(envelope)
 
 
-def _no_reply(future: asyncio.Future[Msg | None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
+#: Longest time between two sweeps of a deadline queue (answered requests leave it then).
+_SWEEP = 0.25
 
 #: What a request still waiting for its reply gets when the transport closes.
 _CLOSED: Any = object()
+
+
+@types.coroutine
+def _resume(coro: Coroutine[Any, Any, None], waiter: Any) -> Generator[Any, Any, None]:
+    """The rest of a coroutine whose first step already ran and yielded ``waiter``, as a
+    Task would have driven it (values sent in, exceptions and cancellation thrown in)."""
+    yielded = waiter
+    while True:
+        try:
+            sent = yield yielded
+        except BaseException as exc:  # noqa: BLE001 - cancellation goes to the coroutine
+            try:
+                yielded = coro.throw(exc)
+            except StopIteration:
+                return
+        else:
+            try:
+                yielded = coro.send(sent)
+            except StopIteration:
+                return
 
 
 class _HostMailbox(_Mailbox):
@@ -145,17 +167,53 @@ class _HostMailbox(_Mailbox):
         super().__init__(agent_id, handler, limit)
         self.transport = transport
 
+    def _start(self, job: _Job, loop: asyncio.AbstractEventLoop) -> None:
+        # Eager start: the first step of the job runs here, in the subscription callback, in a
+        # context of its own. A handler that never suspends (and a publish that does not wait)
+        # is served with no task and no deadline timer; one that suspends continues in a task
+        # (same context) with one deadline timer that cancels it at ``timeout_ms``.
+        self.running += 1
+        context = contextvars.copy_context()
+        coro = self._serve(job)
+        try:
+            waiter = context.run(coro.send, None)
+        except StopIteration:
+            return
+        task = loop.create_task(_resume(coro, waiter), context=context)
+        job.task = task
+        self.tasks.add(task)
+        job.timer = loop.call_at(job.deadline, task.cancel)
+
+    def _release(self, job: _Job) -> None:
+        task = job.task
+        if task is None:  # served in its first step: it never had a task
+            self.running -= 1
+            if self.queue and self.running < self.limit:
+                self._pump(asyncio.get_running_loop())
+            return
+        super()._release(job)
+
     async def _serve(self, job: _Job) -> None:
         request = job.envelope
-        task = job.task
-        assert task is not None
         loop = asyncio.get_running_loop()
-        timer = loop.call_at(job.deadline, task.cancel)
         try:
             try:
-                reply = await answer(self.handler, self.agent_id, request)
+                # answer(), inline: one frame less per request
+                reply = await self.handler(request)
+                if (
+                    type(reply) is not Envelope
+                    and not isinstance(reply, Envelope)
+                    or reply.correlation_id != request.correlation_id
+                    or reply.message_type not in _REPLY_TYPES
+                ):
+                    reply = invalid_handler_reply(request, self.agent_id, reply)
+            except Exception as exc:
+                if not isinstance(exc, SpecloomError | NotImplementedError):
+                    logger.exception("handler of %r failed", self.agent_id)
+                reply = error_reply(request, exc)
             except asyncio.CancelledError:
-                if loop.time() < job.deadline or task.uncancel() > 0:
+                task = job.task
+                if task is None or loop.time() < job.deadline or task.uncancel() > 0:
                     # not our deadline (close() gave up on it, or its task is being stopped)
                     self.transport._reply(
                         job.reply_to, request.make_error("internal_error", "handler cancelled", {})
@@ -163,8 +221,17 @@ class _HostMailbox(_Mailbox):
                     raise
                 reply = timeout_reply(request)
             finally:
-                timer.cancel()
-            await self.transport._send(job.reply_to, reply)
+                if job.timer is not None:
+                    job.timer.cancel()
+            transport = self.transport
+            nc = transport._nc
+            if transport._observers or transport.signer is not None or nc is None:
+                await transport._send(job.reply_to, reply)
+            elif job.reply_to:  # _send, inline
+                try:
+                    await nc.publish(job.reply_to, _to_json(reply))
+                except Exception as exc:  # noqa: BLE001 - a lost connection must not kill it
+                    logger.warning("reply not sent: %s", exc or type(exc).__name__)
         finally:
             self._release(job)  # after the reply went out: close() waits for it
 
@@ -182,7 +249,7 @@ class _Hosted:
         self.agent_id = agent_id
         self.mailbox = mailbox
         self.routes = tuple(routes)
-        self.service: MicroService | None = None
+        self.service: Service | None = None
 
 
 class NatsTransport(Observed):
@@ -233,6 +300,10 @@ class NatsTransport(Observed):
         self._inbox = ""
         self._waiting: dict[str, asyncio.Future[Msg | None]] = {}
         self._tokens = itertools.count(1)
+        # Their deadlines: one queue per timeout_ms (requests with one timeout expire in the
+        # order they were sent) and one timer per queue, not one per request (see _expire).
+        self._deadlines: dict[int, collections.deque[tuple[float, str]]] = {}
+        self._deadline_timers: dict[int, asyncio.TimerHandle] = {}
         #: Extra metadata of each agent's micro service (``$SRV.INFO``): agent id -> strings.
         #: Called when the service registers; ``serve`` reports process, mode and status here.
         self.metadata_for: Callable[[str], dict[str, str]] | None = None
@@ -293,6 +364,10 @@ class NatsTransport(Observed):
             return
         self._closed = True
         nc = self._nc
+        for timer in self._deadline_timers.values():
+            timer.cancel()
+        self._deadline_timers.clear()
+        self._deadlines.clear()
         for future in self._waiting.values():  # callers still waiting: answer them now
             if not future.done():
                 future.set_result(_CLOSED)
@@ -305,7 +380,7 @@ class NatsTransport(Observed):
                 try:
                     await hosted.service.stop()
                 except Exception:  # noqa: BLE001 - a lost connection must not stop the close
-                    logger.debug("stopping the micro service of %s failed", hosted.agent_id)
+                    logger.debug("stopping the service of %s failed", hosted.agent_id)
                 hosted.service = None
         for sub in self._subscriptions:
             try:
@@ -393,11 +468,7 @@ class NatsTransport(Observed):
 
     async def _serve(self, hosted: _Hosted) -> None:
         nc = self._client()
-
-        async def on_request(request: MicroRequest) -> None:
-            self._on_request(hosted, request)
-
-        service = await nats.micro.add_service(
+        service = Service(
             nc,
             name=_SERVICE_NAME.sub("_", f"{self.system}-{hosted.agent_id}"),
             version=__version__,
@@ -409,24 +480,41 @@ class NatsTransport(Observed):
             },
         )
         hosted.service = service
-        for contract, version, method in hosted.routes:
-            await service.add_endpoint(
-                name=f"{contract}_v{version}_{method}",
-                subject=rpc_subject(self.system, contract, version, method),
-                queue_group=rpc_group(self.system, contract, version),
-                handler=on_request,
-                metadata={"contract": f"{contract}@{version}", "method": method},
+        await service.start()
+        endpoints = [
+            Endpoint(
+                f"{contract}_v{version}_{method}",
+                rpc_subject(self.system, contract, version, method),
+                rpc_group(self.system, contract, version),
+                {"contract": f"{contract}@{version}", "method": method},
             )
-        await service.add_endpoint(
-            name="agent",
-            subject=agent_subject(self.system, hosted.agent_id),
-            queue_group=f"{self.system}.agent.{hosted.agent_id}",
-            handler=on_request,
+            for contract, version, method in hosted.routes
+        ]
+        endpoints.append(
+            Endpoint(
+                "agent",
+                agent_subject(self.system, hosted.agent_id),
+                f"{self.system}.agent.{hosted.agent_id}",
+                None,
+            )
         )
+        for endpoint in endpoints:
+            await service.add_endpoint(endpoint, self._on_msg(hosted, endpoint))
 
-    def _on_request(self, hosted: _Hosted, request: MicroRequest) -> None:
-        data = request.data
-        reply_to = request._msg.reply
+    def _on_msg(self, hosted: _Hosted, endpoint: Endpoint) -> Callable[[Msg], Awaitable[None]]:
+        """The subscription callback of one endpoint: count the request, serve it."""
+        on_request = self._on_request
+        clock = time.perf_counter_ns
+
+        async def on_msg(msg: Msg) -> None:
+            start = clock()
+            endpoint.num_requests += 1
+            on_request(hosted, msg.data, msg.reply, msg.subject)
+            endpoint.processing_time += clock() - start
+
+        return on_msg
+
+    def _on_request(self, hosted: _Hosted, data: bytes, reply_to: str, subject: str) -> None:
         if len(data) > self.max_bytes:
             self._reply(
                 reply_to,
@@ -439,7 +527,7 @@ class NatsTransport(Observed):
             )
             return
         try:
-            envelope = Envelope.model_validate_json(data)
+            envelope = _validate_json(data)
         except ValidationError as exc:
             details = validation_details(exc)
             self._reply(reply_to, _invalid_reply(data, hosted.agent_id, "not an envelope", details))
@@ -454,7 +542,7 @@ class NatsTransport(Observed):
             reason = self.signer.check(envelope)
             if reason is not None:  # deny by default: never reaches the implementation
                 self._reply(reply_to, envelope.make_error("unauthorized", reason, {}))
-                self._security_event(hosted.agent_id, reason, request.subject, envelope)
+                self._security_event(hosted.agent_id, reason, subject, envelope)
                 return
         if self._observers:
             self._observe(envelope)
@@ -525,40 +613,39 @@ class NatsTransport(Observed):
     # -- calling ---------------------------------------------------------------------------
 
     async def request(self, envelope: Envelope) -> Envelope:
+        # Request/reply on one wildcard inbox subscription, as nats-py's ``request`` does, but
+        # with a counter for the token and one deadline timer: its ``request`` draws a NUID and
+        # random bytes per call and waits through ``asyncio.wait_for``. One coroutine from the
+        # caller's await to the reply.
         if envelope.message_type != "request":
             raise ValueError(f"not a request: {envelope.message_type!r}")
-        nc = self._client()
+        nc = self._nc
+        if nc is None or self._closed:
+            raise RuntimeError("the NATS transport is not started")
         if self.signer is not None:
             envelope = self.signer.sign(envelope)
         if self._observers:
             self._observe(envelope)
-        reply = await self._request(nc, envelope)
-        if self._observers:
-            self._observe(reply)
-        return reply
-
-    async def _on_reply(self, msg: Msg) -> None:
-        future = self._waiting.pop(msg.subject[len(self._inbox) :], None)
-        if future is not None and not future.done():
-            future.set_result(msg)
-
-    async def _request(self, nc: NatsClient, envelope: Envelope) -> Envelope:
-        # Request/reply on one wildcard inbox subscription, as nats-py's ``request`` does, but
-        # with a counter for the token and one deadline timer: its ``request`` draws a NUID and
-        # random bytes per call and waits through ``asyncio.wait_for``.
         subject = request_subject(self.system, envelope)
-        timeout_ms = envelope.timeout_ms
         token = f"{next(self._tokens):x}"
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Msg | None] = loop.create_future()
         waiting = self._waiting
         waiting[token] = future
-        timer = loop.call_later(timeout_ms / 1000, _no_reply, future)
+        timeout_ms = envelope.timeout_ms
+        deadline = loop.time() + timeout_ms / 1000
+        queue = self._deadlines.get(timeout_ms)
+        if queue is None:
+            queue = self._deadlines[timeout_ms] = collections.deque()
+        queue.append((deadline, token))
+        if timeout_ms not in self._deadline_timers:
+            at = min(deadline, loop.time() + _SWEEP)
+            self._deadline_timers[timeout_ms] = loop.call_at(at, self._expire, timeout_ms)
         try:
-            await nc.publish(subject, _dump(envelope), reply=self._inbox + token)
+            await nc.publish(subject, _to_json(envelope), reply=self._inbox + token)
             msg = await future
         except nats.errors.MaxPayloadError as exc:
-            return envelope.make_error(
+            reply = envelope.make_error(
                 "invalid_envelope", f"request too large for the server: {exc}", {}
             )
         except (
@@ -567,12 +654,52 @@ class NatsTransport(Observed):
             nats.errors.ConnectionDrainingError,
             nats.errors.OutboundBufferLimitError,
         ):
-            return envelope.make_error(
+            reply = envelope.make_error(
                 "service_unavailable", "not connected to NATS", {"url": self.url}
             )
+        else:
+            reply = self._read_reply(envelope, subject, msg)
         finally:
-            timer.cancel()
             waiting.pop(token, None)
+        if self._observers:
+            self._observe(reply)
+        return reply
+
+    def _expire(self, timeout_ms: int) -> None:
+        """The timer of the requests with ``timeout_ms``: those whose deadline passed get no
+        reply (``timeout``); answered ones are forgotten; the timer moves to the oldest
+        request still waiting, and comes back at least every ``_SWEEP`` s so that the queue
+        holds little more than the requests in flight."""
+        queue = self._deadlines.get(timeout_ms)
+        self._deadline_timers.pop(timeout_ms, None)
+        if queue is None:
+            return
+        waiting = self._waiting
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        while queue:
+            deadline, token = queue[0]
+            if token in waiting:
+                if deadline > now + 1e-6:  # a timer may run a hair early
+                    break
+                future = waiting.pop(token)
+                if not future.done():
+                    future.set_result(None)
+            queue.popleft()
+        if not queue:
+            del self._deadlines[timeout_ms]
+            return
+        at = min(queue[0][0], now + _SWEEP)
+        self._deadline_timers[timeout_ms] = loop.call_at(at, self._expire, timeout_ms)
+
+    async def _on_reply(self, msg: Msg) -> None:
+        future = self._waiting.pop(msg.subject[len(self._inbox) :], None)
+        if future is not None and not future.done():
+            future.set_result(msg)
+
+    def _read_reply(self, envelope: Envelope, subject: str, msg: Msg | None) -> Envelope:
+        """The reply envelope of ``envelope`` from what arrived on its inbox (None: nothing
+        within its deadline)."""
         if msg is None:
             return timeout_reply(envelope)
         if msg is _CLOSED:
@@ -587,7 +714,7 @@ class NatsTransport(Observed):
                 {"subject": subject, "target_agent": envelope.target_agent},
             )
         try:
-            reply = Envelope.model_validate_json(msg.data)
+            reply = _validate_json(msg.data)
         except ValidationError as exc:
             return envelope.make_error(
                 "internal_error", "the reply is not an envelope", validation_details(exc)

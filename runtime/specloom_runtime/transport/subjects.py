@@ -34,10 +34,17 @@ def agent_subject(system: str, agent: str) -> str:
     return f"{system}.agent.{agent}"
 
 
+_rpc_subjects: dict[tuple[str, object, object, object], str] = {}
+
+
 def request_subject(system: str, envelope: Envelope) -> str:
     """Where a request goes: its contract method when the metadata names one, else its agent."""
     meta = envelope.payload.metadata
     contract, version, method = meta.get("contract"), meta.get("version"), meta.get("method")
+    key = (system, contract, version, method)
+    subject = _rpc_subjects.get(key)
+    if subject is not None and type(version) is int:  # True == 1: a bool is not a version
+        return subject
     if (
         type(contract) is str
         and type(version) is int
@@ -45,7 +52,10 @@ def request_subject(system: str, envelope: Envelope) -> str:
         and contract.isidentifier()
         and method.isidentifier()
     ):
-        return rpc_subject(system, contract, version, method)
+        subject = rpc_subject(system, contract, version, method)
+        if len(_rpc_subjects) < 4096:  # the methods of the contracts in use: a bounded few
+            _rpc_subjects[key] = subject
+        return subject
     return agent_subject(system, envelope.target_agent)
 
 
