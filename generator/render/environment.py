@@ -22,7 +22,17 @@ from typing import Any
 import jinja2
 
 from ..errors import SpecloomError
-from .literals import comment, docblock, docstring, md_cell, md_code, md_line, md_text, pyrepr
+from .literals import (
+    comment,
+    docblock,
+    docstring,
+    md_cell,
+    md_code,
+    md_line,
+    md_text,
+    pyrepr,
+    toml,
+)
 
 
 def builtin_templates() -> Path:
@@ -149,6 +159,7 @@ def new_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
         md_line=md_line,
         md_cell=md_cell,
         md_code=md_code,
+        toml=toml,
         tojson_sorted=lambda v: json.dumps(v, indent=2, sort_keys=True, ensure_ascii=False),
     )
     return env

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import SpecloomError
+from .literals import visible_escapes
 
 
 def ruff_binary() -> str:
@@ -74,6 +75,15 @@ def format_python(
     ``folders``: more top-level folders of the output, when ``files`` is part of it (ruff's
     import sorting tells first-party modules by the folders it finds).
     """
+    out = _format_python(files, config, use_cache=use_cache, folders=folders)
+    # Last: no invisible character (bidi, zero-width, control) stays raw in the source, whatever
+    # wrote it (templates, datamodel-code-generator); one regex search per file when none is.
+    return {rel: visible_escapes(t) if rel.endswith(".py") else t for rel, t in out.items()}
+
+
+def _format_python(
+    files: dict[str, str], config: str, *, use_cache: bool, folders: Iterable[str]
+) -> dict[str, str]:
     py = {k: v for k, v in files.items() if k.endswith(".py")}
     if not py:
         return dict(files)

@@ -17,7 +17,7 @@ SOURCES = {
     'code/package/modules/__init__.py.jinja': '400e95c02cf2972bb0e54c153afd95a1c99a6c8f7d558b08f07cb8cca11d38c4',
     'code/package/modules/module.py.jinja': '34a746853dbaf8392d636790bdf31bf89d4c7a9c1b654777c12abc98799331b1',
     'code/package/system.py.jinja': '100b3a72e0b6d0433fbcc3d380f469e462d14de2e4be6557c6ee7defd783adc1',
-    'code/pyproject.toml.jinja': '57c132d60831742516fd2fbfff9237da4a044dee07676540fa49529c4e922410',
+    'code/pyproject.toml.jinja': 'b067d2ead9c211f400982b3e4681d1262a28dc357c232d70acd66856b663e96d',
     'code/scaffold/__init__.py.jinja': '28d000f9dc8afbdfc2cd2f09757471c5f728739b82f2a7bb91ddccc9ef666cd4',
     'code/scaffold/method.py.jinja': '8384e0f8d665fc7932ff00b42a158b0bf8b88c04fcd72b91cff3616e9346ea89',
     'code/scaffold/module.py.jinja': '4d17d1dfd7f776d6388fdc90a1c3fe0b132f2b5b480b14ab026ddad52efe2da0',

@@ -24,6 +24,12 @@ def root(context, missing=missing):
         @internalcode
         def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'tojson' found.")
+    try:
+        t_3 = environment.filters['toml']
+    except KeyError:
+        @internalcode
+        def t_3(*unused):
+            raise TemplateRuntimeError("No filter named 'toml' found.")
     pass
     yield '# Package metadata of the generated system '
     yield str(t_2(context.eval_ctx, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'name')))
@@ -42,7 +48,7 @@ def root(context, missing=missing):
     yield '\nversion = '
     yield str(t_2(context.eval_ctx, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'version')))
     yield '\ndescription = '
-    yield str(t_2(context.eval_ctx, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'title')))
+    yield str(t_3(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'title')))
     yield '\nrequires-python = ">=3.11"\n'
     if (undefined(name='vendored') if l_0_vendored is missing else l_0_vendored):
         pass
@@ -75,4 +81,4 @@ def root(context, missing=missing):
         yield 'specloom_runtime = ["py.typed", "http/static/*"]\n'
 
 blocks = {}
-debug_info = '1=29&2=31&4=39&10=41&11=43&12=45&14=47&18=53&21=55&22=57&23=59&24=61&28=64&31=71&32=73'
+debug_info = '1=35&2=37&4=45&10=47&11=49&12=51&14=53&18=59&21=61&22=63&23=65&24=67&28=70&31=77&32=79'
