@@ -43,6 +43,7 @@ __all__ = [
     "SchemaError",
     "TypeExpr",
     "default_repr",
+    "disjoint_branches",
     "pascal_name",
     "ref_name",
     "render_imports",
@@ -286,7 +287,7 @@ def _value_types(schema: Any) -> frozenset[str] | None:
     return frozenset("number" if t == "integer" else t for t in types)
 
 
-def _disjoint(branches: list[Any]) -> bool:
+def disjoint_branches(branches: list[Any]) -> bool:
     """Whether no value can match two of the branches (their JSON types never overlap)."""
     seen: set[str] = set()
     for branch in branches:
@@ -455,7 +456,7 @@ class _Builder:
             assert any_hints is not None
             return _union(any_hints)
         one_of, hints = branch_hints("oneOf")
-        if any_hints is None and (len(hints) == 1 or _disjoint(one_of)):
+        if any_hints is None and (len(hints) == 1 or disjoint_branches(one_of)):
             return _union(hints)
         base = _union(hints if any_hints is None else any_hints)
         if any_hints is None and len(set(hints)) == len(hints) and all(map(_is_member, hints)):
