@@ -120,8 +120,13 @@ RESERVED_CLASS_NAMES = frozenset(
         "True",
         "False",
         "SharedTypes",
-        # the runtime's method descriptors and config base, imported by generated modules
+        # the runtime's method descriptors and config base, and its JSON Schema keyword
+        # validators (specloom_runtime.keywords), imported by generated modules
         "Remote",
+        "OneOf",
+        "UniqueItems",
+        "JsonEnum",
+        "JsonInteger",
         "Answer",
         "Forward",
         "Settings",

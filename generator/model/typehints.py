@@ -7,7 +7,10 @@ source only through :func:`repr` / :func:`default_repr`, so a spec cannot inject
 as identifiers are rebuilt from ASCII letters and digits only.
 
 Semantics follow ``jsonschema``'s Draft 2020-12 validator as closely as pydantic allows; the known
-differences are listed in ``KNOWN_DISAGREEMENTS`` (and tested). Patterns are checked with
+differences are listed in ``KNOWN_DISAGREEMENTS`` (and tested). What pydantic has no exact
+equivalent for (``oneOf``, ``uniqueItems``, integral floats as integers, ``enum``/``const`` by JSON
+equality) is checked by small validators of the runtime (``specloom_runtime/keywords.py``, see
+:data:`KEYWORD_HELPERS`), emitted only where a schema uses the keyword. Patterns are checked with
 pydantic's default engine, the linear-time Rust ``regex`` crate; ``validate`` and the value
 synthesiser use the same engine (:mod:`generator.patterns`), which rejects patterns it cannot run.
 """
@@ -32,6 +35,7 @@ from .pydantic_names import basemodel_attributes
 from .spec import TYPE_REF as _TYPE_REF  # the one definition
 
 __all__ = [
+    "KEYWORD_HELPERS",
     "KNOWN_DISAGREEMENTS",
     "MODEL_CONFIG_KWARGS",
     "Field",
@@ -39,6 +43,7 @@ __all__ = [
     "SchemaError",
     "TypeExpr",
     "default_repr",
+    "disjoint_branches",
     "pascal_name",
     "ref_name",
     "render_imports",
@@ -47,21 +52,21 @@ __all__ = [
 ]
 
 KNOWN_DISAGREEMENTS = (
-    "uniqueItems is not enforced",
-    "oneOf is a plain union: a value matching several branches is accepted",
-    "integer/const/enum: an integral float such as 1.0 is rejected for integers (strict int)",
-    "Literal compares with Python equality: Literal[1] accepts True, Literal[True] accepts 1",
     "an optional property that is not nullable still accepts an explicit null (default None)",
-    "enum/const members that are arrays or objects only check the container type",
     "multipleOf with non-integral floats uses pydantic's tolerance, not float division",
     "arrays also accept Python tuples/sets (lax list); JSON input never has them",
-    "anyOf and oneOf both present: only anyOf is used",
     "keywords outside the subset (allOf, not, if/then, patternProperties, ...) are ignored",
     "an aliased property is also accepted under its Python name (populate_by_name=True)",
     "number fields convert ints to float: ints beyond 2**53 are compared after rounding",
+    "a keyword of one type (minimum, maxLength, items, properties...) without a type implies"
+    " that type: other values are rejected, where JSON Schema ignores the keyword",
     "patterns run on the Rust regex engine (see generator.patterns.PATTERN_SUBSET): \\d, \\w,"
     " \\s and \\b are Unicode-aware; lookarounds and backreferences are a validate error",
 )
+
+KEYWORD_HELPERS = ("JsonEnum", "JsonInteger", "OneOf", "UniqueItems")
+"""Names generated models import from the runtime's ``keywords`` module (next to ``formats``):
+validators of the keywords pydantic has no exact equivalent for."""
 
 MODEL_CONFIG_KWARGS: Mapping[str, str] = {}
 """ConfigDict keywords a model using these hints needs (none: pydantic's default Rust regex engine
@@ -75,6 +80,7 @@ _JSON_TYPES = ("string", "integer", "number", "boolean", "null", "array", "objec
 _CODE_NAMES = frozenset(
     {"Annotated", "Any", "Literal", "Field", "BaseModel", "ConfigDict", "None", "True", "False"}
     | {"str", "int", "float", "bool", "list", "dict"}
+    | set(KEYWORD_HELPERS)
 )
 # A class name must not shadow a builtin or a name generated modules define next to it.
 _RESERVED_CLASS_NAMES = frozenset(dir(builtins)) | RESERVED_CLASS_NAMES | _CODE_NAMES
@@ -233,6 +239,13 @@ def _accepts_none(hint: str) -> bool:
     """Whether an annotation built here admits None (None, Any, a union or Literal with None)."""
 
     def walk(node: ast.expr) -> bool:
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "Annotated"
+            and isinstance(node.slice, ast.Tuple)
+        ):
+            return walk(node.slice.elts[0])
         if isinstance(node, ast.Constant):
             return node.value is None
         if isinstance(node, ast.Name):
@@ -249,6 +262,40 @@ def _accepts_none(hint: str) -> bool:
         return False
 
     return walk(ast.parse(hint, mode="eval").body)
+
+
+def _is_member(hint: str) -> bool:
+    """Whether a hint stays one member of a union it joins (not a union itself, not Any)."""
+    node = ast.parse(hint, mode="eval").body
+    return hint != "Any" and not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr))
+
+
+def _value_types(schema: Any) -> frozenset[str] | None:
+    """The JSON types a schema can accept (integer counted as number), None when unknown."""
+    if not isinstance(schema, Mapping) or {"$ref", "anyOf", "oneOf"} & schema.keys():
+        return None
+    if "const" in schema or "enum" in schema:
+        values = [schema["const"]] if "const" in schema else schema["enum"]
+        if not isinstance(values, list):
+            return None
+        types = {t for value in values for t in _json_type_of(value)}
+    else:
+        raw = schema.get("type")
+        types = set([raw] if isinstance(raw, str) else raw or _infer_types(schema))
+    if not types:
+        return None
+    return frozenset("number" if t == "integer" else t for t in types)
+
+
+def disjoint_branches(branches: list[Any]) -> bool:
+    """Whether no value can match two of the branches (their JSON types never overlap)."""
+    seen: set[str] = set()
+    for branch in branches:
+        types = _value_types(branch)
+        if types is None or types & seen:
+            return False
+        seen |= types
+    return True
 
 
 def _names_used(hint: str) -> set[str]:
@@ -320,6 +367,7 @@ class _Builder:
     ) -> None:
         self.ref_to_hint = ref_to_hint
         self.formats_module = formats_module
+        self.keywords_module = formats_module.rpartition(".")[0] + ".keywords"
         self.imports: set[tuple[str, str]] = set()
         self.models: list[InlineModel] = []
         self.model_names: set[str] = set()
@@ -327,12 +375,19 @@ class _Builder:
     def use(self, module: str, *names: str) -> None:
         self.imports.update((module, name) for name in names)
 
-    def annotated(self, base: str, kwargs: str) -> str:
-        if not kwargs:
+    def annotated(self, base: str, kwargs: str, *helpers: str) -> str:
+        """``Annotated[base, Field(kwargs), helper, ...]``; each helper is a call of a name of
+        :data:`KEYWORD_HELPERS` (imported here), such as ``OneOf()``."""
+        if not kwargs and not helpers:
             return base
         self.use("typing", "Annotated")
-        self.use("pydantic", "Field")
-        return f"Annotated[{base}, Field({kwargs})]"
+        metadata = list(helpers)
+        if kwargs:
+            self.use("pydantic", "Field")
+            metadata.insert(0, f"Field({kwargs})")
+        for helper in helpers:
+            self.use(self.keywords_module, helper.partition("(")[0])
+        return f"Annotated[{base}, {', '.join(metadata)}]"
 
     def hint(self, schema: Any, name: str) -> str:
         if schema is True:
@@ -375,21 +430,38 @@ class _Builder:
         return hint
 
     def combined(self, schema: Mapping[str, Any], name: str) -> str:
-        key = "anyOf" if "anyOf" in schema else "oneOf"
-        branches = schema[key]
-        if not isinstance(branches, list) or not branches:
-            raise SchemaError(f"{key} must be a non-empty list")
+        """anyOf: the union of the branches. oneOf: the union, annotated ``OneOf()`` (exactly
+        one branch may accept the value) unless no two branches can accept the same value; with
+        both, the anyOf union annotated with the oneOf branches (both apply)."""
         siblings = {
             k: v
             for k, v in schema.items()
             if k not in ("anyOf", "oneOf") and k not in _ANNOTATION_KEYS
         }
-        hints = []
-        for branch in branches:
-            if siblings and isinstance(branch, Mapping) and "$ref" not in branch:
-                branch = {**siblings, **branch}
-            hints.append(self.hint(branch, name))
-        return _union(hints)
+
+        def branch_hints(key: str) -> tuple[list[Any], list[str]]:
+            branches = schema[key]
+            if not isinstance(branches, list) or not branches:
+                raise SchemaError(f"{key} must be a non-empty list")
+            merged = [
+                {**siblings, **branch}
+                if siblings and isinstance(branch, Mapping) and "$ref" not in branch
+                else branch
+                for branch in branches
+            ]
+            return merged, [self.hint(branch, name) for branch in merged]
+
+        any_hints = branch_hints("anyOf")[1] if "anyOf" in schema else None
+        if "oneOf" not in schema:
+            assert any_hints is not None
+            return _union(any_hints)
+        one_of, hints = branch_hints("oneOf")
+        if any_hints is None and (len(hints) == 1 or disjoint_branches(one_of)):
+            return _union(hints)
+        base = _union(hints if any_hints is None else any_hints)
+        if any_hints is None and len(set(hints)) == len(hints) and all(map(_is_member, hints)):
+            return self.annotated(base, "", "OneOf()")  # the union's members are the branches
+        return self.annotated(base, "", f"OneOf({', '.join(hints)})")
 
     def enum(self, values: Any, schema: Mapping[str, Any]) -> str:
         """``Literal`` of the values (const is a one-value enum) that have the declared type."""
@@ -403,11 +475,21 @@ class _Builder:
         return self.literal(values)
 
     def literal(self, values: list[Any]) -> str:
+        """``Literal`` of the strings, ints, bools (and ``| None``); a float or a container member
+        is its type. ``JsonEnum(...)`` checks the members by JSON equality when the Literal
+        alone would not (``Literal[1]`` takes ``True``) or cannot (containers)."""
         literals: list[str] = []
         others: list[str] = []
+        members: list[str] = []
+        exact = True
         for value in values:
             if isinstance(value, float) and value.is_integer() and math.isfinite(value):
                 value = int(value)
+            try:
+                members.append(default_repr(value))
+            except (TypeError, ValueError):
+                raise SchemaError(f"enum/const value {value!r} is not JSON") from None
+            exact = exact and (value is None or isinstance(value, str | float))
             if value is None or isinstance(value, bool | int | str):
                 literals.append(default_repr(value))
             elif isinstance(value, float):
@@ -428,7 +510,10 @@ class _Builder:
             hints.append(f"Literal[{', '.join(dict.fromkeys(literals))}]")
         if has_none:
             others.append("None")  # `Literal[...] | None`, not `Literal[..., None]` (PYI061)
-        return _union(hints + others)
+        hint = _union(hints + others)
+        if exact:
+            return hint
+        return self.annotated(hint, "", f"JsonEnum({', '.join(dict.fromkeys(members))})")
 
     def single(self, schema: Mapping[str, Any], json_type: str, name: str) -> str:
         if json_type == "null":
@@ -509,7 +594,7 @@ class _Builder:
             ("lt", None if lt is None else int(lt)),
             ("multiple_of", None if step == 1 else step),
         ]
-        return self.annotated("int", _kwargs(pairs))
+        return self.annotated("int", _kwargs(pairs), "JsonInteger()")
 
     def array(self, schema: Mapping[str, Any], name: str) -> str:
         items = schema.get("items", True)
@@ -520,7 +605,11 @@ class _Builder:
         else:
             item_hint = self.hint(items, name + "Item")
         kwargs = _kwargs([("min_length", _count(schema, "minItems")), ("max_length", max_items)])
-        return self.annotated(f"list[{item_hint}]", kwargs)
+        unique = schema.get("uniqueItems", False)
+        if not isinstance(unique, bool):
+            raise SchemaError(f"uniqueItems must be a boolean, not {unique!r}")
+        helpers = ("UniqueItems()",) if unique else ()
+        return self.annotated(f"list[{item_hint}]", kwargs, *helpers)
 
     def object(self, schema: Mapping[str, Any], name: str) -> str:
         properties = schema.get("properties") or {}

@@ -1,6 +1,7 @@
 """Shared types (datamodel-code-generator's models) accept exactly what ``validate`` accepts, and
 dump back to exactly the JSON they were given: a property test over generated object schemas
-(formats, bounds, nullable, enums, arrays, nested and closed objects) and values near them."""
+(formats, bounds, nullable, enums, oneOf, arrays, nested and closed objects) and values near
+them."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ leaf = st.one_of(
     st.just({"type": "boolean"}),
     st.just({"type": ["string", "null"]}),
     st.just({"enum": ["red", "green"]}),
+    # oneOf: exactly one branch (1 is an integer and a number; "ab" is short and non-empty)
+    st.just({"oneOf": [{"type": "integer"}, {"type": "number"}]}),
+    st.just({"oneOf": [{"type": "string", "maxLength": 2}, {"type": "string", "minLength": 1}]}),
+    st.just({"oneOf": [{"type": "string"}, {"type": "null"}]}),
 )
 
 
@@ -71,6 +76,8 @@ def near(draw: st.DrawFn, schema: Any, depth: int = 0) -> Any:
     kind = schema.get("type")
     if "enum" in schema:
         return draw(st.sampled_from([*schema["enum"], "blue"]))
+    if "oneOf" in schema:
+        return draw(st.sampled_from(["", "a", "abc", 1, 2.5, None, True]))
     if kind == "object":
         out = {k: near(draw, sub, depth + 1) for k, sub in schema["properties"].items()
                if k in schema.get("required", []) or draw(st.booleans())}  # fmt: skip
@@ -140,3 +147,38 @@ def test_shared_type_models_agree_with_validate(schema: Any, data: st.DataObject
         if accepted:
             sent = parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
             assert same(sent, value), (schema, value, sent)
+
+
+def test_one_of_shared_types_take_exactly_one_branch() -> None:
+    number = {"oneOf": [{"type": "integer"}, {"type": "number"}]}
+    source = render_types(
+        {
+            "Choice": number,
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "n": number,
+                    "items": {"type": "array", "items": number},
+                    "s": {"oneOf": [{"type": "string"}, {"type": "null"}]},
+                },
+            },
+        },
+        package="agreepkg",
+        use_cache=False,
+    )
+    module = load_types(source)
+    cases = [
+        ("Choice", 1.5, True), ("Choice", 1, False), ("Choice", "x", False),
+        ("Thing", {"n": 2.5}, True), ("Thing", {"n": 2}, False),
+        ("Thing", {"items": [0.5, 1.5]}, True), ("Thing", {"items": [0.5, 3]}, False),
+        ("Thing", {"s": "a"}, True), ("Thing", {"s": 1}, False),
+    ]  # fmt: skip
+    for name, value, valid in cases:
+        try:
+            parsed = getattr(module, name).model_validate(value)
+        except ValidationError:
+            assert not valid, (name, value)
+            continue
+        assert valid, (name, value)
+        assert parsed.model_dump(mode="json", exclude_unset=True) == value
+    assert "OneOf()" in source and "s: StrictStr | None" in source  # disjoint: a plain union

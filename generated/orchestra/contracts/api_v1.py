@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.keywords import UniqueItems
 from specloom_runtime.methods import Remote
 
 __all__ = ["API_V1", "ApiV1", "ApiV1Client", "EndpointConflict", "UnknownRoute"]
@@ -46,7 +47,9 @@ class RegisterEndpointParams(BaseModel):
     handler: Annotated[
         str, Field(strict=True, pattern="^[A-Z][A-Za-z0-9]*@[1-9][0-9]*\\.[a-z][a-z0-9_]*$")
     ]
-    methods: Annotated[list[Literal["GET", "POST", "PUT", "PATCH", "DELETE"]], Field(min_length=1)]
+    methods: Annotated[
+        list[Literal["GET", "POST", "PUT", "PATCH", "DELETE"]], Field(min_length=1), UniqueItems()
+    ]
 
 
 class ValidateRequestParams(BaseModel):

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.keywords import JsonInteger
 from specloom_runtime.methods import Remote
 
 from ..types import Task, TaskResult
@@ -64,7 +65,7 @@ class GetStatusResult(BaseModel):
     state: Literal["running", "paused"] = Field(
         description="paused after configure with paused: true."
     )
-    tasks_processed: Annotated[int, Field(strict=True, ge=0)] = Field(
+    tasks_processed: Annotated[int, Field(strict=True, ge=0), JsonInteger()] = Field(
         description="Tasks processed since start (completed or failed)."
     )
     config: dict[str, Any] = Field(description="The settings in effect.")

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import specloom_runtime.defaults as _defaults
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.keywords import JsonInteger
 from specloom_runtime.methods import Remote
 
 from ..types import ChatMessage
@@ -79,7 +80,7 @@ class ListModelsParams(BaseModel):
 class ListModelsResultItem(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     name: Annotated[str, Field(strict=True)]
-    size: Annotated[int, Field(strict=True, ge=0)] | None = Field(
+    size: Annotated[int, Field(strict=True, ge=0), JsonInteger()] | None = Field(
         default=None, description="Size in bytes."
     )
 

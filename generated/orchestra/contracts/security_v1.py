@@ -18,6 +18,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
 from specloom_runtime.formats import Fmt_date_time
+from specloom_runtime.keywords import JsonInteger, UniqueItems
 from specloom_runtime.methods import Remote
 
 __all__ = [
@@ -51,8 +52,10 @@ class DecryptionFailed(DeclaredError):
 class IssueTokenParams(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     subject: Annotated[str, Field(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
-    roles: list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]]
-    ttl_s: Annotated[int, Field(strict=True, ge=1)] | None = None
+    roles: Annotated[
+        list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]], UniqueItems()
+    ]
+    ttl_s: Annotated[int, Field(strict=True, ge=1), JsonInteger()] | None = None
 
 
 class VerifyTokenParams(BaseModel):

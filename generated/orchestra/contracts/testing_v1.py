@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 import specloom_runtime.defaults as _defaults
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.keywords import UniqueItems
 from specloom_runtime.methods import Remote
 
 from ..types import TestReport
@@ -33,7 +34,9 @@ class UnknownModule(DeclaredError):
 class RunSuiteParams(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     suite: Literal["unit", "contract", "integration", "e2e", "smoke"]
-    modules: list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]] = []
+    modules: Annotated[
+        list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]], UniqueItems()
+    ] = []
 
 
 class GetReportParams(BaseModel):

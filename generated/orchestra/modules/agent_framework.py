@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
 from specloom_runtime.config import Settings
+from specloom_runtime.keywords import JsonInteger
 
 from ..contracts.agent_v1 import AGENT_V1, AgentV1
 from ..contracts.core_engine_v1 import CoreEngineV1
@@ -29,10 +30,10 @@ __all__ = ["AgentFrameworkBase", "AgentFrameworkConfig", "AgentFrameworkDeps"]
 class AgentFrameworkConfig(Settings, BaseModel):
     """Settings of agent_framework; each is read from an environment variable."""
 
-    max_agents: Annotated[int, Field(strict=True, ge=1)] = 12
+    max_agents: Annotated[int, Field(strict=True, ge=1), JsonInteger()] = 12
     """Agents hosted at most. (env: ORCHESTRA_AGENT_FRAMEWORK_MAX_AGENTS)"""
 
-    heartbeat_ms: Annotated[int, Field(strict=True, ge=100)] = 5000
+    heartbeat_ms: Annotated[int, Field(strict=True, ge=100), JsonInteger()] = 5000
     """Interval of self-validation of hosted agents. (env: ORCHESTRA_AGENT_FRAMEWORK_HEARTBEAT_MS)"""
 
     agents_table: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")] = "agents"

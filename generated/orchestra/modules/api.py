@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
 from specloom_runtime.config import Settings
+from specloom_runtime.keywords import JsonInteger
 
 from ..contracts.api_v1 import API_V1, ApiV1
 from ..contracts.core_engine_v1 import CoreEngineV1
@@ -30,7 +31,7 @@ class ApiConfig(Settings, BaseModel):
     host: Annotated[str, Field(strict=True)] = "127.0.0.1"
     """Interface the HTTP server listens on. (env: ORCHESTRA_API_HOST)"""
 
-    port: Annotated[int, Field(strict=True, ge=1, le=65535)] = 8000
+    port: Annotated[int, Field(strict=True, ge=1, le=65535), JsonInteger()] = 8000
     """Environment variable: ORCHESTRA_API_PORT."""
 
     websocket: Annotated[bool, Field(strict=True)] = True

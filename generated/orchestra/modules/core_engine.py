@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
 from specloom_runtime.config import Settings
+from specloom_runtime.keywords import JsonInteger
 
 from ..contracts.core_engine_v1 import CORE_ENGINE_V1, CoreEngineV1
 from ..contracts.database_v1 import DatabaseV1
@@ -28,21 +29,21 @@ __all__ = ["CoreEngineBase", "CoreEngineConfig", "CoreEngineDeps"]
 class CoreEngineConfig(Settings, BaseModel):
     """Settings of core_engine; each is read from an environment variable."""
 
-    max_concurrent_tasks: Annotated[int, Field(strict=True, ge=1)] = 4
+    max_concurrent_tasks: Annotated[int, Field(strict=True, ge=1), JsonInteger()] = 4
     """Tasks processed at the same time (also settable through configure). (env:
     ORCHESTRA_CORE_ENGINE_MAX_CONCURRENT_TASKS)
     """
 
-    task_timeout_ms: Annotated[int, Field(strict=True, ge=1)] = 30000
+    task_timeout_ms: Annotated[int, Field(strict=True, ge=1), JsonInteger()] = 30000
     """Longest a single task may run before it fails. (env: ORCHESTRA_CORE_ENGINE_TASK_TIMEOUT_MS)"""
 
-    max_attempts: Annotated[int, Field(strict=True, ge=1)] = 3
+    max_attempts: Annotated[int, Field(strict=True, ge=1), JsonInteger()] = 3
     """Attempts of a task whose run failed for a transient reason (a dependency unavailable or
     timing out, e.g. LlmUnavailable); a task that fails on its own is not retried. (env:
     ORCHESTRA_CORE_ENGINE_MAX_ATTEMPTS)
     """
 
-    retry_backoff_ms: Annotated[int, Field(strict=True, ge=0)] = 200
+    retry_backoff_ms: Annotated[int, Field(strict=True, ge=0), JsonInteger()] = 200
     """Wait before the second attempt; doubled for each further one. (env:
     ORCHESTRA_CORE_ENGINE_RETRY_BACKOFF_MS)
     """

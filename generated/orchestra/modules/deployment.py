@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
 from specloom_runtime.config import Settings
+from specloom_runtime.keywords import UniqueItems
 
 from ..contracts.deployment_v1 import DEPLOYMENT_V1, DeploymentV1
 from ..contracts.infrastructure_v1 import InfrastructureV1
@@ -29,7 +30,9 @@ class DeploymentConfig(Settings, BaseModel):
     """Settings of deployment; each is read from an environment variable."""
 
     environments: Annotated[
-        list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]], Field(min_length=1)
+        list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")]],
+        Field(min_length=1),
+        UniqueItems(),
     ] = ["staging", "production"]
     """Environment variable: ORCHESTRA_DEPLOYMENT_ENVIRONMENTS."""
 
@@ -42,7 +45,9 @@ class DeploymentConfig(Settings, BaseModel):
     """
 
     modules: Annotated[
-        list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]], Field(min_length=1)
+        list[Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9_]*$")]],
+        Field(min_length=1),
+        UniqueItems(),
     ] = ["database"]
     """Modules a deployment runs, one process each (python -m orchestra serve MODULE, from the
     release folder of the deployed version); list every module to deploy the whole system. (env:

@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
 from specloom_runtime.config import Settings
+from specloom_runtime.keywords import JsonInteger
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.monitoring_v1 import MONITORING_V1, MonitoringV1
@@ -27,7 +28,7 @@ __all__ = ["MonitoringBase", "MonitoringConfig", "MonitoringDeps"]
 class MonitoringConfig(Settings, BaseModel):
     """Settings of monitoring; each is read from an environment variable."""
 
-    retention_days: Annotated[int, Field(strict=True, ge=1)] = 14
+    retention_days: Annotated[int, Field(strict=True, ge=1), JsonInteger()] = 14
     """How long metrics and events are kept. (env: ORCHESTRA_MONITORING_RETENTION_DAYS)"""
 
     volume: Annotated[str, Field(strict=True, pattern="^[a-z][a-z0-9-]*$")] = "monitoring-data"

@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
 from specloom_runtime.config import Settings
+from specloom_runtime.keywords import JsonInteger
 
 from ..contracts.infrastructure_v1 import InfrastructureV1
 from ..contracts.security_v1 import SECURITY_V1, SecurityV1
@@ -40,7 +41,7 @@ class SecurityConfig(Settings, BaseModel):
     created with one random key on first start. (env: ORCHESTRA_SECURITY_KEY_FILE)
     """
 
-    token_ttl_s: Annotated[int, Field(strict=True, ge=1)] = 3600
+    token_ttl_s: Annotated[int, Field(strict=True, ge=1), JsonInteger()] = 3600
     """Default token lifetime in seconds. (env: ORCHESTRA_SECURITY_TOKEN_TTL_S)"""
 
     policy: dict[str, list[Annotated[str, Field(strict=True)]]] = {

@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, Field
 from specloom_runtime import ContractSpec, ModuleRuntime
 from specloom_runtime.config import Settings
+from specloom_runtime.keywords import JsonInteger
 
 from ..contracts.agent_v1 import AgentV1
 from ..contracts.api_v1 import ApiV1
@@ -40,7 +41,7 @@ class TestingConfig(Settings, BaseModel):
     ORCHESTRA_TESTING_COVERAGE_THRESHOLD)
     """
 
-    run_timeout_s: Annotated[int, Field(strict=True, ge=1)] = 900
+    run_timeout_s: Annotated[int, Field(strict=True, ge=1), JsonInteger()] = 900
     """Longest a run may take before it ends with status error. (env:
     ORCHESTRA_TESTING_RUN_TIMEOUT_S)
     """

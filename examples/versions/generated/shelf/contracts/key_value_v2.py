@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, DeclaredError, MethodSpec
+from specloom_runtime.keywords import JsonInteger
 from specloom_runtime.methods import Remote
 
 __all__ = ["KEY_VALUE_V2", "KeyMissing", "KeyValueV2", "KeyValueV2Client"]
@@ -72,7 +73,7 @@ KEY_VALUE_V2 = ContractSpec(
         "count": MethodSpec(
             "count",
             CountParams,
-            TypeAdapter(Annotated[int, Field(strict=True, ge=0)]),
+            TypeAdapter(Annotated[int, Field(strict=True, ge=0), JsonInteger()]),
             (),
         ),
     },

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from specloom_runtime import Client, ContractSpec, MethodSpec
+from specloom_runtime.keywords import JsonInteger
 from specloom_runtime.methods import Remote
 
 __all__ = ["STATS_V1", "StatsV1", "StatsV1Client"]
@@ -31,7 +32,7 @@ STATS_V1 = ContractSpec(
         "stored": MethodSpec(
             "stored",
             StoredParams,
-            TypeAdapter(Annotated[int, Field(strict=True, ge=0)]),
+            TypeAdapter(Annotated[int, Field(strict=True, ge=0), JsonInteger()]),
             (),
         ),
     },
