@@ -75,14 +75,14 @@ def format_python(
     ``folders``: more top-level folders of the output, when ``files`` is part of it (ruff's
     import sorting tells first-party modules by the folders it finds).
     """
-    out = _format_python(files, config, use_cache=use_cache, folders=folders)
+    out = _format_python(files, config, use_cache=use_cache, folders=folders, fix=fix)
     # Last: no invisible character (bidi, zero-width, control) stays raw in the source, whatever
     # wrote it (templates, datamodel-code-generator); one regex search per file when none is.
     return {rel: visible_escapes(t) if rel.endswith(".py") else t for rel, t in out.items()}
 
 
 def _format_python(
-    files: dict[str, str], config: str, *, use_cache: bool, folders: Iterable[str]
+    files: dict[str, str], config: str, *, use_cache: bool, folders: Iterable[str], fix: bool
 ) -> dict[str, str]:
     py = {k: v for k, v in files.items() if k.endswith(".py")}
     if not py:

@@ -180,11 +180,18 @@ def _codegen_version() -> str:
 def _cache_key_base() -> str:
     """What the cached ``types.py`` depends on besides its input: datamodel-code-generator's
     version and the code that calls it (this module's options and post-processing, and the
-    strict scalars of ``names``). Without the code, a cache entry written before an option
-    changed was served as if it were current."""
+    strict scalars of ``names``, the import block of ``model.imports``, the formats of
+    ``model.format_rules``). Without the code, a cache entry written before an option changed
+    was served as if it were current."""
     here = Path(__file__).resolve()
+    generator = here.parent.parent
     code = hashlib.sha256()
-    for source in (here, here.parent.parent / "names.py"):
+    for source in (
+        here,
+        generator / "names.py",
+        generator / "model" / "imports.py",
+        generator / "model" / "format_rules.py",
+    ):
         code.update(source.read_bytes())
     return f"{_codegen_version()}\n{code.hexdigest()}"
 
