@@ -14,16 +14,19 @@ body is the response or error envelope. What each case becomes:
 - closing the transport answers the requests still waiting for a reply ``service_unavailable``.
 
 Callers share one wildcard inbox subscription per connection (a counter names each request's
-reply subject; one timer per request is its deadline). A host serves each request in a task of
-its own that awaits the handler and publishes the reply (one deadline timer per request, which
-cancels the handler at ``timeout_ms``).
+reply subject). Deadlines are kept in one queue per timeout value, ``(deadline, token)`` in
+order, under one timer that fires at the earliest deadline (and at least every 0.25 s, when
+answered requests leave the queue). A host subscribes each endpoint itself, in the agent's queue
+group, and starts each request eagerly in the subscription callback: a handler that never
+suspends is served there, with no task and no timer; one that suspends continues in a task under
+a deadline that cancels it at ``timeout_ms``.
 
-Each hosted agent is also a service of the NATS services protocol (``nats.micro``): ``$SRV.PING``,
-``$SRV.INFO`` and ``$SRV.STATS`` list the modules, their endpoints (one per contract method) and
-request counts, for standard NATS tooling. Handlers hand requests to the agent's work queue and
-return at once (micro would otherwise serve one request at a time per endpoint), so micro's
-``processing_time`` measures the hand-over and its ``num_errors`` stays 0: error replies are
-envelopes, counted by the runtime's metrics, not by micro.
+Each hosted agent is also a service of the NATS services protocol: ``$SRV.PING``, ``$SRV.INFO``
+and ``$SRV.STATS`` list the modules, their endpoints (one per contract method) and request
+counts, for standard NATS tooling. The runtime answers them itself
+(:mod:`specloom_runtime.transport.discovery`, the shapes ``nats.micro`` produces), without
+micro's per-request path; ``num_errors`` stays 0: error replies are envelopes, counted by the
+runtime's metrics.
 
 Priority: each hosting process serves its queue by priority (critical first, FIFO within one),
 ``concurrency`` requests at a time. The broker itself has no priorities: a low-priority request
