@@ -175,3 +175,21 @@ def test_the_format_step_fixes_only_for_user_templates(tmp_path: Path) -> None:
     assert plain["pkg/m.py"] == text
     fixed = format_python({"pkg/m.py": text}, config, use_cache=False, fix=True)
     assert fixed["pkg/m.py"] == "import os\n\nprint(os.sep)\n"
+
+
+def test_line_separators_in_a_description_stay_inside_their_docstring_line() -> None:
+    """U+2028, U+0085 and a form feed are not line breaks to Python: types.py must keep them in
+    the description's text, not break the docstring there (``str.splitlines`` would)."""
+    from generator.render.types_module import render_types
+
+    odd = "one\u2028two\x85three\x0cfour"
+    types = {
+        "Thing": {
+            "type": "object",
+            "description": odd,
+            "properties": {"label": {"type": "string", "description": odd}},
+        }
+    }
+    text = render_types(types, package="odd", use_cache=False)
+    assert text.count(odd) == 2, text
+    compile(text, "types.py", "exec")
